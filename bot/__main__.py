@@ -1,0 +1,92 @@
+"""Command line: `python -m bot [run|migrate|console|version]`.
+
+With no command: `run` when a token is configured, else the offline `console`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from importlib.metadata import version
+
+from pydantic import ValidationError
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.console import run_console
+from storage.db import Database
+from storage.migrate import upgrade
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]).upper()
+        raise SystemExit(f"twincoach: setting {field} is invalid: {first['msg']}") from None
+
+
+def _database(settings: Settings) -> Database:
+    """Open the database and bring its schema up to date, or stop with one clear line."""
+    db = Database(settings.database_url)
+    try:
+        db.ping()
+        upgrade(db.engine)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SystemExit(f"twincoach: cannot use the database ({reason})") from None
+    return db
+
+
+def run(settings: Settings) -> None:
+    problem = settings.token_problem()
+    if problem:
+        raise SystemExit(f"twincoach: {problem}")
+    app = build_application(settings, _database(settings))
+    if settings.webhook_url:
+        if settings.webhook_secret is None:
+            raise SystemExit("twincoach: WEBHOOK_SECRET is required in webhook mode.")
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=f"{settings.webhook_url}/telegram",
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=["message", "callback_query", "my_chat_member"],
+        )
+    else:
+        app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="TwinCoach Telegram bot")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["run", "migrate", "console", "version"],
+        help="default: run when TELEGRAM_BOT_TOKEN is set, else console",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "version":
+        print(version("twincoach"))
+        return
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    command = args.command or ("run" if settings.telegram_bot_token else "console")
+    if command == "migrate":
+        _database(settings).close()
+        print("twincoach: the database schema is up to date.")
+    elif command == "console":
+        logging.getLogger().setLevel(logging.WARNING)
+        asyncio.run(run_console(settings, _database(settings)))
+    else:
+        run(settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The command menus Telegram shows, per language and per kind of chat."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+
+from bot.i18n import LANGUAGES, N_, Translator
+
+PRIVATE = (
+    ("start", N_("Main menu")),
+    ("newproject", N_("Start a new project")),
+    ("team", N_("Your team and its contacts")),
+    ("projects", N_("Switch between your projects")),
+    ("invite", N_("A fresh invite link for partners")),
+    ("members", N_("Roles and members (coordinator)")),
+    ("profile", N_("Your name, school and contacts")),
+    ("language", N_("Change the language")),
+    ("leave", N_("Leave a project")),
+    ("mydata", N_("Download your data")),
+    ("forgetme", N_("Delete your data")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Stop the current questions")),
+)
+GROUP = (
+    ("team", N_("The team and its contacts")),
+    ("link", N_("Link this group to your project")),
+    ("language", N_("Change the group's language")),
+    ("help", N_("What I can do here")),
+)
+
+
+def commands(lang: str, *, private: bool) -> list[BotCommand]:
+    t = Translator(lang)
+    return [BotCommand(name, t(desc)) for name, desc in (PRIVATE if private else GROUP)]
+
+
+async def set_default_menus(bot: Bot, default_language: str) -> None:
+    """Menus for every supported Telegram language, plus a fallback for all others."""
+    scopes: tuple[tuple[BotCommandScope, bool], ...] = (
+        (BotCommandScopeAllPrivateChats(), True),
+        (BotCommandScopeAllGroupChats(), False),
+    )
+    for scope, private in scopes:
+        for lang in LANGUAGES:
+            await bot.set_my_commands(
+                commands(lang, private=private), scope=scope, language_code=lang
+            )
+        await bot.set_my_commands(commands(default_language, private=private), scope=scope)
+
+
+async def set_chat_menu(bot: Bot, chat_id: int, lang: str) -> None:
+    """After an explicit language choice the menu follows it, whatever the phone's language."""
+    await bot.set_my_commands(
+        commands(lang, private=chat_id > 0), scope=BotCommandScopeChat(chat_id)
+    )

@@ -1,0 +1,51 @@
+"""Settings from the environment or `.env` (every one is documented in .env.example)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = "sqlite:///./data/twincoach.db"
+    telegram_api_base_url: str | None = None
+    telegram_api_base_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    default_language: Literal["lv", "lt", "en"] = "en"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_base_url", "telegram_api_base_file_url", "webhook_url")
+    @classmethod
+    def _blank_url_is_none(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") or None if value else None
+
+    @property
+    def base_file_url(self) -> str | None:
+        """A self-hosted Bot API serves files under /file/bot…, next to /bot…."""
+        if self.telegram_api_base_file_url or not self.telegram_api_base_url:
+            return self.telegram_api_base_file_url
+        return re.sub(r"/bot$", "/file/bot", self.telegram_api_base_url)
+
+    def token_problem(self) -> str | None:
+        """Why the token cannot be used, in one line, or None when it looks right."""
+        if self.telegram_bot_token is None:
+            return "TELEGRAM_BOT_TOKEN is not set (get one from @BotFather, see README)."
+        if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value()):
+            return "TELEGRAM_BOT_TOKEN does not look like a BotFather token (digits:letters)."
+        return None

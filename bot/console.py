@@ -1,0 +1,52 @@
+"""`python -m bot console`: the real bot, offline. The Application long-polls a fake Bot
+API served on loopback by this process; the terminal plays several teachers and a group."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from pydantic import SecretStr
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.console_chat import chat_loop
+from bot.fakeapi.server import FakeBotApi
+from storage.db import Database
+
+CONSOLE_TOKEN = "1000001:offline-console-token-not-for-telegram"  # noqa: S105  (only the fake API sees it)
+
+
+async def _read_line() -> str | None:
+    """A line from the terminal without blocking the bot's event loop (None at end of input)."""
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line.rstrip("\n") if line else None
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+async def run_console(settings: Settings, db: Database) -> None:
+    fake = FakeBotApi()
+    await fake.start()
+    offline = settings.model_copy(
+        update={
+            "telegram_bot_token": settings.telegram_bot_token or SecretStr(CONSOLE_TOKEN),
+            "telegram_api_base_url": fake.base_url,
+            "telegram_api_base_file_url": fake.base_file_url,
+        }
+    )
+    app = build_application(offline, db)
+    try:
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=10)
+            await chat_loop(fake, _read_line, _write, color=sys.stdout.isatty())
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await fake.stop()
+        db.close()

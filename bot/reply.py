@@ -1,0 +1,62 @@
+"""What a handler decides to send, built inside the database session and sent afterwards.
+
+Handlers compute a `Reply` (messages, buttons, next dialog state) in one synchronous
+function that has the session; the async shell then sends it. This keeps one session per
+update and keeps Telegram I/O out of transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.i18n import Html
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str | None = None  # callback data
+    url: str | None = None
+
+
+Keyboard = list[list[Button]]
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+
+
+@dataclass
+class Message:
+    """One message: to the update's chat when `chat_id` is None, else to that chat."""
+
+    text: Html
+    buttons: Keyboard = field(default_factory=list)
+    chat_id: int | None = None
+    edit: bool = False  # replace the message whose button was pressed
+    document: Document | None = None
+
+
+@dataclass
+class Reply:
+    messages: list[Message] = field(default_factory=list)
+    state: object = None  # the next ConversationHandler state, where a dialog uses it
+    alert: str | None = None  # a short pop-up answer to a pressed button
+    menu_language: str | None = None  # set this chat's command menu to that language
+
+    def say(
+        self, text: Html, buttons: Keyboard | None = None, *, chat_id: int | None = None
+    ) -> Reply:
+        self.messages.append(Message(text, buttons or [], chat_id))
+        return self
+
+    def edit(self, text: Html, buttons: Keyboard | None = None) -> Reply:
+        self.messages.append(Message(text, buttons or [], edit=True))
+        return self
+
+
+def rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
+    """Lay buttons out in rows of `per_row` (phones show two or three side by side)."""
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]

@@ -1,0 +1,205 @@
+"""The one wrapper every handler goes through: load the teacher, run the step in one
+database session, send what it decided.
+
+A step is a plain function `(session, actor) -> Reply`. It runs in a worker thread
+(storage/db.py says why), so it may use the database freely but never Telegram.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from sqlmodel import Session
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+
+from bot.commands import set_chat_menu
+from bot.context import Ctx
+from bot.i18n import Html, Translator, normalise_language
+from bot.reply import Button, Keyboard, Message, Reply
+from storage import teams, users
+from storage.models import ChatBinding, Membership, Project, Role, User
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[Session, "Actor"], Reply]
+
+
+@dataclass
+class Actor:
+    """Who sent the update, where, and in which language to answer."""
+
+    user: User
+    t: Translator
+    chat_id: int
+    private: bool
+    bot_username: str
+    chat_title: str
+    scratch: dict[str, Any]  # the teacher's unfinished answers (PTB user_data)
+    now: datetime
+
+    def deep_link(self, payload: str, *, group: bool = False) -> str:
+        kind = "startgroup" if group else "start"
+        return f"https://t.me/{self.bot_username}?{kind}={payload}"
+
+    def translator_for(self, user: User) -> Translator:
+        return translator_for(user, self.t.lang)
+
+
+def translator_for(user: User, default: str) -> Translator:
+    """A teacher's language: their choice, else Telegram's, else the default."""
+    return Translator(user.language or normalise_language(user.telegram_language, default))
+
+
+def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, Any]) -> Actor:
+    tg_user = update.effective_user
+    chat = update.effective_chat
+    assert tg_user is not None and chat is not None
+    private = chat.type == ChatType.PRIVATE
+    user = users.touch_user(
+        session,
+        user_id=tg_user.id,
+        name=tg_user.full_name,
+        telegram_language=tg_user.language_code,
+        private=private,
+    )
+    t = translator_for(user, context.settings.default_language)
+    if not private:
+        binding = session.get(ChatBinding, chat.id)
+        t = Translator(binding.language) if binding else t
+    return Actor(
+        user=user,
+        t=t,
+        chat_id=chat.id,
+        private=private,
+        bot_username=context.bot.username,
+        chat_title=chat.title or "",
+        scratch=scratch,
+        now=datetime.now(UTC),
+    )
+
+
+async def respond(update: Update, context: Ctx, step: Step) -> object:
+    """Run `step` for this update and send its reply; returns the next dialog state."""
+    scratch = copy.deepcopy(dict(context.user_data or {}))
+    reply = await context.db.run(lambda s: step(s, _actor(s, update, context, scratch)))
+    if context.user_data is not None and scratch != context.user_data:
+        context.user_data.clear()
+        context.user_data.update(scratch)
+    await send_reply(update, context, reply)
+    return reply.state
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in keyboard
+        ]
+    )
+
+
+async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(reply.alert, show_alert=bool(reply.alert))
+    elif reply.alert:
+        reply.messages.insert(0, Message(Html(reply.alert)))
+    here = update.effective_chat.id if update.effective_chat else None
+    if reply.menu_language and here is not None:
+        await set_chat_menu(context.bot, here, reply.menu_language)
+    for message in reply.messages:
+        chat_id = message.chat_id if message.chat_id is not None else here
+        assert chat_id is not None
+        try:
+            await _send_one(context, message, chat_id, query.message if query else None)
+        except Forbidden:
+            log.info("chat %s blocked the bot or never started it", chat_id)
+            if chat_id > 0:
+                await context.db.run(partial(users.mark_unreachable, user_id=chat_id))
+
+
+async def _send_one(context: Ctx, message: Message, chat_id: int, pressed: object) -> None:
+    keyboard = markup(message.buttons)
+    if message.document is not None:
+        await context.bot.send_document(
+            chat_id,
+            document=message.document.content,
+            filename=message.document.filename,
+            caption=message.text,
+        )
+    elif message.edit and pressed is not None and hasattr(pressed, "edit_text"):
+        try:
+            await pressed.edit_text(message.text, reply_markup=keyboard)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+    else:
+        await context.bot.send_message(chat_id, message.text, reply_markup=keyboard)
+
+
+# --- guards shared by the flows -----------------------------------------------------
+
+
+def active_project(session: Session, actor: Actor) -> tuple[Project, Membership] | None:
+    """The project a private command acts on: the bound project in a group, else the
+    teacher's active one (or their only one). None when the sender is not a member."""
+    if actor.private:
+        project_id = actor.user.active_project_id
+        if project_id is None:
+            mine = teams.user_projects(session, user_id=actor.user.id)
+            if len(mine) != 1:
+                return None
+            project_id = mine[0].id
+            actor.user.active_project_id = project_id
+        project = session.get(Project, project_id)
+    else:
+        project = teams.bound_project(session, chat_id=actor.chat_id)
+    if project is None or project.id is None:
+        return None
+    m = teams.membership(session, project_id=project.id, user_id=actor.user.id)
+    return (project, m) if m else None
+
+
+def no_project(actor: Actor) -> Reply:
+    t = actor.t
+    if actor.private:
+        return Reply().say(
+            t(
+                "You are not in a project yet. Start one with /newproject or join with an invite link."
+            )
+        )
+    return Reply().say(
+        t(
+            "This group is not linked to a project of yours. A project member who is a group admin can send /link."
+        )
+    )
+
+
+def is_lead(m: Membership) -> bool:
+    """Coordinator or founder: may invite and manage (founders are TwinSpace admins)."""
+    return m.role == Role.COORDINATOR or m.founder
+
+
+def only_private(actor: Actor) -> Reply:
+    return Reply().say(
+        actor.t("Let's do this in a private chat with me."),
+        [[private_chat_button(actor)]],
+    )
+
+
+def private_chat_button(actor: Actor) -> Button:
+    return Button(actor.t("Open a private chat with me ↗"), url=actor.deep_link("hi"))

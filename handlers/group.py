@@ -1,0 +1,155 @@
+"""Group chats: the bot introduces itself, and a project member who is a group admin
+links the group to a project (with /link, or in one tap through the "add to group" link)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    filters,
+)
+
+from bot.context import Ctx
+from bot.reply import Button, Reply
+from handlers.common import Actor, private_chat_button, respond
+from storage import teams
+from storage.models import ChatBinding, Project
+
+ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+GROUP_PAYLOAD = re.compile(r"^p(\d{1,12})$")
+
+
+def introduce(actor: Actor) -> Reply:
+    t = actor.t
+    return Reply().say(
+        t(
+            "Hello, team! I am TwinCoach. I keep your project's contacts, agreements and deadlines, "
+            "and remind everyone in their own language.\n"
+            "A group admin who is in the project: send /link to connect this group."
+        )
+    )
+
+
+def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | None) -> Reply:
+    """Bind this group to one of the sender's projects (or offer the choice)."""
+    t = actor.t
+    if actor.private:
+        return Reply().say(t("Send /link in your team's group chat, not here."))
+    if not is_admin:
+        return Reply().say(t("Only a group admin can link this group to a project."))
+    current = session.get(ChatBinding, actor.chat_id)
+    if current is not None and not teams.membership(
+        session, project_id=current.project_id, user_id=actor.user.id
+    ):
+        return Reply().say(t("This group is already linked to another team's project."))
+    mine = teams.user_projects(session, user_id=actor.user.id)
+    if project_id is not None:
+        mine = [p for p in mine if p.id == project_id]
+        if not mine:
+            return Reply().say(t("You are not a member of that project."))
+    if not mine:
+        return Reply().say(
+            t("You are not in a project yet. Start one in a private chat with me: /newproject"),
+            [[private_chat_button(actor)]],
+        )
+    if len(mine) > 1:
+        buttons = [[Button(p.title[:60], data=f"link:{p.id}")] for p in mine]
+        return Reply().say(t("Which project is this group for?"), buttons)
+    return _bind(session, actor, mine[0])
+
+
+def _bind(session: Session, actor: Actor, project: Project) -> Reply:
+    assert project.id is not None
+    teams.bind_chat(
+        session,
+        chat_id=actor.chat_id,
+        project_id=project.id,
+        title=actor.chat_title,
+        by=actor.user.id,
+        language=actor.t.lang,
+    )
+    return Reply().say(
+        actor.t(
+            "✅ This group now belongs to <b>{title}</b>. Send /team to see everyone.",
+            title=project.title,
+        )
+    )
+
+
+async def _is_admin(update: Update, context: Ctx) -> bool:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type == chat.PRIVATE:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in ADMINS
+
+
+async def on_link(update: Update, context: Ctx) -> None:
+    """/link in a group: checks the sender is a group admin and a project member, then binds."""
+    is_admin = await _is_admin(update, context)
+    await respond(update, context, lambda s, a: link(s, a, is_admin=is_admin, project_id=None))
+
+
+async def on_start_in_group(update: Update, context: Ctx) -> None:
+    """/start p<id> arrives when a teacher adds the bot with the "add to group" link."""
+    match = GROUP_PAYLOAD.match((context.args or [""])[0])
+    project_id = int(match.group(1)) if match else None
+    is_admin = await _is_admin(update, context)
+    await respond(
+        update, context, lambda s, a: link(s, a, is_admin=is_admin, project_id=project_id)
+    )
+
+
+async def on_link_chosen(update: Update, context: Ctx) -> None:
+    """A project button under /link: the same checks again, the data carry no trust."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    raw = update.callback_query.data.removeprefix("link:")
+    project_id = int(raw) if raw.isdigit() else -1
+    is_admin = await _is_admin(update, context)
+
+    def step(session: Session, actor: Actor) -> Reply:
+        reply = link(session, actor, is_admin=is_admin, project_id=project_id)
+        for message in reply.messages:
+            message.edit = True
+        return reply
+
+    await respond(update, context, step)
+
+
+def _bot_status_change(member: ChatMemberUpdated) -> tuple[bool, bool]:
+    """(was in the chat, is in the chat) for the bot itself."""
+    inside = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
+    return member.old_chat_member.status in inside, member.new_chat_member.status in inside
+
+
+async def on_bot_membership(update: Update, context: Ctx) -> None:
+    """The bot was added to a group (introduce) or removed (forget the link)."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == change.chat.PRIVATE:
+        return
+    was_in, is_in = _bot_status_change(change)
+    if is_in and not was_in:
+        await respond(update, context, lambda _s, a: introduce(a))
+    elif was_in and not is_in:
+        chat_id = change.chat.id
+        await context.db.run(lambda s: teams.unbind_chat(s, chat_id=chat_id))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        ChatMemberHandler(on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler("link", on_link),
+        CommandHandler(
+            "start",
+            on_start_in_group,
+            filters.ChatType.GROUPS & filters.Regex(r"^/start(@\w+)? p\d"),
+        ),
+        CallbackQueryHandler(on_link_chosen, pattern="^link:"),
+    ]

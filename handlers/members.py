@@ -1,0 +1,271 @@
+"""/members (the coordinator's roles screen) and /leave.
+
+Every button re-checks that the presser coordinates the project named in the data and
+that the other teacher is in it: callback data carry no trust.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.i18n import Html, lines
+from bot.reply import Button, Keyboard, Reply
+from handlers.common import Actor, active_project, no_project, only_private, respond
+from handlers.team import role_label
+from storage import teams
+from storage.models import Project, Role
+from storage.teams import Member
+
+FOUNDERS = 2
+
+
+def member_list(session: Session, actor: Actor, project: Project) -> Reply:
+    assert project.id is not None
+    t = actor.t
+    team = teams.members(session, project_id=project.id)
+    buttons = [
+        [
+            Button(
+                f"{m.user.display_name} · {role_label(t, m)}"[:60],
+                data=f"mem:{project.id}:{m.user.id}:card",
+            )
+        ]
+        for m in team
+        if m.user is not None and m.user.id != actor.user.id
+    ]
+    founders = sum(m.membership.founder for m in team)
+    text = t("<b>{title}</b>: tap a teacher to change their role.", title=project.title)
+    if founders < FOUNDERS:
+        text = lines(
+            text,
+            t(
+                "A project has exactly two founders: one registers it on the platform, the other confirms. Choose the second founder here."
+            ),
+        )
+    if not buttons:
+        text = t(
+            "<b>{title}</b>: nobody else has joined yet. /invite gives you a link for partners.",
+            title=project.title,
+        )
+    return Reply().say(text, buttons)
+
+
+def _card(actor: Actor, project: Project, target: Member, founders: int) -> Reply:
+    assert target.user is not None
+    t = actor.t
+    prefix = f"mem:{project.id}:{target.user.id}"
+    m = target.membership
+    buttons: Keyboard = []
+    if not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
+        buttons.append([Button(t("Make founder"), data=f"{prefix}:founder")])
+    if m.founder:
+        buttons.append([Button(t("No longer a founder"), data=f"{prefix}:unfounder")])
+    if m.role == Role.PARTNER:
+        buttons.append([Button(t("Make participant"), data=f"{prefix}:participant")])
+        buttons.append([Button(t("Hand over coordination"), data=f"{prefix}:lead")])
+    if m.role == Role.PARTICIPANT:
+        buttons.append([Button(t("Make partner"), data=f"{prefix}:partner")])
+    buttons.append([Button(t("Remove from project"), data=f"{prefix}:remove")])
+    buttons.append([Button(t("« Back"), data=f"mem:{project.id}:0:list")])
+    return Reply().edit(
+        t("<b>{name}</b> — {role}", name=target.user.display_name, role=role_label(t, target)),
+        buttons,
+    )
+
+
+def _confirm(actor: Actor, prefix: str, question: Html) -> Reply:
+    t = actor.t
+    buttons = [
+        [
+            Button(t("Yes"), data=f"{prefix}!"),
+            Button(t("No"), data=prefix.rsplit(":", 1)[0] + ":card"),
+        ]
+    ]
+    return Reply().edit(question, buttons)
+
+
+def manage(session: Session, actor: Actor, project_id: int, user_id: int, action: str) -> Reply:
+    """One press on the /members screen."""
+    t = actor.t
+    mine = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    project = session.get(Project, project_id)
+    if mine is None or project is None or mine.role != Role.COORDINATOR:
+        return Reply(alert=t("Only the project's coordinator can change roles."))
+    if action == "list":
+        reply = member_list(session, actor, project)
+        reply.messages[0].edit = True
+        return reply
+    team = teams.members(session, project_id=project_id)
+    target = next((m for m in team if m.user is not None and m.user.id == user_id), None)
+    if target is None or target.user is None or user_id == actor.user.id:
+        return Reply(alert=t("This teacher is not in the project any more."))
+    founders = sum(m.membership.founder for m in team)
+    prefix = f"mem:{project_id}:{user_id}"
+    m = target.membership
+    name = target.user.display_name
+    if action == "founder" and not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
+        m.founder = True
+    elif action == "unfounder" and m.founder:
+        m.founder = False
+    elif action == "participant" and m.role == Role.PARTNER and not m.founder:
+        m.role = Role.PARTICIPANT
+    elif action == "partner" and m.role == Role.PARTICIPANT:
+        m.role = Role.PARTNER
+    elif action == "lead" and m.role == Role.PARTNER:
+        return _confirm(
+            actor,
+            f"{prefix}:lead",
+            t(
+                "Hand over coordination of <b>{title}</b> to {name}? You stay in the team as a partner.",
+                title=project.title,
+                name=name,
+            ),
+        )
+    elif action == "lead!" and m.role == Role.PARTNER:
+        teams.hand_over(session, current=mine, heir=m)
+        tt = actor.translator_for(target.user)
+        return (
+            Reply()
+            .edit(t("{name} coordinates <b>{title}</b> now.", name=name, title=project.title))
+            .say(
+                tt(
+                    "You coordinate <b>{title}</b> now. /members lets you manage the team.",
+                    title=project.title,
+                ),
+                chat_id=target.user.id,
+            )
+        )
+    elif action == "remove":
+        return _confirm(
+            actor,
+            f"{prefix}:remove",
+            t("Remove {name} from <b>{title}</b>?", title=project.title, name=name),
+        )
+    elif action == "remove!":
+        teams.remove_member(session, membership=m)
+        tt = actor.translator_for(target.user)
+        return (
+            Reply()
+            .edit(t("{name} is no longer in the project.", name=name))
+            .say(
+                tt("The coordinator removed you from <b>{title}</b>.", title=project.title),
+                chat_id=target.user.id,
+            )
+        )
+    else:
+        return Reply(alert=t("That is not possible for this teacher right now."))
+    session.add(m)
+    return _card(actor, project, target, sum(x.membership.founder for x in team))
+
+
+def members_screen(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    found = active_project(session, actor)
+    if found is None:
+        return no_project(actor)
+    project, me = found
+    if me.role != Role.COORDINATOR:
+        return Reply().say(actor.t("Only the project's coordinator can change roles."))
+    return member_list(session, actor, project)
+
+
+def ask_leave(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    found = active_project(session, actor)
+    if found is None:
+        return no_project(actor)
+    project, me = found
+    t = actor.t
+    team = teams.members(session, project_id=project.id or 0)
+    others = [m for m in team if m.user is not None and m.user.id != actor.user.id]
+    if me.role == Role.COORDINATOR and others:
+        return Reply().say(
+            t(
+                "You coordinate <b>{title}</b>. Hand coordination over in /members first, then leave.",
+                title=project.title,
+            )
+        )
+    question = (
+        t(
+            "Leave <b>{title}</b>? You are its last member, so the project will be deleted.",
+            title=project.title,
+        )
+        if not others
+        else t("Leave <b>{title}</b>?", title=project.title)
+    )
+    return Reply().say(
+        question,
+        [[Button(t("Yes, leave"), data=f"leave:{project.id}"), Button(t("No"), data="leave:no")]],
+    )
+
+
+def leave(session: Session, actor: Actor, project_id: int) -> Reply:
+    t = actor.t
+    mine = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    project = session.get(Project, project_id)
+    if mine is None or project is None:
+        return Reply().edit(t("Nothing changed."))
+    team = teams.members(session, project_id=project_id)
+    others = [m for m in team if m.user is not None and m.user.id != actor.user.id]
+    if mine.role == Role.COORDINATOR and others:
+        return Reply(alert=t("Hand coordination over in /members first."))
+    reply = Reply().edit(t("You left <b>{title}</b>.", title=project.title))
+    if not others:
+        session.delete(project)
+        return reply
+    teams.remove_member(session, membership=mine)
+    lead = teams.coordinator(team)
+    if lead is not None and lead.user is not None:
+        tt = actor.translator_for(lead.user)
+        reply.say(
+            tt("{name} left <b>{title}</b>.", name=actor.user.display_name, title=project.title),
+            chat_id=lead.user.id,
+        )
+    return reply
+
+
+async def on_members(update: Update, context: Ctx) -> None:
+    """/members: the coordinator's list of teachers to manage."""
+    await respond(update, context, members_screen)
+
+
+async def on_member_action(update: Update, context: Ctx) -> None:
+    """A button on the /members screen: mem:<project>:<user>:<action>."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    parts = update.callback_query.data.split(":")
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+        await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+        return
+    project_id, user_id, action = int(parts[1]), int(parts[2]), parts[3]
+    await respond(update, context, lambda s, a: manage(s, a, project_id, user_id, action))
+
+
+async def on_leave(update: Update, context: Ctx) -> None:
+    """/leave: asks to confirm."""
+    await respond(update, context, ask_leave)
+
+
+async def on_leave_confirmed(update: Update, context: Ctx) -> None:
+    """The Yes/No under /leave."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    raw = update.callback_query.data.removeprefix("leave:")
+    if not raw.isdigit():
+        await respond(update, context, lambda _s, a: Reply().edit(a.t("Nothing changed.")))
+        return
+    await respond(update, context, lambda s, a: leave(s, a, int(raw)))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("members", on_members),
+        CallbackQueryHandler(on_member_action, pattern="^mem:"),
+        CommandHandler("leave", on_leave),
+        CallbackQueryHandler(on_leave_confirmed, pattern="^leave:"),
+    ]

@@ -1,0 +1,83 @@
+"""/newproject: a teacher starts a project and gets the partners' invite link."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.reply import Button, Reply
+from handlers import forms, profile_fields
+from handlers.common import Actor, only_private, respond
+from storage import teams
+
+
+def invite_link(actor: Actor, token: str) -> str:
+    return actor.deep_link(f"j_{token}")
+
+
+def invite_buttons(actor: Actor, project_id: int, link: str) -> list[list[Button]]:
+    t = actor.t
+    share = f"https://t.me/share/url?url={link}"
+    return [
+        [
+            Button(
+                t("Add me to your team's group ↗"),
+                url=actor.deep_link(f"p{project_id}", group=True),
+            )
+        ],
+        [Button(t("Send the invite to partners ↗"), url=share)],
+    ]
+
+
+def _finish(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
+    project = teams.create_project(session, founder=actor.user, title=answers["title"])
+    assert project.id is not None
+    invite = teams.create_invite(
+        session, project_id=project.id, created_by=actor.user.id, now=actor.now
+    )
+    link = invite_link(actor, invite.token)
+    t = actor.t
+    text = t(
+        "🎉 <b>{title}</b> is ready. You are its founder and coordinator.\n\n"
+        "Send this link to your partner teachers. It works for {days} days and {uses} teachers:\n"
+        "{link}\n\n"
+        "Next: add me to your team's group chat, then send /team there.",
+        title=project.title,
+        days=teams.INVITE_DAYS,
+        uses=teams.INVITE_USES,
+        link=link,
+    )
+    return Reply().say(text, invite_buttons(actor, project.id, link))
+
+
+FORM = forms.Form(
+    name="newproject",
+    fields=(
+        profile_fields.TITLE,
+        profile_fields.COUNTRY,
+        profile_fields.SCHOOL,
+        profile_fields.TIMEZONE,
+    ),
+    finish=_finish,
+)
+
+
+def _start(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    intro = actor.t("Let's set up your project: four short questions. /cancel stops.")
+    return forms.begin(session, actor, FORM, intro=intro)
+
+
+async def start_newproject(update: Update, context: Ctx) -> object:
+    """/newproject or the start menu's button: asks the first question."""
+    return await respond(update, context, _start)
+
+
+def entry_points() -> list[BaseHandler]:
+    return [
+        CommandHandler("newproject", start_newproject),
+        CallbackQueryHandler(start_newproject, pattern="^menu:new$"),
+    ]

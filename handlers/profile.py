@@ -1,0 +1,84 @@
+"""/profile: a teacher sees their data and edits one field at a time."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.context import Ctx
+from bot.countries import country_name, flag
+from bot.reply import Button, Reply, rows
+from handlers import forms, profile_fields
+from handlers.common import Actor, only_private, respond
+
+FIELDS = (
+    profile_fields.NAME,
+    profile_fields.COUNTRY,
+    profile_fields.SCHOOL,
+    profile_fields.CONTACT,
+    profile_fields.TIMEZONE,
+)
+
+
+def card(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    t = actor.t
+    u = actor.user
+    country = f"{flag(u.country)} {country_name(u.country, t.lang)}" if u.country else "—"
+    text = t(
+        "<b>Your profile</b>\nName: {name}\nCountry: {country}\nSchool: {school}\n"
+        "Contact: {contact}\nTime zone: {zone}\n\nTap what you want to change.",
+        name=u.display_name,
+        country=country,
+        school=u.school or "—",
+        contact=u.contact or "—",
+        zone=u.timezone or "—",
+    )
+    labels = {
+        "name": t("Name"),
+        "country": t("Country"),
+        "school": t("School"),
+        "contact": t("Contact"),
+        "timezone": t("Time zone"),
+    }
+    buttons = [Button(labels[f.key], data=f"prof:{f.key}") for f in FIELDS]
+    return Reply().say(text, rows(buttons, 3))
+
+
+def _edited(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
+    return card(session, actor)
+
+
+FORM = forms.Form(name="profile", fields=FIELDS, finish=_edited)
+
+
+def edit_field(session: Session, actor: Actor, key: str) -> Reply:
+    """Start the profile form with every other field marked as answered."""
+    if key not in {f.key for f in FIELDS}:
+        return Reply(
+            state=ConversationHandler.END, alert=actor.t("This button is no longer active.")
+        )
+    preset = {f.key: "" for f in FIELDS if f.key != key}
+    return forms.begin(session, actor, FORM, preset=preset)
+
+
+async def on_profile(update: Update, context: Ctx) -> None:
+    """/profile: shows the teacher's data with a button per field."""
+    await respond(update, context, card)
+
+
+async def on_edit(update: Update, context: Ctx) -> object:
+    """A field button under /profile: asks for the new value."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    key = update.callback_query.data.removeprefix("prof:")
+    return await respond(update, context, lambda s, a: edit_field(s, a, key))
+
+
+def entry_points() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_edit, pattern="^prof:")]
+
+
+def handlers() -> list[BaseHandler]:
+    return [CommandHandler("profile", on_profile)]

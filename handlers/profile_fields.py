@@ -1,0 +1,107 @@
+"""The questions about a teacher and their school, shared by /newproject, joining and /profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from bot.countries import COMMON, country_name, flag, parse_country
+from bot.i18n import N_
+from handlers.common import Actor
+from handlers.forms import Choice, Field, Invalid, text_answer
+from scheduler.timezones import guess_zone, parse_zone, zones_of
+from storage import users
+
+NAME_MAX = 64
+TITLE_MAX = 200
+SCHOOL_MAX = 200
+CONTACT_MAX = 200
+OTHER = "?"
+
+
+def _saver(attr: str) -> Callable[[Session, Actor, str], None]:
+    def save(session: Session, actor: Actor, value: str) -> None:
+        users.set_profile_field(session, user=actor.user, field=attr, value=value)
+
+    return save
+
+
+def _country(value: str, actor: Actor) -> str:
+    if value == OTHER:
+        raise Invalid(
+            "Type your country's name or its two-letter code, for example “Portugal” or “PT”."
+        )
+    code = parse_country(value)
+    if code is None:
+        raise Invalid(
+            "I don't know the country “{text}”. Try its name or two-letter code, for example “PT”.",
+            text=value[:64],
+        )
+    return code
+
+
+def _country_choices(actor: Actor) -> list[Choice]:
+    lang = actor.t.lang
+    common = [Choice(f"{flag(c)} {country_name(c, lang)}", c) for c in COMMON]
+    return [*common, Choice(actor.t("Other…"), OTHER)]
+
+
+def _zone(value: str, actor: Actor) -> str:
+    zone = parse_zone(value)
+    if zone is None:
+        raise Invalid(
+            "I don't know the time zone “{text}”. Type a city such as “Riga” or a zone such as “Europe/Lisbon”.",
+            text=value[:64],
+        )
+    return zone
+
+
+def _zone_choices(actor: Actor) -> list[Choice]:
+    country = actor.user.country
+    return [Choice(z, z) for z in zones_of(country)[:4]] if country else []
+
+
+NAME = Field(
+    key="name",
+    prompt=N_("What name should your partners see? Type it or keep the one below."),
+    parse=lambda v, _a: text_answer(v, limit=NAME_MAX),
+    current=lambda a: a.user.display_name,
+    save=_saver("display_name"),
+)
+COUNTRY = Field(
+    key="country",
+    prompt=N_("Which country is your school in?"),
+    parse=_country,
+    choices=_country_choices,
+    current=lambda a: a.user.country,
+    show=lambda v, a: f"{flag(v)} {country_name(v, a.t.lang)}",
+    save=_saver("country"),
+)
+SCHOOL = Field(
+    key="school",
+    prompt=N_("What is your school called?"),
+    parse=lambda v, _a: text_answer(v, limit=SCHOOL_MAX),
+    current=lambda a: a.user.school,
+    save=_saver("school"),
+)
+CONTACT = Field(
+    key="contact",
+    prompt=N_("How can partners reach you outside Telegram? An e-mail address is best."),
+    parse=lambda v, _a: text_answer(v, limit=CONTACT_MAX),
+    current=lambda a: a.user.contact,
+    save=_saver("contact"),
+)
+TIMEZONE = Field(
+    key="timezone",
+    prompt=N_("Which time zone are you in? I use it for reminders. Tap one or type a city."),
+    parse=_zone,
+    choices=_zone_choices,
+    current=lambda a: a.user.timezone or guess_zone(a.user.country),
+    save=_saver("timezone"),
+)
+TITLE = Field(
+    key="title",
+    prompt=N_("What is the project's working title? Short and concrete is best."),
+    parse=lambda v, _a: text_answer(v, limit=TITLE_MAX),
+)

@@ -1,0 +1,149 @@
+"""/start, /help and /language, and the polite answers to anything unexpected."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import Ctx
+from bot.i18n import LANGUAGES, Translator, lines
+from bot.reply import Button, Reply
+from handlers.common import Actor, respond
+from storage import teams
+from storage.models import ChatBinding
+
+LANGUAGE_NAMES = {"lv": "🇱🇻 Latviešu", "lt": "🇱🇹 Lietuvių", "en": "🇬🇧 English"}
+
+
+def welcome(session: Session, actor: Actor) -> Reply:
+    t = actor.t
+    if not actor.private:
+        return group_help(session, actor)
+    text = t(
+        "Hello, {name}! I am TwinCoach, a helper for eTwinning project teams.\n"
+        "• I walk your team through the partner questions, the work-style quiz and the plan.\n"
+        "• I keep everyone's contacts and agreements in one place.\n"
+        "• I remind partners of deadlines on their working days, in their language.",
+        name=actor.user.display_name,
+    )
+    buttons = [
+        [Button(t("➕ Create a project"), data="menu:new")],
+        [Button(t("🔗 Join with an invite"), data="menu:join")],
+        [Button(t("🌐 Language"), data="menu:lang")],
+    ]
+    return Reply().say(text, buttons)
+
+
+def private_help(actor: Actor) -> Reply:
+    t = actor.t
+    return Reply().say(
+        t(
+            "<b>What I can do</b>\n"
+            "/newproject: start a project and get an invite link for partners\n"
+            "/team: your team with contacts and advice\n"
+            "/projects: switch between your projects\n"
+            "/invite: a fresh invite link (coordinator and founders)\n"
+            "/members: roles, founders and coordination (coordinator)\n"
+            "/profile: your name, school, contact and time zone\n"
+            "/language: Latviešu, Lietuvių or English\n"
+            "/leave: leave a project\n"
+            "/mydata and /forgetme: your data, to download or delete\n"
+            "/cancel: stop the current questions"
+        )
+    )
+
+
+def group_help(session: Session, actor: Actor) -> Reply:
+    t = actor.t
+    linked = teams.bound_project(session, chat_id=actor.chat_id)
+    text = t(
+        "<b>TwinCoach in this group</b>\n"
+        "/team: the team, contacts and advice\n"
+        "/link: link this group to your project (group admins who are in the project)\n"
+        "/language: the language I use here\n"
+        "Everything personal happens in a private chat with me."
+    )
+    if linked is None:
+        text = lines(text, t("This group is not linked to a project yet."), blank=True)
+    return Reply().say(text)
+
+
+def language_menu(actor: Actor) -> Reply:
+    buttons = [[Button(LANGUAGE_NAMES[code], data=f"lang:{code}") for code in LANGUAGES]]
+    return Reply().say(actor.t("Choose a language:"), buttons)
+
+
+def choose_language(session: Session, actor: Actor, lang: str) -> Reply:
+    if lang not in LANGUAGES:
+        return Reply(alert=actor.t("This button is no longer active."))
+    if actor.private:
+        actor.user.language = lang
+        session.add(actor.user)
+    else:
+        binding = session.get(ChatBinding, actor.chat_id)
+        if binding is None or not teams.membership(
+            session, project_id=binding.project_id, user_id=actor.user.id
+        ):
+            return Reply(
+                alert=actor.t("Only members of the linked project can change the language here.")
+            )
+        teams.set_chat_language(session, chat_id=actor.chat_id, language=lang)
+    done = Translator(lang)("Done! I will speak English from now on.")
+    return Reply(menu_language=lang).edit(done)
+
+
+def unknown(actor: Actor) -> Reply:
+    return Reply().say(actor.t("Sorry, I did not understand that. /help shows what I can do."))
+
+
+async def on_start(update: Update, context: Ctx) -> None:
+    """/start: the greeting and the main menu."""
+    await respond(update, context, welcome)
+
+
+async def on_help(update: Update, context: Ctx) -> None:
+    """/help: what the bot can do, different in private and group chats."""
+    await respond(update, context, lambda s, a: private_help(a) if a.private else group_help(s, a))
+
+
+async def on_language(update: Update, context: Ctx) -> None:
+    """/language or the menu's button: shows the three languages."""
+    await respond(update, context, lambda _s, a: language_menu(a))
+
+
+async def on_language_chosen(update: Update, context: Ctx) -> None:
+    """A language button: saves the choice and switches the command menu too."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    lang = update.callback_query.data.removeprefix("lang:")
+    await respond(update, context, lambda s, a: choose_language(s, a, lang))
+
+
+async def on_unknown(update: Update, context: Ctx) -> None:
+    """Text or a command nobody handles, in a private chat."""
+    await respond(update, context, lambda _s, a: unknown(a))
+
+
+async def on_stale_button(update: Update, context: Ctx) -> None:
+    """A button whose dialog is over (or forged data): a short pop-up, nothing changes."""
+    await respond(
+        update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("start", on_start),
+        CommandHandler("help", on_help),
+        CommandHandler("language", on_language),
+        CallbackQueryHandler(on_language, pattern="^menu:lang$"),
+        CallbackQueryHandler(on_language_chosen, pattern="^lang:"),
+    ]
+
+
+def last_resort() -> list[BaseHandler]:
+    """Registered after every other handler."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), on_unknown),
+        CallbackQueryHandler(on_stale_button),
+    ]

@@ -1,0 +1,217 @@
+"""/team (the contact sheet with the guide's team-size advice), /projects and /invite."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.countries import country_name, flag
+from bot.i18n import N_, Html, Translator
+from bot.reply import Button, Reply
+from handlers.common import Actor, active_project, is_lead, no_project, only_private, respond
+from handlers.newproject import invite_buttons, invite_link
+from storage import teams
+from storage.models import Project, Role
+from storage.teams import Member, ProjectType
+
+MIN_SCHOOLS = 3
+MAX_SCHOOLS = 5
+
+ROLE_NAMES = {
+    Role.COORDINATOR: N_("coordinator"),
+    Role.PARTNER: N_("partner"),
+    Role.PARTICIPANT: N_("participant"),
+}
+
+
+def role_label(t: Translator, member: Member) -> Html:
+    label = t(ROLE_NAMES[member.membership.role])
+    return t("{role}, founder", role=label) if member.membership.founder else label
+
+
+def _type_line(t: Translator, team: list[Member]) -> Html:
+    kind = teams.project_type(team)
+    founders = ", ".join(
+        country_name(m.membership.country, t.lang)
+        for m in team
+        if m.membership.founder and m.membership.country
+    )
+    if kind == ProjectType.NATIONAL:
+        return t(
+            "National project: both founders are in {countries}. No quality label or awards for national projects.",
+            countries=founders,
+        )
+    if kind == ProjectType.INTERNATIONAL:
+        return t(
+            "International project: founders in {countries}. It can earn quality labels and awards.",
+            countries=founders,
+        )
+    return t(
+        "Project type is decided by the two founders' countries. The coordinator can name the second founder in /members."
+    )
+
+
+def _member_lines(t: Translator, team: list[Member]) -> tuple[list[Html], bool]:
+    lines: list[Html] = []
+    someone_unreachable = False
+    for n, m in enumerate(team, 1):
+        if m.user is None:
+            lines.append(t("{n}. A former member ({role})", n=n, role=role_label(t, m)))
+            continue
+        warn = ""
+        if not (m.user.started and m.user.reachable):
+            someone_unreachable = True
+            warn = " " + t("⚠️ cannot get my messages yet")
+        country = (
+            f"{flag(m.membership.country)} {country_name(m.membership.country, t.lang)}"
+            if m.membership.country
+            else "—"
+        )
+        lines.append(
+            t(
+                "{n}. <b>{name}</b> — {role}{warn}\n    {country} · {school} · {contact}",
+                n=n,
+                name=m.user.display_name,
+                role=role_label(t, m),
+                warn=Html(warn),
+                country=country,
+                school=m.user.school or "—",
+                contact=m.user.contact or "—",
+            )
+        )
+    return lines, someone_unreachable
+
+
+def _advice(t: Translator, team: list[Member]) -> Html | None:
+    schools = teams.school_count(team)
+    if schools <= 2:
+        return t(
+            "💡 Only {n} schools so far. If one partner drops out you would have to find a new one: aim for at least 3 partners.",
+            n=schools,
+        )
+    if schools > MAX_SCHOOLS:
+        return t(
+            "💡 {n} schools: large teams are hard to coordinate. The guide advises no more than 5 institutions.",
+            n=schools,
+        )
+    return None
+
+
+def team_sheet(session: Session, actor: Actor) -> Reply:
+    found = active_project(session, actor)
+    if found is None:
+        return no_project(actor)
+    project, _ = found
+    assert project.id is not None
+    t = actor.t
+    team = teams.members(session, project_id=project.id)
+    lines, unreachable = _member_lines(t, team)
+    parts = [t("<b>{title}</b>", title=project.title), _type_line(t, team), "", *lines]
+    advice = _advice(t, team)
+    if advice:
+        parts += ["", advice]
+    buttons = []
+    if unreachable:
+        parts += [
+            "",
+            t(
+                "Teachers marked ⚠️: tap the button below and press Start, so I can write to you privately."
+            ),
+        ]
+        buttons = [[Button(t("Start a private chat with me ↗"), url=actor.deep_link("hi"))]]
+    return Reply().say(Html("\n".join(parts)), buttons)
+
+
+def project_list(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    t = actor.t
+    mine = teams.user_projects(session, user_id=actor.user.id)
+    if not mine:
+        return no_project(actor)
+    current = active_project(session, actor)
+    current_id = current[0].id if current else None
+    buttons = [
+        [Button(("✅ " if p.id == current_id else "") + p.title[:60], data=f"proj:{p.id}")]
+        for p in mine
+    ]
+    return Reply().say(
+        t("Your projects. Private commands work on the one with ✅; tap another to switch."),
+        buttons,
+    )
+
+
+def switch_project(session: Session, actor: Actor, project_id: int) -> Reply:
+    """Make another project active; refuses projects the teacher is not in."""
+    t = actor.t
+    if (
+        not actor.private
+        or teams.membership(session, project_id=project_id, user_id=actor.user.id) is None
+    ):
+        return Reply(alert=t("You are not a member of that project."))
+    actor.user.active_project_id = project_id
+    session.add(actor.user)
+    project = session.get(Project, project_id)
+    assert project is not None
+    return Reply().edit(t("Now working on <b>{title}</b>.", title=project.title))
+
+
+def new_invite(session: Session, actor: Actor) -> Reply:
+    if not actor.private:
+        return only_private(actor)
+    found = active_project(session, actor)
+    if found is None:
+        return no_project(actor)
+    project, me = found
+    assert project.id is not None
+    t = actor.t
+    if not is_lead(me):
+        return Reply().say(t("Only the coordinator and the founders can invite new partners."))
+    invite = teams.create_invite(
+        session, project_id=project.id, created_by=actor.user.id, now=actor.now
+    )
+    link = invite_link(actor, invite.token)
+    return Reply().say(
+        t(
+            "A new invite to <b>{title}</b>, valid for {days} days and {uses} teachers:\n{link}",
+            title=project.title,
+            days=teams.INVITE_DAYS,
+            uses=teams.INVITE_USES,
+            link=link,
+        ),
+        invite_buttons(actor, project.id, link),
+    )
+
+
+async def on_team(update: Update, context: Ctx) -> None:
+    """/team in a group or privately: the contact sheet."""
+    await respond(update, context, team_sheet)
+
+
+async def on_projects(update: Update, context: Ctx) -> None:
+    """/projects: the teacher's projects with the active one marked."""
+    await respond(update, context, project_list)
+
+
+async def on_project_chosen(update: Update, context: Ctx) -> None:
+    """A project button under /projects: switches the active project."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    raw = update.callback_query.data.removeprefix("proj:")
+    project_id = int(raw) if raw.isdigit() else -1
+    await respond(update, context, lambda s, a: switch_project(s, a, project_id))
+
+
+async def on_invite(update: Update, context: Ctx) -> None:
+    """/invite: a fresh invite link (coordinator and founders only)."""
+    await respond(update, context, new_invite)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("team", on_team),
+        CommandHandler("projects", on_projects),
+        CallbackQueryHandler(on_project_chosen, pattern="^proj:"),
+        CommandHandler("invite", on_invite),
+    ]

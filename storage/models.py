@@ -1,0 +1,148 @@
+"""Tables of TwinCoach. Alembic owns the schema; these classes only describe it.
+
+Timestamps are stored as UTC and always come back timezone-aware (`UTCDateTime`),
+so SQLite and PostgreSQL behave alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC, returns them aware again."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(*, nullable: bool = False, default: bool = True) -> Any:
+    """A UTC timestamp column (new rows get the current time unless `default` is off)."""
+    return Field(
+        default_factory=utcnow if default else None,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+    )
+
+
+class Role(StrEnum):
+    """A member's part in the project; being a founder is a separate flag."""
+
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"
+    PARTICIPANT = "participant"
+
+
+ROLE_TYPE = sa.Enum(
+    Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles]
+)
+
+
+class User(SQLModel, table=True):
+    """A teacher as the bot knows them; the Telegram user id is the key."""
+
+    id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    display_name: str = Field(max_length=64)
+    language: str | None = Field(default=None, max_length=8)  # explicit choice via /language
+    telegram_language: str | None = Field(default=None, max_length=16)
+    country: str | None = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2
+    timezone: str | None = Field(default=None, max_length=64)
+    school: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+    active_project_id: int | None = Field(
+        default=None, foreign_key="project.id", ondelete="SET NULL"
+    )
+    reachable: bool = True  # false after Telegram answered 403 to a private message
+    started: bool = False  # has opened a private chat with the bot
+    created_at: datetime = _ts()
+
+
+class Project(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    stage: int = 1  # 1..7, the guide's project cycle
+    created_at: datetime = _ts()
+
+
+class Membership(SQLModel, table=True):
+    """A teacher in a project. `user_id` is cleared when the teacher asks to be forgotten,
+    so the team's history (roles, countries) stays consistent without personal data."""
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(
+        default=None, foreign_key="user.id", index=True, sa_type=sa.BigInteger, ondelete="SET NULL"
+    )
+    role: Role = Field(sa_type=ROLE_TYPE)
+    founder: bool = False
+    country: str | None = Field(
+        default=None, max_length=2
+    )  # the school's country, kept after forgetting
+    joined_at: datetime = _ts()
+
+
+class ChatBinding(SQLModel, table=True):
+    """A Telegram group chat that belongs to a project."""
+
+    chat_id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    title: str = Field(default="", max_length=255)
+    bound_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    language: str = Field(default="en", max_length=8)  # what the bot speaks in this group
+    bound_at: datetime = _ts()
+
+
+class Invite(SQLModel, table=True):
+    token: str = Field(primary_key=True, max_length=64)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    role: Role = Field(sa_type=ROLE_TYPE)
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    expires_at: datetime = _ts(default=False)
+    uses_left: int = 10
+
+
+class ConversationState(SQLModel, table=True):
+    """python-telegram-bot ConversationHandler states (see storage/persistence.py)."""
+
+    __tablename__ = "conversation_state"
+
+    name: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=128)  # JSON list of the conversation key
+    state: str = Field(max_length=128)  # JSON of the state
+
+
+class UserScratch(SQLModel, table=True):
+    """python-telegram-bot `user_data`: answers of a dialog still in progress."""
+
+    __tablename__ = "user_scratch"
+
+    user_id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    data: str = Field(sa_type=sa.Text)

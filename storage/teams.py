@@ -1,0 +1,213 @@
+"""Projects, memberships, invites and the group chats bound to projects."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import ChatBinding, Invite, Membership, Project, Role, User
+
+INVITE_DAYS = 14
+INVITE_USES = 10
+
+
+@dataclass(frozen=True)
+class Member:
+    """A membership with its teacher (None once the teacher asked to be forgotten)."""
+
+    membership: Membership
+    user: User | None
+
+
+class ProjectType(StrEnum):
+    NATIONAL = "national"
+    INTERNATIONAL = "international"
+    UNDECIDED = "undecided"
+
+
+def create_project(session: Session, *, founder: User, title: str) -> Project:
+    """A new project; its creator is founder and coordinator."""
+    project = Project(title=title)
+    session.add(project)
+    session.flush()
+    assert project.id is not None
+    session.add(
+        Membership(
+            project_id=project.id,
+            user_id=founder.id,
+            role=Role.COORDINATOR,
+            founder=True,
+            country=founder.country,
+        )
+    )
+    founder.active_project_id = project.id
+    session.add(founder)
+    return project
+
+
+def members(session: Session, *, project_id: int) -> list[Member]:
+    rows = session.exec(
+        select(Membership, User)
+        .join(User, col(User.id) == Membership.user_id, isouter=True)
+        .where(Membership.project_id == project_id)
+        .order_by(col(Membership.joined_at), col(Membership.id))
+    ).all()
+    return [Member(m, u) for m, u in rows]
+
+
+def membership(session: Session, *, project_id: int, user_id: int) -> Membership | None:
+    return session.exec(
+        select(Membership).where(Membership.project_id == project_id, Membership.user_id == user_id)
+    ).first()
+
+
+def user_projects(session: Session, *, user_id: int) -> list[Project]:
+    return list(
+        session.exec(
+            select(Project)
+            .join(Membership, col(Membership.project_id) == Project.id)
+            .where(Membership.user_id == user_id)
+            .order_by(col(Project.id))
+        ).all()
+    )
+
+
+def project_type(team: list[Member]) -> ProjectType:
+    """National when both founders' schools are in one country, international otherwise."""
+    countries = [m.membership.country for m in team if m.membership.founder]
+    if len(countries) < 2 or None in countries:
+        return ProjectType.UNDECIDED
+    return ProjectType.NATIONAL if len(set(countries)) == 1 else ProjectType.INTERNATIONAL
+
+
+def school_count(team: list[Member]) -> int:
+    """Distinct schools of the teachers (partners and coordinator, not participants)."""
+    schools = {
+        ((m.user.school or "").strip().casefold(), m.membership.country)
+        for m in team
+        if m.user is not None and m.membership.role != Role.PARTICIPANT
+    }
+    return len(schools)
+
+
+def create_invite(
+    session: Session, *, project_id: int, created_by: int, now: datetime, role: Role = Role.PARTNER
+) -> Invite:
+    """An invite link token: 192 random bits, valid for two weeks and ten teachers."""
+    invite = Invite(
+        token=secrets.token_urlsafe(24),
+        project_id=project_id,
+        role=role,
+        created_by=created_by,
+        expires_at=now + timedelta(days=INVITE_DAYS),
+        uses_left=INVITE_USES,
+    )
+    session.add(invite)
+    return invite
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    ALREADY_MEMBER = "already_member"
+
+
+def check_invite(
+    session: Session, *, token: str, user_id: int, now: datetime
+) -> Invite | InviteProblem:
+    invite = session.get(Invite, token)
+    if invite is None:
+        return InviteProblem.UNKNOWN
+    if invite.expires_at <= now:
+        return InviteProblem.EXPIRED
+    if invite.uses_left <= 0:
+        return InviteProblem.USED_UP
+    if membership(session, project_id=invite.project_id, user_id=user_id):
+        return InviteProblem.ALREADY_MEMBER
+    return invite
+
+
+def redeem_invite(
+    session: Session, *, token: str, user: User, now: datetime
+) -> Membership | InviteProblem:
+    """Join with an invite. The use is counted by one conditional UPDATE, so two teachers
+    racing for the last use cannot both get in."""
+    checked = check_invite(session, token=token, user_id=user.id, now=now)
+    if isinstance(checked, InviteProblem):
+        return checked
+    taken = session.execute(
+        sa.update(Invite)
+        .where(col(Invite.token) == token, col(Invite.uses_left) > 0, col(Invite.expires_at) > now)
+        .values(uses_left=col(Invite.uses_left) - 1)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return InviteProblem.USED_UP
+    m = Membership(
+        project_id=checked.project_id, user_id=user.id, role=checked.role, country=user.country
+    )
+    session.add(m)
+    user.active_project_id = checked.project_id
+    session.add(user)
+    return m
+
+
+def coordinator(team: list[Member]) -> Member | None:
+    return next((m for m in team if m.membership.role == Role.COORDINATOR), None)
+
+
+def bind_chat(
+    session: Session, *, chat_id: int, project_id: int, title: str, by: int, language: str
+) -> None:
+    """Bind a group to a project; the group starts in the language of whoever linked it."""
+    binding = session.get(ChatBinding, chat_id) or ChatBinding(
+        chat_id=chat_id, project_id=project_id, language=language
+    )
+    binding.project_id = project_id
+    binding.title = title[:255]
+    binding.bound_by = by
+    session.add(binding)
+
+
+def set_chat_language(session: Session, *, chat_id: int, language: str) -> None:
+    session.execute(
+        sa.update(ChatBinding).where(col(ChatBinding.chat_id) == chat_id).values(language=language)
+    )
+
+
+def unbind_chat(session: Session, *, chat_id: int) -> None:
+    session.execute(sa.delete(ChatBinding).where(col(ChatBinding.chat_id) == chat_id))
+
+
+def bound_project(session: Session, *, chat_id: int) -> Project | None:
+    binding = session.get(ChatBinding, chat_id)
+    return session.get(Project, binding.project_id) if binding else None
+
+
+def group_chats(session: Session, *, project_id: int) -> list[ChatBinding]:
+    return list(session.exec(select(ChatBinding).where(ChatBinding.project_id == project_id)).all())
+
+
+def remove_member(session: Session, *, membership: Membership) -> None:
+    """Take a teacher out of a project; their active project is cleared if it was this one."""
+    if membership.user_id is not None:
+        session.execute(
+            sa.update(User)
+            .where(
+                col(User.id) == membership.user_id,
+                col(User.active_project_id) == membership.project_id,
+            )
+            .values(active_project_id=None)
+        )
+    session.delete(membership)
+
+
+def hand_over(session: Session, *, current: Membership, heir: Membership) -> None:
+    current.role = Role.PARTNER
+    heir.role = Role.COORDINATOR
+    session.add_all([current, heir])

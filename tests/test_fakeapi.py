@@ -1,0 +1,221 @@
+"""The fake Bot API must look like Telegram to PTB's real request layer."""
+
+import asyncio
+
+import pytest
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.fakeapi.server import FakeBotApi
+from bot.fakeapi.updates import UpdateFactory, group_chat, private_chat, user
+
+TOKEN = "123456:TEST"
+ANNA = user(101, "Anna", "lv")
+GROUP = group_chat(-100555, "Project group")
+
+
+@pytest.fixture
+async def fake():
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(fake):
+    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
+        yield b
+
+
+async def test_get_me(bot, fake):
+    me = await bot.get_me()
+    assert me.username == "TwinCoachBot"
+    assert me.id == fake.bot_id
+    assert me.can_join_groups is True
+
+
+async def test_send_message_decodes_markup_and_parses_html(bot, fake):
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Yes", callback_data="y"),
+                InlineKeyboardButton("No", url="https://x.org"),
+            ]
+        ]
+    )
+    msg = await bot.send_message(
+        101, "<b>Hi</b> &amp; 42", parse_mode="HTML", reply_markup=keyboard
+    )
+
+    assert msg.text == "Hi & 42"
+    assert msg.text_html == "<b>Hi</b> &amp; 42"
+    assert msg.chat.type == "private"
+    assert msg.message_id > 10_000
+    assert msg.reply_markup == keyboard
+    call = fake.calls[-1]
+    assert call.method == "sendMessage"
+    assert call.chat_id == 101
+    assert call.params["text"] == "<b>Hi</b> &amp; 42"
+    assert call.params["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": "Yes",
+        "callback_data": "y",
+    }
+    assert fake.messages(101)[-1]["text"] == "Hi & 42"
+
+
+async def test_numeric_looking_text_stays_a_string(bot, fake):
+    msg = await bot.send_message(-100555, "42")
+    assert msg.text == "42"
+    assert msg.chat.type == "supergroup"
+    assert fake.calls[-1].params["text"] == "42"
+
+
+async def test_invalid_html_is_rejected_like_telegram(bot):
+    # PTB strips "Bad Request: " and str.capitalize()s the rest, lowercasing the details.
+    with pytest.raises(BadRequest, match='unsupported start tag "br" at byte offset 2'):
+        await bot.send_message(101, "a <br> b", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="can't find end tag"):
+        await bot.send_message(101, "<b>open", parse_mode="HTML")
+
+
+async def test_edit_updates_stored_message_and_rejects_noop(bot, fake):
+    sent = await bot.send_message(101, "before", reply_markup=InlineKeyboardMarkup([]))
+    edited = await bot.edit_message_text("after", chat_id=101, message_id=sent.message_id)
+
+    assert edited.text == "after"
+    assert edited.edit_date is not None
+    assert fake.message(101, sent.message_id)["text"] == "after"
+    with pytest.raises(BadRequest, match="not modified"):
+        await bot.edit_message_text("after", chat_id=101, message_id=sent.message_id)
+    assert await bot.delete_message(101, sent.message_id)
+    assert fake.messages(101) == []
+
+
+async def test_send_document_records_bytes(bot, fake):
+    msg = await bot.send_document(101, b"week plan", filename="plan.txt", caption="Plan")
+
+    assert fake.calls[-1].files == {"document": ("plan.txt", b"week plan")}
+    assert msg.document.file_name == "plan.txt"
+    assert msg.document.file_size == 9
+    assert msg.caption == "Plan"
+    again = await bot.send_document(-100555, msg.document.file_id)
+    assert again.document.file_name == "plan.txt"
+
+
+async def test_concurrent_requests_share_the_pool(bot, fake):
+    msgs = await asyncio.gather(*(bot.send_message(101, f"m{i}") for i in range(20)))
+    assert len({m.message_id for m in msgs}) == 20
+    assert len(fake.messages(101)) == 20
+
+
+async def test_get_updates_long_poll_and_offset(bot, fake):
+    factory = UpdateFactory()
+    poll = asyncio.create_task(bot.get_updates(timeout=10))
+    await fake.wait_for(lambda c: c.method == "getUpdates")
+    added = fake.add_update(factory.text(ANNA, private_chat(ANNA), "hello", "TwinCoachBot"))
+
+    updates = await asyncio.wait_for(poll, 2)
+    assert [u.update_id for u in updates] == [added["update_id"]]
+    assert updates[0].message.text == "hello"
+    assert updates[0].effective_user.language_code == "lv"
+    # Unconfirmed updates are delivered again; an offset past them confirms them.
+    assert len(await bot.get_updates(timeout=0)) == 1
+    assert await bot.get_updates(offset=added["update_id"] + 1, timeout=0) == ()
+
+
+async def test_blocked_chat_answers_forbidden(bot, fake):
+    fake.block_chat(101)
+    with pytest.raises(Forbidden, match="blocked by the user"):
+        await bot.send_message(101, "hi")
+    assert fake.calls[-1].ok is False
+    fake.unblock_chat(101)
+    await bot.send_message(101, "hi")
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_fail_next_429_raises_retry_after(bot, fake):
+    fake.fail_next(
+        "sendMessage", error_code=429, description="Too Many Requests: retry after 3", retry_after=3
+    )
+    with pytest.raises(RetryAfter, match="Retry in 3"):
+        await bot.send_message(101, "hi")
+    assert (await bot.send_message(101, "hi")).text == "hi"
+
+
+async def test_commands_are_kept_per_scope_and_language(bot, fake):
+    await bot.set_my_commands([BotCommand("start", "Start")])
+    await bot.set_my_commands([BotCommand("start", "Sākt")], language_code="lv")
+    await bot.set_my_commands([BotCommand("plan", "Plan")], scope=BotCommandScopeAllGroupChats())
+
+    assert fake.commands(language_code="lv") == [{"command": "start", "description": "Sākt"}]
+    assert fake.commands({"type": "all_group_chats"})[0]["command"] == "plan"
+    assert (await bot.get_my_commands())[0].description == "Start"
+    await bot.delete_my_commands(language_code="lv")
+    assert await bot.get_my_commands(language_code="lv") == ()
+
+
+async def test_get_chat_member_statuses(bot, fake):
+    jonas, maria, tom = user(102, "Jonas", "lt"), user(103, "Maria"), user(104, "Tom")
+    fake.set_chat_member(-100555, ANNA, "creator")
+    fake.set_chat_member(-100555, jonas, "administrator")
+    fake.set_chat_member(-100555, maria)
+    fake.set_chat_member(-100555, tom, "left")
+
+    assert isinstance(await bot.get_chat_member(-100555, 101), ChatMemberOwner)
+    assert isinstance(await bot.get_chat_member(-100555, 102), ChatMemberAdministrator)
+    assert isinstance(await bot.get_chat_member(-100555, 103), ChatMemberMember)
+    assert isinstance(await bot.get_chat_member(-100555, 104), ChatMemberLeft)
+    assert isinstance(await bot.get_chat_member(-100555, 999), ChatMemberMember)
+    assert isinstance(await bot.get_chat_member(-100555, fake.bot_id), ChatMemberMember)
+    admins = await bot.get_chat_administrators(-100555)
+    assert {a.user.first_name for a in admins} == {"Anna", "Jonas"}
+
+
+async def test_bot_kicked_from_group_cannot_send(bot, fake):
+    factory = UpdateFactory()
+    for payload in factory.bot_added(ANNA, GROUP, fake.bot_user):
+        fake.add_update(payload)
+    assert (await bot.get_chat(-100555)).title == "Project group"
+    await bot.send_message(-100555, "hello group")
+
+    fake.add_update(factory.bot_removed(ANNA, GROUP, fake.bot_user))
+    with pytest.raises(Forbidden, match="kicked"):
+        await bot.send_message(-100555, "still here?")
+
+
+async def test_application_polling_answers_start_command(fake):
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(f"hi {' '.join(context.args)}")
+
+    app = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url(fake.base_url)
+        .base_file_url(fake.base_file_url)
+        .build()
+    )
+    app.add_handler(CommandHandler("start", start))
+    factory = UpdateFactory()
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0)
+        fake.add_update(
+            factory.text(ANNA, private_chat(ANNA), "/start@TwinCoachBot x", "TwinCoachBot")
+        )
+        reply = await fake.wait_for(lambda c: c.method == "sendMessage")
+        await app.updater.stop()
+        await app.stop()
+
+    assert reply.params["text"] == "hi x"
+    assert reply.chat_id == 101

@@ -1,0 +1,101 @@
+"""Invites: valid, expired, used up, forged, pasted by hand, already a member."""
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from storage.db import Database
+from storage.models import Invite, Membership
+from tests.driver import Driver
+from tests.test_team_flow import create_project, join
+
+
+async def memberships(db: Database) -> list[tuple[int | None, str]]:
+    rows = await db.run(lambda s: s.exec(select(Membership).order_by(Membership.id)).all())
+    return [(m.user_id, m.role.value) for m in rows]
+
+
+async def test_forged_and_unknown_links_change_nothing(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "lv")
+    await create_project(anna)
+    maria = driver.teacher(103, "Maria", "en")
+    sent = await maria.send("/start j_" + "x" * 32)
+    assert "not valid" in sent.text
+    sent = await maria.send("/start j_<b>&")
+    assert "not valid" in sent.text
+    assert await memberships(db) == [(101, "coordinator")]
+
+
+async def test_expired_invite(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "lv")
+    link = await create_project(anna)
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    await db.run(lambda s: s.execute(sa.update(Invite).values(expires_at=past)))
+    sent = await driver.teacher(103, "Maria").open(link)
+    assert "expired" in sent.text
+    assert await memberships(db) == [(101, "coordinator")]
+
+
+async def test_used_up_invite_and_last_use(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "lv")
+    link = await create_project(anna)
+    await db.run(lambda s: s.execute(sa.update(Invite).values(uses_left=1)))
+    await join(
+        driver.teacher(102, "Jonas", "lt"), link, country="LT", school="Vilnius", contact="j@x.lt"
+    )
+    sent = await driver.teacher(103, "Maria").open(link)
+    assert "used up" in sent.text
+    assert await memberships(db) == [(101, "coordinator"), (102, "partner")]
+
+
+async def test_invite_used_up_while_answering(driver: Driver, db: Database):
+    """The link was fine when Maria started, but the last use went while she typed."""
+    anna = driver.teacher(101, "Anna", "lv")
+    link = await create_project(anna)
+    maria = driver.teacher(103, "Maria")
+    await maria.open(link)
+    await db.run(lambda s: s.execute(sa.update(Invite).values(uses_left=0)))
+    for answer in ("Maria", "PT", "Escola do Porto", "maria@example.pt", "Lisbon"):
+        sent = await maria.send(answer)
+    assert "used up" in sent.text
+    assert await memberships(db) == [(101, "coordinator")]
+
+
+async def test_join_by_pasting_the_link_and_already_member(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "lv")
+    link = await create_project(anna)
+    maria = driver.teacher(103, "Maria")
+    await maria.send("/start")
+    await maria.click("Join")
+    sent = await maria.send("here it is: nonsense")
+    assert "not valid" in sent.text  # re-asked, nothing changed
+    sent = await maria.send(link)
+    assert "name" in sent.text.lower()
+    for answer in ("Maria", "Portugal", "Escola do Porto", "maria@example.pt"):
+        await maria.send(answer)
+    sent = await maria.click("✓")
+    assert "Welcome" in sent.text
+    coordinator_note = sent.to(101)
+    assert coordinator_note and "Maria" in coordinator_note[0]
+    assert await memberships(db) == [(101, "coordinator"), (103, "partner")]
+    again = await maria.open(link)
+    assert "already" in again.text
+
+
+async def test_invite_tokens_are_long_and_random(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "lv")
+    await create_project(anna)
+    await anna.send("/invite")
+    tokens = await db.run(lambda s: s.exec(select(Invite.token)).all())
+    assert len(set(tokens)) == 2
+    assert all(len(t) >= 32 for t in tokens)  # 24 random bytes: 192 bits
+
+
+async def test_partner_cannot_make_invites(driver: Driver):
+    anna = driver.teacher(101, "Anna", "lv")
+    link = await create_project(anna)
+    jonas = driver.teacher(102, "Jonas", "lt")
+    await join(jonas, link, country="LT", school="Vilnius", contact="j@x.lt")
+    sent = await jonas.send("/invite")
+    assert "Only the coordinator" in sent.text

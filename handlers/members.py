@@ -106,6 +106,8 @@ def manage(session: Session, actor: Actor, project_id: int, user_id: int, action
     prefix = f"mem:{project_id}:{user_id}"
     m = target.membership
     name = target.user.display_name
+    if action == "card":
+        return _card(actor, project, target, founders)
     if action == "founder" and not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
         m.founder = True
     elif action == "unfounder" and m.founder:

@@ -15,7 +15,7 @@ async def create_project(anna: Teacher, title: str = "Water around us") -> str:
     """Anna answers the four questions; returns the invite link she gets."""
     await anna.send("/newproject")
     await anna.send(title)
-    await anna.click("Latvija")
+    await anna.click("🇱🇻")
     await anna.send("Rīgas 1. vidusskola")
     sent = await anna.click("Europe/Riga")
     found = INVITE.search(sent.text)

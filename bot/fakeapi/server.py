@@ -479,6 +479,37 @@ class FakeBotApi:
         """Known membership status (from set_chat_member or updates), None if never told."""
         return self._members.get(chat_id, {}).get(user_id)
 
+    def learn(self, update: dict[str, Any]) -> None:
+        """Remember the chats, users, memberships and callback ids an update reveals.
+
+        add_update does this itself; call it for updates handed straight to
+        ``Application.process_update`` so getChat, getChatMember and answerCallbackQuery
+        still behave as if Telegram had delivered them.
+        """
+        if query := update.get("callback_query"):
+            self._open_callbacks.add(query["id"])
+            self._users[query["from"]["id"]] = query["from"]
+            if "message" in query:
+                self._chats.setdefault(query["message"]["chat"]["id"], query["message"]["chat"])
+            return
+        for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
+            if not (event := update.get(kind)):
+                continue
+            chat_id = event["chat"]["id"]
+            self._chats[chat_id] = event["chat"]
+            if "from" in event:
+                self._users[event["from"]["id"]] = event["from"]
+            members = self._members.setdefault(chat_id, {})
+            if kind in ("my_chat_member", "chat_member"):
+                new = event["new_chat_member"]
+                members[new["user"]["id"]] = new["status"]
+            for joined in event.get("new_chat_members", []):
+                self._users.setdefault(joined["id"], joined)
+                if members.get(joined["id"]) in (None, "left", "kicked"):
+                    members[joined["id"]] = "member"
+            if left := event.get("left_chat_member"):
+                members[left["id"]] = "left"
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocked the bot: sends and edits to ``chat_id`` answer 403."""
         self._blocked.add(chat_id)
@@ -579,37 +610,6 @@ class FakeBotApi:
         if self._allowed_updates is None:
             return kind not in _OPT_IN_UPDATES
         return kind in self._allowed_updates
-
-    def learn(self, update: dict[str, Any]) -> None:
-        """Remember the chats, users, memberships and callback ids an update reveals.
-
-        add_update does this itself; call it for updates handed straight to
-        ``Application.process_update`` so getChat, getChatMember and answerCallbackQuery
-        still behave as if Telegram had delivered them.
-        """
-        if query := update.get("callback_query"):
-            self._open_callbacks.add(query["id"])
-            self._users[query["from"]["id"]] = query["from"]
-            if "message" in query:
-                self._chats.setdefault(query["message"]["chat"]["id"], query["message"]["chat"])
-            return
-        for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
-            if not (event := update.get(kind)):
-                continue
-            chat_id = event["chat"]["id"]
-            self._chats[chat_id] = event["chat"]
-            if "from" in event:
-                self._users[event["from"]["id"]] = event["from"]
-            members = self._members.setdefault(chat_id, {})
-            if kind in ("my_chat_member", "chat_member"):
-                new = event["new_chat_member"]
-                members[new["user"]["id"]] = new["status"]
-            for joined in event.get("new_chat_members", []):
-                self._users.setdefault(joined["id"], joined)
-                if members.get(joined["id"]) in (None, "left", "kicked"):
-                    members[joined["id"]] = "member"
-            if left := event.get("left_chat_member"):
-                members[left["id"]] = "left"
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -28,10 +28,10 @@ test: check
 
 # Re-extract message ids from the code and merge them into the three catalogs.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -k N_ -k Invalid --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k t -k tt -k gt -k tn:1,2 -k N_ -k Invalid --no-location --sort-output \
 		--omit-header -o bot/locales/messages.pot bot handlers scheduler storage
 	for lang in lv lt en; do \
-		$(BIN)/pybabel update --no-fuzzy-matching -l $$lang \
+		$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang \
 			-i bot/locales/messages.pot -d bot/locales; \
 	done
 	$(BIN)/python -m bot.i18n_tools

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 from importlib.metadata import version
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -40,24 +41,36 @@ def _database(settings: Settings) -> Database:
     return db
 
 
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+
+
 def run(settings: Settings) -> None:
     problem = settings.token_problem()
     if problem:
         raise SystemExit(f"twincoach: {problem}")
-    app = build_application(settings, _database(settings))
-    if settings.webhook_url:
-        if settings.webhook_secret is None:
-            raise SystemExit("twincoach: WEBHOOK_SECRET is required in webhook mode.")
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=f"{settings.webhook_url}/telegram",
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=["message", "callback_query", "my_chat_member"],
-        )
-    else:
-        app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    webhook = webhook_options(settings) if settings.webhook_url else None
+    db = _database(settings)
+    app = build_application(settings, db)
+    try:
+        if webhook:
+            app.run_webhook(**webhook, allowed_updates=ALLOWED_UPDATES)
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        db.close()
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where Telegram posts updates; requests without the secret header are refused (403)."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        raise SystemExit("twincoach: webhook mode needs both WEBHOOK_URL and WEBHOOK_SECRET.")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": f"{settings.webhook_url}/telegram",
+        "secret_token": settings.webhook_secret.get_secret_value(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

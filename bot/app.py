@@ -1,12 +1,13 @@
 """The Application factory: one place that assembles and registers everything.
 
-Nothing happens at import time; the database is opened here and closed in
-post_shutdown, the command menus are set in post_init. Tests use the same factory.
+Nothing happens at import time. The caller opens the database and closes it; the
+command menus are set when the application initialises. Tests use the same factory.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -18,6 +19,7 @@ from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.updates import ChatOrderedProcessor
 from handlers import forms, group, join, members, newproject, privacy, profile, start, team
+from handlers.common import OUTBOX
 from storage.db import Database
 from storage.persistence import DbPersistence
 
@@ -25,12 +27,28 @@ log = logging.getLogger(__name__)
 
 
 class TwinApplication(Application):
-    """Flushes dialog state to the database after every update, not once a minute, so a
-    crash cannot lose an answered question."""
+    """Writes dialog state to the database after every update (not once a minute), and
+    only then sends the replies: after a crash the bot resumes at the question the
+    teacher last saw."""
+
+    async def initialize(self) -> None:
+        await super().initialize()
+        services: Services = self.bot_data["services"]
+        await set_default_menus(self.bot, services.settings.default_language)
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        outbox: list[Callable[[], Awaitable[None]]] = []
+        token = OUTBOX.set(outbox)
+        try:
+            await super().process_update(update)
+        finally:
+            OUTBOX.reset(token)
         await self.update_persistence()
+        for send in outbox:
+            try:
+                await send()
+            except Exception as exc:
+                await self.process_error(update=update, error=exc)
 
 
 async def apologise(update: object, context: Ctx) -> None:
@@ -78,18 +96,10 @@ def register(app: TwinApp) -> None:
     app.add_error_handler(apologise)
 
 
-def build_application(settings: Settings, db: Database | None = None) -> TwinApp:
-    """The bot, ready to initialise. `db` lets tests and the console share an open database."""
-    database = db or Database(settings.database_url)
+def build_application(settings: Settings, db: Database) -> TwinApp:
+    """The bot on an open, migrated database, ready to initialise."""
     token = settings.telegram_bot_token
     assert token is not None, "build_application needs a token (the console uses a fake one)"
-
-    async def post_init(app: TwinApp) -> None:
-        await set_default_menus(app.bot, settings.default_language)
-
-    async def post_shutdown(app: TwinApp) -> None:
-        if db is None:
-            database.close()
 
     builder = (
         ApplicationBuilder()
@@ -102,16 +112,14 @@ def build_application(settings: Settings, db: Database | None = None) -> TwinApp
             )
         )
         .context_types(ContextTypes(context=Ctx))
-        .persistence(DbPersistence(database))
+        .persistence(DbPersistence(db))
         .concurrent_updates(ChatOrderedProcessor(16))
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         if settings.base_file_url:
             builder = builder.base_file_url(settings.base_file_url)
     app: TwinApp = builder.build()
-    app.bot_data["services"] = Services(settings=settings, db=database)
+    app.bot_data["services"] = Services(settings=settings, db=db)
     register(app)
     return app

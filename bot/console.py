@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 
 from pydantic import SecretStr
 
@@ -14,6 +15,11 @@ from bot.console_chat import chat_loop
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 
+BANNER = (
+    "TwinCoach offline console: the real bot, a fake Telegram, no network.\n"
+    "You are Anna (Latvian); Jonas (Lithuanian) and Maria (English) are here too.\n"
+    "Type /start to begin, :help for console commands, :quit to leave."
+)
 CONSOLE_TOKEN = "1000001:offline-console-token-not-for-telegram"  # noqa: S105  (only the fake API sees it)
 
 
@@ -23,12 +29,17 @@ async def _read_line() -> str | None:
     return line.rstrip("\n") if line else None
 
 
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def _write(line: str) -> None:
+    print(line, flush=True)
 
 
-async def run_console(settings: Settings, db: Database) -> None:
+async def run_console(
+    settings: Settings,
+    db: Database,
+    read_line: Callable[[], Awaitable[str | None]] = _read_line,
+    write: Callable[[str], None] = _write,
+) -> None:
+    """Serve a fake Bot API, run the real bot against it, and chat until `:quit`."""
     fake = FakeBotApi()
     await fake.start()
     offline = settings.model_copy(
@@ -44,7 +55,8 @@ async def run_console(settings: Settings, db: Database) -> None:
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=10)
-            await chat_loop(fake, _read_line, _write, color=sys.stdout.isatty())
+            write(BANNER)
+            await chat_loop(fake, read_line, write, color=write is _write and sys.stdout.isatty())
             await app.updater.stop()
             await app.stop()
     finally:

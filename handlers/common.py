@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -34,6 +35,10 @@ from storage.models import ChatBinding, Membership, Project, Role, User
 log = logging.getLogger(__name__)
 
 Step = Callable[[Session, "Actor"], Reply]
+
+# Replies wait here until the dialog state is in the database (see bot/app.py), so a
+# teacher never sees a question that a crash could make the bot forget it asked.
+OUTBOX: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("outbox", default=None)
 
 
 @dataclass
@@ -97,7 +102,11 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
     if context.user_data is not None and scratch != context.user_data:
         context.user_data.clear()
         context.user_data.update(scratch)
-    await send_reply(update, context, reply)
+    outbox = OUTBOX.get(None)
+    if outbox is None:
+        await send_reply(update, context, reply)
+    else:
+        outbox.append(partial(send_reply, update, context, reply))
     return reply.state
 
 
@@ -172,6 +181,23 @@ def active_project(session: Session, actor: Actor) -> tuple[Project, Membership]
         return None
     m = teams.membership(session, project_id=project.id, user_id=actor.user.id)
     return (project, m) if m else None
+
+
+def for_member(
+    step: Callable[[Session, Actor, Project, Membership], Reply], *, private_only: bool = False
+) -> Step:
+    """Run `step` only for a member of the project this chat acts on; others get a
+    clear answer and nothing changes."""
+
+    def guarded(session: Session, actor: Actor) -> Reply:
+        if private_only and not actor.private:
+            return only_private(actor)
+        found = active_project(session, actor)
+        if found is None:
+            return no_project(actor)
+        return step(session, actor, *found)
+
+    return guarded
 
 
 def no_project(actor: Actor) -> Reply:

@@ -84,7 +84,7 @@ def text_answer(value: str, *, limit: int) -> str:
         raise Invalid("Please write a few words.")
     if len(value) > limit:
         raise Invalid(
-            "That is {length} characters; please keep it under {limit}.",
+            "That is {length} characters; please use {limit} at most.",
             length=len(value),
             limit=limit,
         )

@@ -13,10 +13,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply
-from handlers.common import Actor, active_project, no_project, only_private, respond
+from handlers.common import Actor, for_member, respond
 from handlers.team import role_label
 from storage import teams
-from storage.models import Project, Role
+from storage.models import Membership, Project, Role
 from storage.teams import Member
 
 FOUNDERS = 2
@@ -62,7 +62,7 @@ def _card(actor: Actor, project: Project, target: Member, founders: int) -> Repl
     if not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
         buttons.append([Button(t("Make founder"), data=f"{prefix}:founder")])
     if m.founder:
-        buttons.append([Button(t("No longer a founder"), data=f"{prefix}:unfounder")])
+        buttons.append([Button(t("Remove as founder"), data=f"{prefix}:unfounder")])
     if m.role == Role.PARTNER:
         buttons.append([Button(t("Make participant"), data=f"{prefix}:participant")])
         buttons.append([Button(t("Hand over coordination"), data=f"{prefix}:lead")])
@@ -87,6 +87,58 @@ def _confirm(actor: Actor, prefix: str, question: Html) -> Reply:
     return Reply().edit(question, buttons)
 
 
+def _change_role(m: Membership, action: str, founders: int) -> bool:
+    """The four one-tap role changes; False when the change does not fit this teacher."""
+    if action == "founder" and not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
+        m.founder = True
+    elif action == "unfounder" and m.founder:
+        m.founder = False
+    elif action == "participant" and m.role == Role.PARTNER and not m.founder:
+        m.role = Role.PARTICIPANT
+    elif action == "partner" and m.role == Role.PARTICIPANT:
+        m.role = Role.PARTNER
+    else:
+        return False
+    return True
+
+
+def _hand_over_or_remove(
+    session: Session, actor: Actor, mine: Membership, target: Member, *, action: str
+) -> Reply | None:
+    """Hand-over and removal, each confirmed first; None when the action is neither."""
+    assert target.user is not None
+    t = actor.t
+    project = session.get(Project, mine.project_id)
+    assert project is not None
+    m, name = target.membership, target.user.display_name
+    prefix = f"mem:{project.id}:{target.user.id}"
+    tt = actor.translator_for(target.user)
+    if action == "lead" and m.role == Role.PARTNER:
+        question = t(
+            "Hand over coordination of <b>{title}</b> to {name}? You stay in the team as a partner.",
+            title=project.title,
+            name=name,
+        )
+        return _confirm(actor, f"{prefix}:lead", question)
+    if action == "lead!" and m.role == Role.PARTNER:
+        teams.hand_over(session, current=mine, heir=m)
+        done = t("{name} coordinates <b>{title}</b> now.", name=name, title=project.title)
+        note = tt(
+            "You coordinate <b>{title}</b> now. /members lets you manage the team.",
+            title=project.title,
+        )
+        return Reply().edit(done).say(note, chat_id=target.user.id)
+    if action == "remove":
+        question = t("Remove {name} from <b>{title}</b>?", title=project.title, name=name)
+        return _confirm(actor, f"{prefix}:remove", question)
+    if action == "remove!":
+        teams.remove_member(session, membership=m)
+        done = t("{name} is no longer in the project.", name=name)
+        note = tt("The coordinator removed you from <b>{title}</b>.", title=project.title)
+        return Reply().edit(done).say(note, chat_id=target.user.id)
+    return None
+
+
 def manage(session: Session, actor: Actor, project_id: int, user_id: int, action: str) -> Reply:
     """One press on the /members screen."""
     t = actor.t
@@ -100,88 +152,25 @@ def manage(session: Session, actor: Actor, project_id: int, user_id: int, action
         return reply
     team = teams.members(session, project_id=project_id)
     target = next((m for m in team if m.user is not None and m.user.id == user_id), None)
-    if target is None or target.user is None or user_id == actor.user.id:
+    if target is None or user_id == actor.user.id:
         return Reply(alert=t("This teacher is not in the project any more."))
     founders = sum(m.membership.founder for m in team)
-    prefix = f"mem:{project_id}:{user_id}"
-    m = target.membership
-    name = target.user.display_name
     if action == "card":
         return _card(actor, project, target, founders)
-    if action == "founder" and not m.founder and founders < FOUNDERS and m.role != Role.PARTICIPANT:
-        m.founder = True
-    elif action == "unfounder" and m.founder:
-        m.founder = False
-    elif action == "participant" and m.role == Role.PARTNER and not m.founder:
-        m.role = Role.PARTICIPANT
-    elif action == "partner" and m.role == Role.PARTICIPANT:
-        m.role = Role.PARTNER
-    elif action == "lead" and m.role == Role.PARTNER:
-        return _confirm(
-            actor,
-            f"{prefix}:lead",
-            t(
-                "Hand over coordination of <b>{title}</b> to {name}? You stay in the team as a partner.",
-                title=project.title,
-                name=name,
-            ),
-        )
-    elif action == "lead!" and m.role == Role.PARTNER:
-        teams.hand_over(session, current=mine, heir=m)
-        tt = actor.translator_for(target.user)
-        return (
-            Reply()
-            .edit(t("{name} coordinates <b>{title}</b> now.", name=name, title=project.title))
-            .say(
-                tt(
-                    "You coordinate <b>{title}</b> now. /members lets you manage the team.",
-                    title=project.title,
-                ),
-                chat_id=target.user.id,
-            )
-        )
-    elif action == "remove":
-        return _confirm(
-            actor,
-            f"{prefix}:remove",
-            t("Remove {name} from <b>{title}</b>?", title=project.title, name=name),
-        )
-    elif action == "remove!":
-        teams.remove_member(session, membership=m)
-        tt = actor.translator_for(target.user)
-        return (
-            Reply()
-            .edit(t("{name} is no longer in the project.", name=name))
-            .say(
-                tt("The coordinator removed you from <b>{title}</b>.", title=project.title),
-                chat_id=target.user.id,
-            )
-        )
-    else:
-        return Reply(alert=t("That is not possible for this teacher right now."))
-    session.add(m)
-    return _card(actor, project, target, sum(x.membership.founder for x in team))
+    if _change_role(target.membership, action, founders):
+        session.add(target.membership)
+        return _card(actor, project, target, sum(m.membership.founder for m in team))
+    done = _hand_over_or_remove(session, actor, mine, target, action=action)
+    return done or Reply(alert=t("That is not possible for this teacher right now."))
 
 
-def members_screen(session: Session, actor: Actor) -> Reply:
-    if not actor.private:
-        return only_private(actor)
-    found = active_project(session, actor)
-    if found is None:
-        return no_project(actor)
-    project, me = found
+def members_screen(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
     if me.role != Role.COORDINATOR:
         return Reply().say(actor.t("Only the project's coordinator can change roles."))
     return member_list(session, actor, project)
 
 
-def ask_leave(session: Session, actor: Actor) -> Reply:
-    if not actor.private:
-        return only_private(actor)
-    found = active_project(session, actor)
-    if found is None:
-        return no_project(actor)
-    project, me = found
+def ask_leave(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
     t = actor.t
     team = teams.members(session, project_id=project.id or 0)
     others = [m for m in team if m.user is not None and m.user.id != actor.user.id]
@@ -233,7 +222,7 @@ def leave(session: Session, actor: Actor, project_id: int) -> Reply:
 
 async def on_members(update: Update, context: Ctx) -> None:
     """/members: the coordinator's list of teachers to manage."""
-    await respond(update, context, members_screen)
+    await respond(update, context, for_member(members_screen, private_only=True))
 
 
 async def on_member_action(update: Update, context: Ctx) -> None:
@@ -251,7 +240,7 @@ async def on_member_action(update: Update, context: Ctx) -> None:
 
 async def on_leave(update: Update, context: Ctx) -> None:
     """/leave: asks to confirm."""
-    await respond(update, context, ask_leave)
+    await respond(update, context, for_member(ask_leave, private_only=True))
 
 
 async def on_leave_confirmed(update: Update, context: Ctx) -> None:

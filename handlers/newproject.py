@@ -41,7 +41,7 @@ def _finish(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
     t = actor.t
     text = t(
         "🎉 <b>{title}</b> is ready. You are its founder and coordinator.\n\n"
-        "Send this link to your partner teachers. It works for {days} days and {uses} teachers:\n"
+        "Send this link to your partner teachers. It works for {days} days, for up to {uses} teachers:\n"
         "{link}\n\n"
         "Next: add me to your team's group chat, then send /team there.",
         title=project.title,

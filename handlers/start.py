@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
-from bot.i18n import LANGUAGES, Translator, lines
+from bot.i18n import LANGUAGES, N_, Translator, lines
 from bot.reply import Button, Reply
 from handlers.common import Actor, respond
 from storage import teams
@@ -89,7 +89,7 @@ def choose_language(session: Session, actor: Actor, lang: str) -> Reply:
                 alert=actor.t("Only members of the linked project can change the language here.")
             )
         teams.set_chat_language(session, chat_id=actor.chat_id, language=lang)
-    done = Translator(lang)("Done! I will speak English from now on.")
+    done = Translator(lang)(N_("Done! I will speak English from now on."))
     return Reply(menu_language=lang).edit(done)
 
 

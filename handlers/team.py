@@ -10,10 +10,18 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Reply
-from handlers.common import Actor, active_project, is_lead, no_project, only_private, respond
+from handlers.common import (
+    Actor,
+    active_project,
+    for_member,
+    is_lead,
+    no_project,
+    only_private,
+    respond,
+)
 from handlers.newproject import invite_buttons, invite_link
 from storage import teams
-from storage.models import Project, Role
+from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
 
 MIN_SCHOOLS = 3
@@ -33,20 +41,19 @@ def role_label(t: Translator, member: Member) -> Html:
 
 def _type_line(t: Translator, team: list[Member]) -> Html:
     kind = teams.project_type(team)
-    founders = ", ".join(
-        country_name(m.membership.country, t.lang)
-        for m in team
-        if m.membership.founder and m.membership.country
+    countries = sorted(
+        {m.membership.country for m in team if m.membership.founder and m.membership.country}
     )
+    names = ", ".join(country_name(c, t.lang) for c in countries)
     if kind == ProjectType.NATIONAL:
         return t(
-            "National project: both founders are in {countries}. No quality label or awards for national projects.",
-            countries=founders,
+            "National project: both founders are in {country}. National projects get no quality label or awards.",
+            country=names,
         )
     if kind == ProjectType.INTERNATIONAL:
         return t(
             "International project: founders in {countries}. It can earn quality labels and awards.",
-            countries=founders,
+            countries=names,
         )
     return t(
         "Project type is decided by the two founders' countries. The coordinator can name the second founder in /members."
@@ -87,9 +94,10 @@ def _member_lines(t: Translator, team: list[Member]) -> tuple[list[Html], bool]:
 def _advice(t: Translator, team: list[Member]) -> Html | None:
     schools = teams.school_count(team)
     if schools <= 2:
-        return t(
-            "💡 Only {n} schools so far. If one partner drops out you would have to find a new one: aim for at least 3 partners.",
-            n=schools,
+        return t.tn(
+            "💡 Only {n} school so far. If a partner drops out you would have to find a new one: aim for at least 3 partners.",
+            "💡 Only {n} schools so far. If one drops out you would have to find a new partner: aim for at least 3 partners.",
+            schools,
         )
     if schools > MAX_SCHOOLS:
         return t(
@@ -99,11 +107,7 @@ def _advice(t: Translator, team: list[Member]) -> Html | None:
     return None
 
 
-def team_sheet(session: Session, actor: Actor) -> Reply:
-    found = active_project(session, actor)
-    if found is None:
-        return no_project(actor)
-    project, _ = found
+def team_sheet(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
     assert project.id is not None
     t = actor.t
     team = teams.members(session, project_id=project.id)
@@ -117,7 +121,7 @@ def team_sheet(session: Session, actor: Actor) -> Reply:
         parts += [
             "",
             t(
-                "Teachers marked ⚠️: tap the button below and press Start, so I can write to you privately."
+                "If you are marked ⚠️, tap the button below and press Start, so I can write to you privately."
             ),
         ]
         buttons = [[Button(t("Start a private chat with me ↗"), url=actor.deep_link("hi"))]]
@@ -138,7 +142,7 @@ def project_list(session: Session, actor: Actor) -> Reply:
         for p in mine
     ]
     return Reply().say(
-        t("Your projects. Private commands work on the one with ✅; tap another to switch."),
+        t("Your projects. In our private chat I work on the one marked ✅; tap another to switch."),
         buttons,
     )
 
@@ -158,13 +162,7 @@ def switch_project(session: Session, actor: Actor, project_id: int) -> Reply:
     return Reply().edit(t("Now working on <b>{title}</b>.", title=project.title))
 
 
-def new_invite(session: Session, actor: Actor) -> Reply:
-    if not actor.private:
-        return only_private(actor)
-    found = active_project(session, actor)
-    if found is None:
-        return no_project(actor)
-    project, me = found
+def new_invite(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
     assert project.id is not None
     t = actor.t
     if not is_lead(me):
@@ -175,7 +173,7 @@ def new_invite(session: Session, actor: Actor) -> Reply:
     link = invite_link(actor, invite.token)
     return Reply().say(
         t(
-            "A new invite to <b>{title}</b>, valid for {days} days and {uses} teachers:\n{link}",
+            "A new invite to <b>{title}</b>, valid for {days} days, for up to {uses} teachers:\n{link}",
             title=project.title,
             days=teams.INVITE_DAYS,
             uses=teams.INVITE_USES,
@@ -187,7 +185,7 @@ def new_invite(session: Session, actor: Actor) -> Reply:
 
 async def on_team(update: Update, context: Ctx) -> None:
     """/team in a group or privately: the contact sheet."""
-    await respond(update, context, team_sheet)
+    await respond(update, context, for_member(team_sheet))
 
 
 async def on_projects(update: Update, context: Ctx) -> None:
@@ -205,7 +203,7 @@ async def on_project_chosen(update: Update, context: Ctx) -> None:
 
 async def on_invite(update: Update, context: Ctx) -> None:
     """/invite: a fresh invite link (coordinator and founders only)."""
-    await respond(update, context, new_invite)
+    await respond(update, context, for_member(new_invite, private_only=True))
 
 
 def handlers() -> list[BaseHandler]:

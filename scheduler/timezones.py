@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
 from babel.core import get_global
 
 
@@ -19,18 +21,29 @@ def guess_zone(country: str | None) -> str:
     return zones[0] if zones else "UTC"
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @cache
 def _by_folded_name() -> dict[str, str]:
+    """Zone names and their cities, also as Latvians and Lithuanians write them (CLDR)."""
     names: dict[str, str] = {}
-    for zone in available_timezones():
-        names.setdefault(zone.casefold(), zone)
-        names.setdefault(zone.rsplit("/", 1)[-1].replace("_", " ").casefold(), zone)
+    available = available_timezones()
+    for zone in available:
+        names.setdefault(_fold(zone), zone)
+        names.setdefault(_fold(zone.rsplit("/", 1)[-1].replace("_", " ")), zone)
+    for lang in ("lv", "lt"):
+        for zone, info in Locale.parse(lang).time_zones.items():
+            if "city" in info and zone in available:
+                names.setdefault(_fold(info["city"]), zone)
     return names
 
 
 def parse_zone(text: str) -> str | None:
-    """An IANA zone from its name ("Europe/Riga") or its city ("riga", "New York")."""
-    zone = _by_folded_name().get(text.strip().casefold())
+    """An IANA zone from its name ("Europe/Riga") or city ("Rīga", "Lisabona", "Vilnius")."""
+    zone = _by_folded_name().get(_fold(text))
     if zone is None:
         return None
     ZoneInfo(zone)  # proves the zone data is installed

@@ -109,6 +109,10 @@ def settings_for(fake: FakeBotApi, db_url: str, **extra: object) -> Settings:
     )
 
 
+def settings_for_console(db_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
+
+
 @pytest.fixture
 async def app(fake: FakeBotApi, db: Database, db_url: str) -> AsyncIterator[TwinApp]:
     application = build_application(settings_for(fake, db_url), db)

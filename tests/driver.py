@@ -131,6 +131,10 @@ class Teacher:
                         return message, button
         raise AssertionError(f"no button {label!r} in chat {self._chat(group)['id']}")
 
+    def button_url(self, label: str) -> str:
+        """The address of a URL button in the private chat (such as "add me to a group")."""
+        return self._find_button(label, None)[1]["url"]
+
     async def click(self, label: str, group: Group | None = None) -> Sent:
         """Press the newest button whose text contains `label`; deep links are followed."""
         message, button = self._find_button(label, group)

@@ -79,7 +79,7 @@ async def test_add_to_group_link_binds_in_one_tap_and_removal_unbinds(driver: Dr
     await create_project(anna)
     group = driver.group()
     group.set_member(anna, "creator")
-    sent = await anna.click("Add me to your team's group", group)
+    sent = await anna.open(anna.button_url("Add me to your team's group"), group)
     assert any("now belongs to" in t for t in sent.to(group.id))
     await group.remove_bot(anna)
     assert await db.run(lambda s: s.exec(select(ChatBinding)).all()) == []
@@ -101,6 +101,7 @@ async def test_forged_group_payload_and_picker(driver: Driver, db: Database):
     message = driver.fake.messages(group.id)[-1]
     sent = await anna.press(message, "link:3")
     assert "not a member" in sent.text
+    await anna.send("/link", group)
     sent = await anna.click("Second", group)
     assert "Second" in sent.text
     binding = await db.run(lambda s: s.exec(select(ChatBinding)).one())

@@ -1,0 +1,63 @@
+"""State survives a crash; Telegram errors are recorded, never crash the bot."""
+
+from sqlmodel import select
+
+from bot.app import build_application
+from bot.fakeapi.server import FakeBotApi
+from storage.db import Database
+from storage.models import Project, User
+from tests.conftest import settings_for
+from tests.driver import Driver
+from tests.test_roles import team_of_three
+
+
+async def test_dialog_resumes_in_a_new_process_without_a_clean_shutdown(
+    driver: Driver, fake: FakeBotApi, db: Database, db_url: str
+):
+    anna = driver.teacher(101, "Anna", "en")
+    await anna.send("/newproject")
+    await anna.send("Water around us")
+    await anna.click("🇱🇻")
+    # The first application is abandoned as if killed: no shutdown, no final flush.
+    second = build_application(settings_for(fake, db_url), db)
+    await second.initialize()
+    try:
+        restarted = Driver(second, fake)
+        anna2 = restarted.teacher(101, "Anna", "en")
+        sent = await anna2.send("Rīgas 1. vidusskola")
+        assert "time zone" in sent.text  # the fourth question: nothing asked twice
+        sent = await anna2.click("Europe/Riga")
+        assert "is ready" in sent.text
+    finally:
+        await second.shutdown()
+    project = await db.run(lambda s: s.exec(select(Project)).one())
+    assert project.title == "Water around us"
+
+
+async def test_blocked_teacher_is_marked_and_shown_in_the_group(driver: Driver, db: Database):
+    anna, _jonas, maria = await team_of_three(driver)
+    group = driver.group()
+    group.set_member(anna, "creator")
+    await group.add_bot(anna)
+    await anna.send("/link", group)
+    driver.fake.block_chat(102)
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Hand over coordination")
+    sent = await anna.click("Yes")  # the note to Jonas hits a 403
+    assert any(c.method == "sendMessage" and c.chat_id == 102 and not c.ok for c in sent.calls)
+    assert (await db.run(lambda s: s.get(User, 102))).reachable is False
+    team = await maria.send("/team", group)
+    assert "⚠️" in team.text and team.buttons() == ["Start a private chat with me ↗"]
+    driver.fake.unblock_chat(102)
+    await driver.teacher(102, "Jonas", "en").send("/start")
+    assert (await db.run(lambda s: s.get(User, 102))).reachable is True
+
+
+async def test_unexpected_failure_gets_a_translated_apology(driver: Driver, fake: FakeBotApi):
+    anna = driver.teacher(101, "Anna", "en")
+    fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found")
+    sent = await anna.send("/start")
+    apology = [c for c in sent.calls if c.method == "sendMessage" and c.ok]
+    assert len(apology) == 1 and "something went wrong" in apology[0].params["text"]
+    assert "Traceback" not in apology[0].params["text"]

@@ -1,0 +1,73 @@
+"""Storage on both databases: the migrations match the models, invites race safely,
+SQLite runs in WAL mode with foreign keys, and the persistence round-trips."""
+
+from datetime import UTC, datetime, timedelta
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from storage import teams
+from storage.db import Database, is_sqlite
+from storage.models import Invite, Role, User
+from storage.persistence import DbPersistence
+from storage.teams import InviteProblem
+
+
+def test_migrations_match_the_models(db: Database):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+def test_sqlite_pragmas(db: Database):
+    if not is_sqlite(db.url):
+        return
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+async def test_the_last_invite_use_goes_to_one_teacher(db: Database):
+    now = datetime.now(UTC)
+
+    def setup(s):
+        anna = User(id=1, display_name="Anna", country="LV")
+        s.add_all([anna, User(id=2, display_name="B"), User(id=3, display_name="C")])
+        project = teams.create_project(s, founder=anna, title="P")
+        s.flush()
+        invite = teams.create_invite(s, project_id=project.id, created_by=1, now=now)
+        invite.uses_left = 1
+        return invite.token
+
+    token = await db.run(setup)
+    first = await db.run(
+        lambda s: teams.redeem_invite(s, token=token, user=s.get(User, 2), now=now)
+    )
+    second = await db.run(
+        lambda s: teams.redeem_invite(s, token=token, user=s.get(User, 3), now=now)
+    )
+    assert first.role == Role.PARTNER and second == InviteProblem.USED_UP
+    later = now + timedelta(days=teams.INVITE_DAYS, seconds=1)
+    assert await db.run(lambda s: teams.check_invite(s, token=token, user_id=3, now=later)) in (
+        InviteProblem.EXPIRED,
+        InviteProblem.USED_UP,
+    )
+    stored = await db.run(lambda s: s.get(Invite, token))
+    assert stored.uses_left == 0 and stored.expires_at.tzinfo is not None
+
+
+async def test_persistence_round_trip(db: Database):
+    store = DbPersistence(db)
+    await store.update_conversation("dialog", (101, 101), "newproject")
+    await store.update_user_data(101, {"form": {"name": "newproject", "answers": {"title": "X"}}})
+    fresh = DbPersistence(db)
+    assert await fresh.get_conversations("dialog") == {(101, 101): "newproject"}
+    assert await fresh.get_user_data() == {
+        101: {"form": {"name": "newproject", "answers": {"title": "X"}}}
+    }
+    await fresh.update_conversation("dialog", (101, 101), None)
+    await fresh.update_user_data(101, {})
+    again = DbPersistence(db)
+    assert await again.get_conversations("dialog") == {}
+    assert await again.get_user_data() == {}

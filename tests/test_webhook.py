@@ -1,0 +1,68 @@
+"""Webhook mode: Telegram's secret-token header is required."""
+
+import socket
+
+import httpx
+from telegram.ext import Application
+
+from bot.__main__ import ALLOWED_UPDATES, webhook_options
+from bot.app import build_application
+from bot.fakeapi import updates
+from bot.fakeapi.server import FakeBotApi
+from storage.db import Database
+from tests.conftest import settings_for
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_refuses_requests_without_the_secret(
+    fake: FakeBotApi, db: Database, db_url: str
+):
+    port = free_port()
+    settings = settings_for(
+        fake,
+        db_url,
+        webhook_url="https://bot.example.org",
+        webhook_secret="s3cret-value",
+        webhook_port=port,
+    )
+    app: Application = build_application(settings, db)
+    options = webhook_options(settings)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(**options, allowed_updates=ALLOWED_UPDATES)
+        try:
+            hook = next(c for c in fake.calls if c.method == "setWebhook")
+            assert hook.params["url"] == "https://bot.example.org/telegram"
+            assert hook.params["secret_token"] == "s3cret-value"
+            anna = updates.user(101, "Anna", "en")
+            update = {
+                "update_id": 1,
+                **updates.UpdateFactory().text(
+                    anna, updates.private_chat(anna), "/help", "TwinCoachBot"
+                ),
+            }
+            url = f"http://127.0.0.1:{port}/telegram"
+            async with httpx.AsyncClient() as client:
+                refused = await client.post(url, json=update)
+                forged = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+                )
+                accepted = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+                )
+            assert (refused.status_code, forged.status_code, accepted.status_code) == (
+                403,
+                403,
+                200,
+            )
+            reply = await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 101)
+            assert "What I can do" in reply.params["text"]
+        finally:
+            await app.updater.stop()
+            await app.stop()

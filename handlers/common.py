@@ -138,7 +138,7 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
         except Forbidden:
             log.info("chat %s blocked the bot or never started it", chat_id)
             if chat_id > 0:
-                await context.db.run(partial(users.mark_unreachable, user_id=chat_id))
+                await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
 
 
 async def _send_one(context: Ctx, message: Message, chat_id: int, pressed: object) -> None:

@@ -31,7 +31,6 @@ from handlers.common import Actor, respond
 
 KEEP = "="  # button value: keep the current answer
 SCRATCH = "form"  # user_data key of the one form in progress: {"name": …, "answers": {…}}
-MAX_TEXT = 2000
 
 
 class Invalid(Exception):

@@ -4,6 +4,7 @@ links the group to a project (with /link, or in one tap through the "add to grou
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from sqlmodel import Session
 from telegram import ChatMember, ChatMemberUpdated, Update
@@ -19,7 +20,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers.common import Actor, private_chat_button, respond
-from storage import teams
+from storage import teams, users
 from storage.models import ChatBinding, Project
 
 ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -130,12 +131,16 @@ def _bot_status_change(member: ChatMemberUpdated) -> tuple[bool, bool]:
 
 
 async def on_bot_membership(update: Update, context: Ctx) -> None:
-    """The bot was added to a group (introduce) or removed (forget the link)."""
+    """The bot was added to a group (introduce) or removed (forget the link); in a private
+    chat, the teacher blocked or unblocked the bot."""
     change = update.my_chat_member
-    if change is None or change.chat.type == change.chat.PRIVATE:
+    if change is None:
         return
     was_in, is_in = _bot_status_change(change)
-    if is_in and not was_in:
+    if change.chat.type == change.chat.PRIVATE:
+        user_id = change.chat.id
+        await context.db.run(partial(users.set_reachable, user_id=user_id, reachable=is_in))
+    elif is_in and not was_in:
         await respond(update, context, lambda _s, a: introduce(a))
     elif was_in and not is_in:
         chat_id = change.chat.id

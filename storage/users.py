@@ -40,8 +40,9 @@ def set_profile_field(session: Session, *, user: User, field: str, value: str) -
         )
 
 
-def mark_unreachable(session: Session, *, user_id: int) -> None:
-    session.execute(sa.update(User).where(col(User.id) == user_id).values(reachable=False))
+def set_reachable(session: Session, *, user_id: int, reachable: bool) -> None:
+    """Telegram told us the teacher blocked (403) or unblocked the bot."""
+    session.execute(sa.update(User).where(col(User.id) == user_id).values(reachable=reachable))
 
 
 def export_user(session: Session, *, user: User) -> dict[str, Any]:

@@ -61,3 +61,16 @@ async def test_unexpected_failure_gets_a_translated_apology(driver: Driver, fake
     apology = [c for c in sent.calls if c.method == "sendMessage" and c.ok]
     assert len(apology) == 1 and "something went wrong" in apology[0].params["text"]
     assert "Traceback" not in apology[0].params["text"]
+
+
+async def test_blocking_and_unblocking_in_private_is_recorded(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "en")
+    await anna.send("/start")
+    bot_user = driver.fake.bot_user
+    chat = {"id": 101, "type": "private", "first_name": "Anna"}
+    await driver.deliver(driver.factory.bot_removed(anna.user, chat, bot_user, status="kicked"))
+    assert (await db.run(lambda s: s.get(User, 101))).reachable is False
+    await driver.deliver(
+        driver.factory.bot_removed(anna.user, chat, bot_user, status="member", old_status="kicked")
+    )
+    assert (await db.run(lambda s: s.get(User, 101))).reachable is True

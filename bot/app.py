@@ -18,8 +18,27 @@ from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.updates import ChatOrderedProcessor
-from handlers import forms, group, join, members, newproject, privacy, profile, start, team
+from handlers import (
+    agreements,
+    forms,
+    group,
+    join,
+    members,
+    newproject,
+    partners,
+    privacy,
+    profile,
+    progress,
+    questionnaire,
+    quiz,
+    quiz_results,
+    start,
+    team,
+)
+from handlers.agreements import AGREEMENTS
 from handlers.common import OUTBOX
+from handlers.partners import PARTNERS
+from handlers.quiz import QUIZ
 from storage.db import Database
 from storage.persistence import DbPersistence
 
@@ -74,15 +93,18 @@ async def apologise(update: object, context: Ctx) -> None:
 def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the dialog comes first so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
-    app.add_handler(
-        forms.conversation(
-            [
-                (newproject.FORM, newproject.entry_points()),
-                (join.FORM, join.entry_points()),
-                (profile.FORM, profile.entry_points()),
-            ]
-        )
-    )
+    dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
+    dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
+    starts = [
+        *newproject.entry_points(),
+        *join.entry_points(),
+        *profile.entry_points(),
+        *quiz.entry_points(),
+        *partners.entry_points(),
+        *agreements.entry_points(),
+        *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS]),
+    ]
+    app.add_handler(forms.conversation(dialogs, starts))
     for module_handlers in (
         group.handlers(),
         start.handlers(),
@@ -90,6 +112,9 @@ def register(app: TwinApp) -> None:
         members.handlers(),
         profile.handlers(),
         privacy.handlers(),
+        quiz_results.handlers(),
+        agreements.handlers(),
+        progress.handlers(),
         start.last_resort(),
     ):
         app.add_handlers(module_handlers)

@@ -7,6 +7,7 @@ update and keeps Telegram I/O out of transactions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.i18n import Html
@@ -36,7 +37,10 @@ class Message:
     buttons: Keyboard = field(default_factory=list)
     chat_id: int | None = None
     edit: bool = False  # replace the message whose button was pressed
+    edit_id: int | None = None  # replace this earlier message in `chat_id` instead
     document: Document | None = None
+    photo: Callable[[], bytes] | None = None  # drawn off the loop when sent; `text` is its caption
+    remember_as: tuple[str, int] | None = None  # (kind, project id): keep the id to edit later
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Reply:
     state: object = None  # the next ConversationHandler state, where a dialog uses it
     alert: str | None = None  # a short pop-up answer to a pressed button
     menu_language: str | None = None  # set this chat's command menu to that language
+    clear_buttons: bool = False  # take the buttons off the message whose button was pressed
 
     def say(
         self, text: Html, buttons: Keyboard | None = None, *, chat_id: int | None = None
@@ -60,3 +65,30 @@ class Reply:
 def rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
     """Lay buttons out in rows of `per_row` (phones show two or three side by side)."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+TELEGRAM_LIMIT = 4096
+
+
+def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split a long message at line breaks (our tags never span lines) into parts
+    Telegram accepts; a single over-long line is cut at the limit."""
+    parts: list[str] = []
+    current = ""
+    for whole in text.split("\n"):
+        line = whole
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts

@@ -7,6 +7,7 @@ A step is a plain function `(session, actor) -> Reply`. It runs in a worker thre
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,18 +19,20 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
+from telegram import Message as TgMessage
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.commands import set_chat_menu
 from bot.context import Ctx
 from bot.i18n import Html, Translator, normalise_language
-from bot.reply import Button, Keyboard, Message, Reply
-from storage import teams, users
+from bot.reply import Button, Keyboard, Message, Reply, split_html
+from storage import answers, teams, users
 from storage.models import ChatBinding, Membership, Project, Role, User
 
 log = logging.getLogger(__name__)
@@ -125,6 +128,8 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer(reply.alert, show_alert=bool(reply.alert))
+        if reply.clear_buttons and query.message is not None:
+            await _quietly(query.edit_message_reply_markup(None))
     elif reply.alert:
         reply.messages.insert(0, Message(Html(reply.alert)))
     here = update.effective_chat.id if update.effective_chat else None
@@ -134,30 +139,59 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
         chat_id = message.chat_id if message.chat_id is not None else here
         assert chat_id is not None
         try:
-            await _send_one(context, message, chat_id, query.message if query else None)
+            sent = await _send_one(context, message, chat_id, query)
         except Forbidden:
             log.info("chat %s blocked the bot or never started it", chat_id)
             if chat_id > 0:
                 await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
+            continue
+        if message.remember_as is not None and sent is not None:
+            kind, project_id = message.remember_as
+            await context.db.run(
+                partial(
+                    answers.remember_post,
+                    chat_id=chat_id,
+                    kind=kind,
+                    message_id=sent.message_id,
+                    project_id=project_id,
+                )
+            )
 
 
-async def _send_one(context: Ctx, message: Message, chat_id: int, pressed: object) -> None:
+async def _quietly(edit: Awaitable[object]) -> None:
+    """An edit that changes nothing, or of a message deleted meanwhile, is no failure."""
+    try:
+        await edit
+    except BadRequest as exc:
+        if not any(s in exc.message.lower() for s in ("not modified", "not found")):
+            raise
+
+
+async def _send_one(
+    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None
+) -> TgMessage | None:
     keyboard = markup(message.buttons)
+    bot = context.bot
     if message.document is not None:
-        await context.bot.send_document(
-            chat_id,
-            document=message.document.content,
-            filename=message.document.filename,
-            caption=message.text,
+        doc = message.document
+        return await bot.send_document(
+            chat_id, doc.content, filename=doc.filename, caption=message.text
         )
-    elif message.edit and pressed is not None and hasattr(pressed, "edit_text"):
-        try:
-            await pressed.edit_text(message.text, reply_markup=keyboard)
-        except BadRequest as exc:
-            if "not modified" not in exc.message:
-                raise
-    else:
-        await context.bot.send_message(chat_id, message.text, reply_markup=keyboard)
+    if message.photo is not None:
+        picture = await asyncio.to_thread(message.photo)
+        return await bot.send_photo(chat_id, picture, caption=message.text, reply_markup=keyboard)
+    if message.edit_id is not None:
+        await _quietly(
+            bot.edit_message_text(message.text, chat_id, message.edit_id, reply_markup=keyboard)
+        )
+        return None
+    if message.edit and query is not None and query.message is not None:
+        await _quietly(query.edit_message_text(message.text, reply_markup=keyboard))
+        return None
+    chunks = split_html(message.text)
+    for chunk in chunks[:-1]:
+        await bot.send_message(chat_id, chunk)
+    return await bot.send_message(chat_id, chunks[-1], reply_markup=keyboard)
 
 
 # --- guards shared by the flows -----------------------------------------------------

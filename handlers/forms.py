@@ -1,16 +1,20 @@
 """One engine for every private question-and-answer dialog.
 
-A form is data: its fields say how to ask, which buttons to offer, how to parse and
-where to save. The engine asks the first field that has no answer yet, so a dialog
-resumes by itself after a restart: the answers so far live in the teacher's scratchpad
-(persisted `user_data`), profile answers also in the tables at once.
+A form is data: its fields say how to ask (text, a 1–5 scale, choices, yes/no), which
+buttons to offer, how to parse and where answers go (the teacher's scratchpad, or the
+answers table at once for questionnaires). The engine asks the first field without an
+answer, so a dialog resumes by itself after a pause or a restart; /back, /skip and
+"change one answer" set an explicit position instead. Free text can go through the
+precision check, which questions vague words but lets the teacher keep them.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlmodel import Session
 from telegram import Update
@@ -25,12 +29,26 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
-from bot.i18n import Html
+from bot.i18n import Html, lines
+from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Message, Reply, rows
 from handlers.common import Actor, respond
 
 KEEP = "="  # button value: keep the current answer
-SCRATCH = "form"  # user_data key of the one form in progress: {"name": …, "answers": {…}}
+KEEP_VAGUE = "!"  # button value: keep an answer the precision check questioned
+SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)
+TEXT_MAX = 2000
+SCALE = ("1", "2", "3", "4", "5")
+
+State = dict[str, Any]
+Answers = dict[str, str | None]
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    SCALE = "scale"
+    CHOICE = "choice"
+    YESNO = "yesno"
 
 
 class Invalid(Exception):
@@ -48,36 +66,8 @@ class Choice:
     value: str
 
 
-@dataclass(frozen=True)
-class Field:
-    key: str
-    prompt: str  # msgid
-    parse: Callable[[str, Actor], str]
-    choices: Callable[[Actor], list[Choice]] = lambda _actor: []
-    current: Callable[[Actor], str | None] = lambda _actor: None
-    show: Callable[[str, Actor], str] = lambda value, _actor: value
-    save: Callable[[Session, Actor, str], None] | None = None
-
-
-@dataclass(frozen=True)
-class Form:
-    name: str  # the dialog's name, its persistence key and its button prefix
-    fields: tuple[Field, ...]
-    finish: Callable[[Session, Actor, dict[str, str]], Reply]
-    per_row: int = field(default=2)
-
-    def answers(self, actor: Actor) -> dict[str, str] | None:
-        """The answers so far, or None when this form is not the one in progress."""
-        current = actor.scratch.get(SCRATCH) or {}
-        return current.get("answers") if current.get("name") == self.name else None
-
-    def pending(self, actor: Actor) -> Field | None:
-        done = self.answers(actor) or {}
-        return next((f for f in self.fields if f.key not in done), None)
-
-
-def text_answer(value: str, *, limit: int) -> str:
-    """Free text: trimmed, not empty, not longer than `limit` characters."""
+def text_answer(value: str, *, limit: int = TEXT_MAX) -> str:
+    """Free text: trimmed, not empty, at most `limit` characters."""
     value = value.strip()
     if not value:
         raise Invalid("Please write a few words.")
@@ -90,6 +80,108 @@ def text_answer(value: str, *, limit: int) -> str:
     return value
 
 
+def _free_text(value: str, _actor: Actor) -> str:
+    return text_answer(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    prompt: str  # msgid
+    parse: Callable[[str, Actor], str] = _free_text
+    kind: Kind = Kind.TEXT
+    choices: Callable[[Actor], list[Choice]] = lambda _actor: []
+    current: Callable[[Actor], str | None] = lambda _actor: None
+    show: Callable[[str, Actor], str] = lambda value, _actor: value
+    save: Callable[[Session, Actor, str], None] | None = None  # side effect, e.g. the profile
+    help: str | None = None  # msgid shown under the question
+    poles: tuple[str, str] | None = None  # msgids of 1 and 5 on a scale
+    skippable: bool = False
+    precise: bool = False  # run the precision check on typed text
+    per_row: int = 2
+
+
+def _button_only(value: str, actor: Actor, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise Invalid("Please tap one of the buttons below.")
+    return value
+
+
+def scale(key: str, prompt: str, low: str, high: str) -> Field:
+    """A 1–5 question answered with five buttons; the poles are shown with the question."""
+    return Field(
+        key=key,
+        prompt=prompt,
+        kind=Kind.SCALE,
+        parse=lambda v, a: _button_only(v, a, SCALE),
+        choices=lambda _a: [Choice(n, n) for n in SCALE],
+        poles=(low, high),
+        per_row=5,
+    )
+
+
+def yes_no(key: str, prompt: str) -> Field:
+    return Field(
+        key=key,
+        prompt=prompt,
+        kind=Kind.YESNO,
+        parse=lambda v, a: _button_only(v, a, ("yes", "no")),
+        choices=lambda a: [Choice(a.t("Yes"), "yes"), Choice(a.t("No"), "no")],
+        show=lambda v, a: a.t("Yes") if v == "yes" else a.t("No"),
+    )
+
+
+class Store(Protocol):
+    """Where a form's answers live while and after it is filled in."""
+
+    def load(self, session: Session, actor: Actor, state: State) -> Answers: ...
+
+    def save(
+        self, session: Session, actor: Actor, state: State, key: str, value: str | None
+    ) -> None: ...
+
+
+class ScratchStore:
+    """Answers kept in the teacher's scratchpad until the form is finished."""
+
+    def load(self, session: Session, actor: Actor, state: State) -> Answers:
+        return dict(state.setdefault("answers", {}))
+
+    def save(
+        self, session: Session, actor: Actor, state: State, key: str, value: str | None
+    ) -> None:
+        state.setdefault("answers", {})[key] = value
+
+
+SCRATCH_STORE = ScratchStore()
+
+
+def _no_guard(_session: Session, _actor: Actor, _state: State) -> Reply | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str  # the dialog's name, its persistence key and its button prefix
+    fields: tuple[Field, ...]
+    finish: Callable[[Session, Actor, Answers, State], Reply]
+    store: Store = SCRATCH_STORE
+    guard: Callable[[Session, Actor, State], Reply | None] = _no_guard  # may the teacher go on?
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    def pending(self, answers: Answers, state: State) -> Field | None:
+        at = self.field(state.get("at") or "")
+        return at or next((f for f in self.fields if f.key not in answers), None)
+
+
+def state_of(actor: Actor, form: Form) -> State | None:
+    """The form's state when it is the one in progress."""
+    current = actor.scratch.get(SCRATCH)
+    return current if isinstance(current, dict) and current.get("name") == form.name else None
+
+
 def begin(
     session: Session,
     actor: Actor,
@@ -97,93 +189,212 @@ def begin(
     *,
     preset: dict[str, str] | None = None,
     intro: Html | None = None,
+    extra: State | None = None,
+    at: str | None = None,
 ) -> Reply:
-    """Start `form` afresh (with some answers already known) and ask its first question.
+    """Start `form` (some answers may be known, `at` asks one field first) and ask.
     Only one form runs at a time: starting one drops any other unfinished one."""
-    actor.scratch[SCRATCH] = {"name": form.name, "answers": dict(preset or {})}
+    actor.scratch[SCRATCH] = {"name": form.name, "answers": dict(preset or {}), **(extra or {})}
+    if at:
+        actor.scratch[SCRATCH]["at"] = at
     reply = ask(session, actor, form)
     if intro is not None:
         reply.messages.insert(0, Message(intro))
     return reply
 
 
+def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Message:
+    t = actor.t
+    position = form.fields.index(field) + 1
+    total = len(form.fields)
+    done = round(10 * (position - 1) / total) if total > 10 else position - 1
+    width = min(total, 10)
+    bar = "▰" * done + "▱" * (width - done)
+    parts = [Html(f"<i>{position}/{total}</i>  {bar}"), t(field.prompt)]
+    if field.poles:
+        parts.append(t("1 = {low}  ·  5 = {high}", low=t(field.poles[0]), high=t(field.poles[1])))
+    if field.help:
+        parts.append(Html(f"<i>{t(field.help)}</i>"))
+    current = field.current(actor)
+    if current is None and field.key in answers and answers[field.key] is not None:
+        current = answers[field.key]  # going back or changing: the earlier answer can stay
+    buttons = [
+        Button(
+            ("✓ " if c.value == current else "") + c.label,
+            data=f"{form.name}:{field.key}:{c.value}",
+        )
+        for c in field.choices(actor)
+        if c.value != current or field.kind != Kind.TEXT  # a text field has its own keep button
+    ]
+    if current and field.kind == Kind.TEXT:
+        keep = "✓ " + field.show(current, actor)
+        buttons.insert(0, Button(keep[:60], data=f"{form.name}:{field.key}:{KEEP}"))
+    if field.skippable:
+        parts.append(
+            Html(f"<i>{t('/skip leaves this one out, /back returns to the previous one.')}</i>")
+        )
+    return Message(lines(*parts), rows(buttons, field.per_row))
+
+
 def ask(session: Session, actor: Actor, form: Form) -> Reply:
-    """Ask the first unanswered field, or finish the form when all are answered."""
-    pending = form.pending(actor)
-    answers = form.answers(actor) or {}
+    """Ask the next question, or finish the form when all are answered."""
+    state = state_of(actor, form)
+    assert state is not None
+    answers = form.store.load(session, actor, state)
+    pending = form.pending(answers, state)
     if pending is None:
         actor.scratch.pop(SCRATCH, None)
-        reply = form.finish(session, actor, answers)
+        reply = form.finish(session, actor, answers, state)
         reply.state = ConversationHandler.END
         return reply
+    reply = Reply(state=form.name)
+    reply.messages.append(_question(actor, form, pending, answers))
+    return reply
+
+
+def _current_value(field: Field, actor: Actor, answers: Answers) -> str:
+    current = field.current(actor) or answers.get(field.key)
+    if current is None:
+        raise Invalid("Please tap one of the buttons below.")
+    return current
+
+
+def _precision_nudge(
+    actor: Actor, form: Form, field: Field, value: str, state: State
+) -> Reply | None:
+    """Question vague words once; the teacher may rewrite or keep the answer."""
+    hits = find_vague(value)
+    if not hits:
+        return None
     t = actor.t
-    position = [f.key for f in form.fields].index(pending.key) + 1
-    current = pending.current(actor)
-    buttons = [
-        Button(c.label, data=f"{form.name}:{pending.key}:{c.value}")
-        for c in pending.choices(actor)
-        if c.value != current
+    state["unsure"] = {"key": field.key, "value": value}
+    words = ", ".join(dict.fromkeys(f"“{h.word}”" for h in hits))
+    advice = [
+        t("• instead of {word}: {better}", word=h.word, better=t(ADVICE[h.kind])) for h in hits
     ]
-    if current:
-        buttons.insert(
-            0, Button("✓ " + pending.show(current, actor), data=f"{form.name}:{pending.key}:{KEEP}")
-        )
-    text = Html(f"<i>{position}/{len(form.fields)}</i>  ") + t(pending.prompt)
-    return Reply(state=form.name).say(Html(text), rows(buttons, form.per_row))
+    text = lines(
+        t(
+            "🔍 {words} can mean different things to different people. Could you be more precise?",
+            words=words,
+        ),
+        *dict.fromkeys(advice),
+        t("Type a new answer, or keep this one."),
+    )
+    keep = Button(t("Keep my answer"), data=f"{form.name}:{field.key}:{KEEP_VAGUE}")
+    return Reply(state=form.name).say(text, [[keep]])
 
 
 def answer(session: Session, actor: Actor, form: Form, value: str, field_key: str | None) -> Reply:
     """Take a typed answer (field_key None) or a pressed button's value for field_key."""
     t = actor.t
-    pending = form.pending(actor)
-    if form.answers(actor) is None or pending is None:
+    state = state_of(actor, form)
+    if state is None:
         return Reply(state=ConversationHandler.END, alert=t("This question is already closed."))
-    if field_key is not None and field_key != pending.key:
+    refused = form.guard(session, actor, state)
+    if refused is not None:
+        actor.scratch.pop(SCRATCH, None)
+        refused.state = ConversationHandler.END
+        return refused
+    answers = form.store.load(session, actor, state)
+    pending = form.pending(answers, state)
+    if pending is None or (field_key is not None and field_key != pending.key):
         return Reply(state=form.name, alert=t("That button belongs to an earlier question."))
+    unsure = state.pop("unsure", None)
     try:
-        if value == KEEP and field_key is not None:
-            current = pending.current(actor)
-            if current is None:
-                raise Invalid("Please choose one of the buttons or type your answer.")
-            value = current
+        if field_key is not None and value == KEEP:
+            value = _current_value(pending, actor, answers)
+        elif field_key is not None and value == KEEP_VAGUE:
+            if not unsure or unsure["key"] != pending.key:
+                raise Invalid("Please tap one of the buttons below.")
+            value = unsure["value"]
         parsed = pending.parse(value, actor)
     except Invalid as problem:
         retry = ask(session, actor, form)
         retry.messages.insert(0, Message(t(problem.msgid, **problem.values)))
         return retry
+    if pending.precise and field_key is None:
+        nudge = _precision_nudge(actor, form, pending, parsed, state)
+        if nudge is not None:
+            return nudge
     if pending.save is not None:
         pending.save(session, actor, parsed)
-    answers = form.answers(actor)
-    assert answers is not None
-    answers[pending.key] = parsed
+    form.store.save(session, actor, state, pending.key, parsed)
+    state.pop("at", None)
+    reply = ask(session, actor, form)
+    reply.clear_buttons = field_key is not None
+    return reply
+
+
+def skip(session: Session, actor: Actor, form: Form) -> Reply:
+    t = actor.t
+    state = state_of(actor, form)
+    assert state is not None
+    pending = form.pending(form.store.load(session, actor, state), state)
+    if pending is None or not pending.skippable:
+        return Reply(state=form.name).say(t("This question cannot be skipped."))
+    form.store.save(session, actor, state, pending.key, None)
+    state.pop("at", None)
+    state.pop("unsure", None)
+    return ask(session, actor, form)
+
+
+def back(session: Session, actor: Actor, form: Form) -> Reply:
+    state = state_of(actor, form)
+    assert state is not None
+    pending = form.pending(form.store.load(session, actor, state), state)
+    index = form.fields.index(pending) if pending else len(form.fields)
+    if index == 0:
+        return Reply(state=form.name).say(actor.t("This is the first question."))
+    state["at"] = form.fields[index - 1].key
+    state.pop("unsure", None)
     return ask(session, actor, form)
 
 
 def cancel(session: Session, actor: Actor) -> Reply:
     actor.scratch.pop(SCRATCH, None)
     return Reply(state=ConversationHandler.END).say(
-        actor.t("Stopped. Whatever you had not finished was not saved.")
+        actor.t("Stopped. You can pick it up again whenever you like.")
     )
 
 
-def conversation(flows: list[tuple[Form, list[BaseHandler]]]) -> ConversationHandler:
+def conversation(dialogs: list[Form], starts: list[BaseHandler]) -> ConversationHandler:
     """One persisted ConversationHandler for all forms, so a teacher is in one dialog at a
-    time; its state is the name of the form in progress."""
+    time; its state is the name of the form in progress. `starts` open a form."""
+    forms = {form.name: form for form in dialogs}
 
-    async def on_cancel(update: Update, context: Ctx) -> object:
-        """/cancel: drops the unfinished answers and ends the dialog."""
-        return await respond(update, context, cancel)
+    def in_progress(actor: Actor) -> Form | None:
+        current = actor.scratch.get(SCRATCH)
+        return forms.get(current.get("name", "")) if isinstance(current, dict) else None
+
+    def command(step: Callable[[Session, Actor, Form], Reply]) -> Callable[[Update, Ctx], Any]:
+        async def handle(update: Update, context: Ctx) -> object:
+            def run(session: Session, actor: Actor) -> Reply:
+                form = in_progress(actor)
+                if form is None:
+                    actor.scratch.pop(SCRATCH, None)
+                    return Reply(state=ConversationHandler.END).say(
+                        actor.t("There is no question open right now.")
+                    )
+                return step(session, actor, form)
+
+            return await respond(update, context, run)
+
+        return handle
 
     states: dict[object, list[BaseHandler]] = {
-        form.name: _state_handlers(form) for form, _ in flows
+        name: _state_handlers(form) for name, form in forms.items()
     }
     with warnings.catch_warnings():
         # Buttons are tracked per chat on purpose: the engine checks which question they answer.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[entry for _, entries in flows for entry in entries],
+            entry_points=starts,
             states=states,
-            fallbacks=[CommandHandler("cancel", on_cancel)],
+            fallbacks=[
+                CommandHandler("cancel", command(lambda s, a, _f: cancel(s, a))),
+                CommandHandler("skip", command(skip)),
+                CommandHandler("back", command(back)),
+            ],
             name="dialog",
             persistent=True,
             allow_reentry=True,

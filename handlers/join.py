@@ -56,9 +56,11 @@ INVITE = forms.Field(
 )
 
 
-def _finish(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
+def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: forms.State) -> Reply:
     t = actor.t
-    joined = teams.redeem_invite(session, token=answers["invite"], user=actor.user, now=actor.now)
+    token = answers["invite"]
+    assert token is not None  # not skippable
+    joined = teams.redeem_invite(session, token=token, user=actor.user, now=actor.now)
     if isinstance(joined, InviteProblem):
         return Reply().say(t(PROBLEMS[joined]))
     project = session.get(Project, joined.project_id)

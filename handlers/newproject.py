@@ -31,8 +31,10 @@ def invite_buttons(actor: Actor, project_id: int, link: str) -> list[list[Button
     ]
 
 
-def _finish(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
-    project = teams.create_project(session, founder=actor.user, title=answers["title"])
+def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: forms.State) -> Reply:
+    title = answers["title"]
+    assert title is not None  # not skippable
+    project = teams.create_project(session, founder=actor.user, title=title)
     assert project.id is not None
     invite = teams.create_invite(
         session, project_id=project.id, created_by=actor.user.id, now=actor.now

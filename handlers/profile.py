@@ -47,7 +47,7 @@ def card(session: Session, actor: Actor) -> Reply:
     return Reply().say(text, rows(buttons, 3))
 
 
-def _edited(session: Session, actor: Actor, answers: dict[str, str]) -> Reply:
+def _edited(session: Session, actor: Actor, answers: forms.Answers, _state: forms.State) -> Reply:
     return card(session, actor)
 
 

@@ -146,3 +146,56 @@ class UserScratch(SQLModel, table=True):
         primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     data: str = Field(sa_type=sa.Text)
+
+
+class Answer(SQLModel, table=True):
+    """One teacher's answer to one questionnaire item, for one project; written at once.
+    `value` is None for a skipped item. A new version of a questionnaire starts afresh."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "user_id", "questionnaire", "version", "item"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(
+        foreign_key="user.id", index=True, sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    questionnaire: str = Field(max_length=32)
+    version: int
+    item: str = Field(max_length=32)
+    value: str | None = Field(default=None, sa_type=sa.Text)
+    answered_at: datetime = _ts()
+
+
+class Agreement(SQLModel, table=True):
+    """A team-agreement topic the coordinator (or a founder) marked as agreed."""
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    topic: str = Field(primary_key=True, max_length=32)
+    wording: str = Field(sa_type=sa.Text)
+    agreed_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    agreed_at: datetime = _ts()
+
+
+class GroupPost(SQLModel, table=True):
+    """A bot message in a group that is kept up to date (e.g. who has finished the quiz)."""
+
+    __tablename__ = "group_post"
+
+    chat_id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    kind: str = Field(primary_key=True, max_length=32)
+    message_id: int = Field(sa_type=sa.BigInteger)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+
+
+class Nudge(SQLModel, table=True):
+    """When a teacher was last reminded privately, so nobody is nudged twice a day."""
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    user_id: int = Field(
+        primary_key=True, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    sent_at: datetime = _ts()

@@ -1,0 +1,206 @@
+"""Team agreements: each teacher answers the guide's "discuss before planning" and "also
+agree on" topics privately (/agree); the group sees the answers side by side per topic
+(/agreements); the coordinator or a founder marks a topic agreed with its final wording."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator, escape, lines
+from bot.reply import Button, Reply, rows
+from handlers import forms
+from handlers.common import Actor, for_member, is_lead, respond
+from handlers.questionnaire import Questionnaire, member_of, open_questionnaire
+from storage import answers, teams
+from storage.models import Membership, Project
+
+# (key, short label, the question each teacher answers)
+TOPICS = (
+    (
+        "strengths",
+        N_("Strengths"),
+        N_("What are our strengths, and which opportunities can we use?"),
+    ),
+    ("weaknesses", N_("Weaknesses"), N_("Which weaknesses do we want to strengthen?")),
+    ("ict", N_("ICT tools"), N_("Which ICT tools will make planning easier?")),
+    ("ideas", N_("Sharing ideas"), N_("How do we exchange ideas and extend the shared plan?")),
+    ("detail", N_("How detailed"), N_("How detailed will our plan be?")),
+    ("pupils", N_("Pupils' ideas"), N_("How do pupils' ideas get into the plan?")),
+    (
+        "at_home",
+        N_("At our own schools"),
+        N_("What must each of us settle at home first (the principal's consent, colleagues)?"),
+    ),
+    ("communication", N_("Communication"), N_("How often and how do we communicate?")),
+    ("netiquette", N_("Netiquette"), N_("Which netiquette do we agree on with the pupils?")),
+    (
+        "visible",
+        N_("Tasks and deadlines"),
+        N_("Where are tasks and deadlines visible to everyone?"),
+    ),
+    ("reminders", N_("Reminders"), N_("Who reminds the team of approaching deadlines?")),
+    ("changes", N_("Changing the plan"), N_("How do we change the plan when needed?")),
+    ("twinspace", N_("TwinSpace"), N_("How do we arrange our TwinSpace?")),
+    ("roles", N_("Roles"), N_("Which roles and responsibilities does each of us take?")),
+    (
+        "evaluation",
+        N_("Evaluation"),
+        N_("How do we evaluate the work, the pupils' learning and the impact?"),
+    ),
+)
+LABELS = {key: label for key, label, _question in TOPICS}
+CALLBACK = re.compile(r"^agr:(\d{1,12}):(\w{1,32})$")
+
+
+def _thanks(session: Session, actor: Actor, project: Project, _given: forms.Answers) -> Reply:
+    return Reply().say(
+        actor.t(
+            "Thank you! In the group, /agreements shows everyone's answers side by side, topic by topic."
+        )
+    )
+
+
+AGREEMENTS = Questionnaire(
+    id="agree",
+    version=1,
+    title=N_("Team agreements"),
+    intro=N_(
+        "Fifteen topics the guide asks a team to agree on. Write what you propose; the team then "
+        "sees everyone's answers side by side. Be precise: “once a week on Tuesday” rather than “often”. "
+        "/skip leaves a topic for later."
+    ),
+    fields=tuple(
+        forms.Field(key, question, skippable=True, precise=True) for key, _label, question in TOPICS
+    ),
+    finish=_thanks,
+)
+
+
+def overview(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """Every topic: the agreed wording, or each teacher's proposal, or nobody yet."""
+    assert project.id is not None
+    t = actor.t
+    given = AGREEMENTS.team_answers(session, project.id)
+    agreed = answers.agreements(session, project_id=project.id)
+    names = {
+        m.user.id: m.user.display_name
+        for m in teams.members(session, project_id=project.id)
+        if m.user
+    }
+    blocks: list[Html] = [t("<b>Team agreements: {title}</b>", title=project.title)]
+    silent: list[str] = []
+    open_topics: list[str] = []
+    for key, label, _question in TOPICS:
+        if key in agreed:
+            blocks.append(
+                t("✅ <b>{label}</b>: {wording}", label=t(label), wording=agreed[key].wording)
+            )
+            continue
+        views = [(names[uid], a[key]) for uid, a in given.items() if uid in names and a.get(key)]
+        if not views:
+            silent.append(str(t(label)))
+            continue
+        open_topics.append(key)
+        differ = len({v.casefold().strip() for _n, v in views if v}) > 1
+        mark = t("answers differ") if differ else t("same answer")
+        side = [Html(f"• {escape(n)}: <i>{escape(v)}</i>") for n, v in views]
+        blocks.append(lines(t("🟡 <b>{label}</b> ({mark})", label=t(label), mark=mark), *side))
+    if silent:
+        blocks.append(t("Nobody has answered yet: {topics}.", topics=", ".join(silent)))
+    blocks.append(t("Answer privately with /agree."))
+    buttons = []
+    if actor.private and is_lead(me):
+        buttons = rows(
+            [Button(f"✅ {t(LABELS[k])}", data=f"agr:{project.id}:{k}") for k in open_topics], 2
+        )
+        if buttons:
+            blocks.append(t("Tap a topic to write down what the team agreed."))
+    return Reply().say(lines(*blocks, blank=True), buttons)
+
+
+def _record(session: Session, actor: Actor, given: forms.Answers, state: forms.State) -> Reply:
+    """The final wording is in: save it and tell the team's groups."""
+    project_id, topic = state["project"], state["topic"]
+    found = member_of(session, actor, project_id)
+    wording = given["wording"]
+    if found is None or not is_lead(found[1]) or topic not in LABELS or wording is None:
+        return Reply().say(
+            actor.t("Only the coordinator and the founders can mark a topic agreed.")
+        )
+    answers.agree(
+        session,
+        project_id=project_id,
+        topic=topic,
+        wording=wording,
+        by=actor.user.id,
+        now=actor.now,
+    )
+    reply = Reply().say(actor.t("Saved. /agreements shows the list."))
+    for group in teams.group_chats(session, project_id=project_id):
+        gt = Translator(group.language)
+        reply.say(
+            gt("✅ Agreed: <b>{label}</b>: {wording}", label=gt(LABELS[topic]), wording=wording),
+            chat_id=group.chat_id,
+        )
+    return reply
+
+
+WORDING = forms.Form(
+    name="agreed",
+    fields=(
+        forms.Field(
+            "wording", N_("What did the team agree? Write the final wording."), precise=True
+        ),
+    ),
+    finish=_record,
+)
+
+
+def start_wording(session: Session, actor: Actor, project_id: int, topic: str) -> Reply:
+    t = actor.t
+    found = member_of(session, actor, project_id)
+    if found is None or not is_lead(found[1]) or topic not in LABELS:
+        return Reply(alert=t("Only the coordinator and the founders can mark a topic agreed."))
+    intro = t("<b>{label}</b>", label=t(LABELS[topic]))
+    return forms.begin(
+        session, actor, WORDING, intro=intro, extra={"project": project_id, "topic": topic}
+    )
+
+
+def agree_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    return open_questionnaire(session, actor, project, me, AGREEMENTS)
+
+
+async def on_agree(update: Update, context: Ctx) -> object:
+    """/agree (private): each teacher's own answers to the fifteen topics."""
+    return await respond(update, context, for_member(agree_command, private_only=True))
+
+
+async def on_overview(update: Update, context: Ctx) -> None:
+    """/agreements (group or private): the topics side by side."""
+    await respond(update, context, for_member(overview))
+
+
+async def on_mark(update: Update, context: Ctx) -> object:
+    """A topic button under /agreements (coordinator, founders): asks for the final wording."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    match = CALLBACK.match(update.callback_query.data)
+    if match is None:
+        return await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+    project_id, topic = int(match.group(1)), match.group(2)
+    return await respond(update, context, lambda s, a: start_wording(s, a, project_id, topic))
+
+
+def entry_points() -> list[BaseHandler]:
+    return [CommandHandler("agree", on_agree), CallbackQueryHandler(on_mark, pattern="^agr:")]
+
+
+def handlers() -> list[BaseHandler]:
+    return [CommandHandler("agreements", on_overview)]

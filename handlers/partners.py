@@ -1,0 +1,169 @@
+"""/partners: the guide's seven partner-finding questions, a summary with advice drawn
+from the answers and the team, and (for the coordinator) everyone's answers."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.i18n import N_, Html, escape, lines
+from bot.reply import Reply
+from handlers import forms
+from handlers.common import Actor, for_member, respond
+from handlers.questionnaire import Questionnaire, open_questionnaire, summary_lines
+from handlers.team import MAX_SCHOOLS, MIN_SCHOOLS
+from storage import teams
+from storage.models import Membership, Project
+from storage.teams import ProjectType
+
+WAYS = N_(
+    "Ways to find partners:\n"
+    "• your National Support Service's events and partner fairs;\n"
+    "• the “Partner finding” forum on the eTwinning platform;\n"
+    "• searching “People” by country and writing to teachers;\n"
+    "• a twin school your school already has;\n"
+    "• asking to join a project that is already registered."
+)
+
+
+def _advice(session: Session, actor: Actor, project: Project, given: forms.Answers) -> list[Html]:
+    t = actor.t
+    assert project.id is not None
+    team = teams.members(session, project_id=project.id)
+    out: list[Html] = []
+    kind = teams.project_type(team)
+    if kind == ProjectType.NATIONAL:
+        out.append(
+            t(
+                "Your founders are in one country: a national project. It gets no quality label or awards."
+            )
+        )
+    elif kind == ProjectType.INTERNATIONAL:
+        out.append(
+            t(
+                "Your founders are in two countries: an international project, which can earn quality labels and awards."
+            )
+        )
+    else:
+        out.append(
+            t(
+                "Choose the second founder: a school in your country makes a national project, one abroad an international project (only those earn labels)."
+            )
+        )
+    schools = teams.school_count(team)
+    if schools < MIN_SCHOOLS:
+        out.append(
+            t(
+                "With fewer than 3 schools, one dropping out can stop the project: aim for at least 3 partners."
+            )
+        )
+    elif schools > MAX_SCHOOLS:
+        out.append(t("More than 5 institutions are hard to coordinate: consider a smaller team."))
+    if given.get("partner_known") == "no":
+        out.append(t(WAYS))
+    if given.get("partners_abroad") == "yes":
+        out.append(
+            t(
+                "Ask your school's partners abroad first: a school you already know is the easiest start."
+            )
+        )
+    if given.get("past_projects") == "no":
+        out.append(
+            t(
+                "Look at your school's earlier projects and the best projects of past years for ideas."
+            )
+        )
+    if given.get("colleague") == "yes":
+        out.append(
+            t("A colleague from your own school shares the work: send them an invite with /invite.")
+        )
+    if given.get("erasmus") == "yes":
+        out.append(
+            t(
+                "A well-documented eTwinning project is a good base for a later Erasmus+ or Nordplus application."
+            )
+        )
+    return out
+
+
+def _finish(session: Session, actor: Actor, project: Project, given: forms.Answers) -> Reply:
+    t = actor.t
+    head = t("<b>Your answers</b>")
+    advice = [
+        t("<b>What I suggest</b>"),
+        *(Html(f"💡 {a}") for a in _advice(session, actor, project, given)),
+    ]
+    return Reply().say(
+        lines(lines(head, *summary_lines(actor, PARTNERS, given)), lines(*advice), blank=True)
+    )
+
+
+def _everyone(session: Session, actor: Actor, project: Project) -> Reply:
+    """The coordinator's view: every member's answers, one block per teacher."""
+    assert project.id is not None
+    t = actor.t
+    given = PARTNERS.team_answers(session, project.id)
+    blocks = []
+    for m in teams.members(session, project_id=project.id):
+        if m.user is None or m.user.id not in given:
+            continue
+        blocks.append(
+            lines(
+                Html(f"👤 <b>{escape(m.user.display_name)}</b>"),
+                *summary_lines(actor, PARTNERS, given[m.user.id]),
+            )
+        )
+    if not blocks:
+        return Reply().say(t("Nobody has answered the partner questions yet."))
+    return Reply().say(lines(*blocks, blank=True))
+
+
+PARTNERS = Questionnaire(
+    id="partners",
+    version=1,
+    title=N_("Partner questions"),
+    intro=N_(
+        "Seven questions to think through before you look for partners. /skip leaves one out."
+    ),
+    fields=(
+        forms.Field(
+            "team", N_("How will your project team be formed?"), skippable=True, precise=True
+        ),
+        forms.yes_no(
+            "colleague", N_("Do you plan to involve another teacher from your own school?")
+        ),
+        forms.yes_no(
+            "partner_known", N_("Do you already know who your partner in another school will be?")
+        ),
+        forms.yes_no("past_projects", N_("Do you know your school's previous eTwinning projects?")),
+        forms.yes_no("partners_abroad", N_("Does your school already have partners abroad?")),
+        forms.yes_no(
+            "erasmus",
+            N_(
+                "Would you like to build an Erasmus+ or Nordplus project later and visit the partners?"
+            ),
+        ),
+        forms.Field(
+            "education_system",
+            N_("Which country's education system interests you?"),
+            skippable=True,
+        ),
+    ),
+    finish=_finish,
+    coordinator_view=_everyone,
+)
+
+
+def partners_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    return open_questionnaire(session, actor, project, me, PARTNERS)
+
+
+async def on_partners(update: Update, context: Ctx) -> object:
+    """/partners (private): start, resume or review the partner questions."""
+    return await respond(update, context, for_member(partners_command, private_only=True))
+
+
+def entry_points() -> list[BaseHandler]:
+    return [CommandHandler("partners", on_partners)]

@@ -1,0 +1,194 @@
+"""Questionnaires: forms whose answers belong to a project and go to the answers table at
+once (per teacher, project and questionnaire version). A teacher can pause, come back,
+change one answer, or start again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Ctx
+from bot.i18n import Html, escape, lines
+from bot.reply import Button, Reply, rows
+from handlers import forms
+from handlers.common import Actor, is_lead, respond
+from storage import answers, teams
+from storage.models import Membership, Project
+
+Finish = Callable[[Session, Actor, Project, forms.Answers], Reply]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str  # also the form's name and the prefix of its answer buttons
+    version: int
+    title: str  # msgid
+    intro: str  # msgid, shown when a teacher starts
+    fields: tuple[forms.Field, ...]
+    finish: Finish
+    coordinator_view: Callable[[Session, Actor, Project], Reply] | None = None
+    form: forms.Form = field(init=False)
+
+    def __post_init__(self) -> None:
+        form = forms.Form(
+            name=self.id,
+            fields=self.fields,
+            finish=self._finished,
+            store=AnswerStore(self),
+            guard=still_member,
+        )
+        object.__setattr__(self, "form", form)
+
+    def _finished(
+        self, session: Session, actor: Actor, given: forms.Answers, state: forms.State
+    ) -> Reply:
+        project = session.get(Project, state["project"])
+        assert project is not None
+        return self.finish(session, actor, project, given)
+
+    def answers_of(self, session: Session, project_id: int, user_id: int) -> forms.Answers:
+        return answers.load(
+            session,
+            project_id=project_id,
+            user_id=user_id,
+            questionnaire=self.id,
+            version=self.version,
+        )
+
+    def team_answers(self, session: Session, project_id: int) -> dict[int, forms.Answers]:
+        return answers.team(
+            session, project_id=project_id, questionnaire=self.id, version=self.version
+        )
+
+    def complete(self, given: forms.Answers) -> bool:
+        return all(f.key in given for f in self.fields)
+
+
+class AnswerStore:
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.q = questionnaire
+
+    def load(self, session: Session, actor: Actor, state: forms.State) -> forms.Answers:
+        return self.q.answers_of(session, state["project"], actor.user.id)
+
+    def save(
+        self, session: Session, actor: Actor, state: forms.State, key: str, value: str | None
+    ) -> None:
+        answers.save(
+            session,
+            project_id=state["project"],
+            user_id=actor.user.id,
+            questionnaire=self.q.id,
+            version=self.q.version,
+            item=key,
+            value=value,
+            now=actor.now,
+        )
+
+
+def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | None:
+    """Answers go to a project only while the teacher is in it."""
+    project_id = state.get("project")
+    if isinstance(project_id, int) and teams.membership(
+        session, project_id=project_id, user_id=actor.user.id
+    ):
+        return None
+    return Reply().say(
+        actor.t("You are not a member of that project any more, so nothing was saved.")
+    )
+
+
+def open_questionnaire(
+    session: Session, actor: Actor, project: Project, me: Membership, q: Questionnaire
+) -> Reply:
+    """Start, resume, or (when finished) offer to change an answer or start again."""
+    assert project.id is not None
+    t = actor.t
+    given = q.answers_of(session, project.id, actor.user.id)
+    extra = {"project": project.id}
+    if not given:
+        intro = lines(
+            t("<b>{title}</b> · {project}", title=t(q.title), project=project.title), t(q.intro)
+        )
+        return forms.begin(session, actor, q.form, intro=intro, extra=extra)
+    if not q.complete(given):
+        intro = t("Welcome back! Let's go on where you stopped.")
+        return forms.begin(session, actor, q.form, intro=intro, extra=extra)
+    prefix = f"qn:{q.id}:{project.id}"
+    buttons = [
+        [Button(t("Change one answer"), data=f"{prefix}:edit")],
+        [Button(t("Start again"), data=f"{prefix}:again")],
+    ]
+    if q.coordinator_view is not None and is_lead(me):
+        buttons.append([Button(t("Everyone's answers"), data=f"{prefix}:team")])
+    return Reply().say(t("You have finished <b>{title}</b>.", title=t(q.title)), buttons)
+
+
+def _manage(
+    session: Session, actor: Actor, q: Questionnaire, project_id: int, action: str
+) -> Reply:
+    """Buttons under a finished questionnaire: qn:<id>:<project>:edit|again|at:<item>."""
+    t = actor.t
+    project = session.get(Project, project_id)
+    if project is None or not teams.membership(
+        session, project_id=project_id, user_id=actor.user.id
+    ):
+        return Reply(alert=t("You are not a member of that project."))
+    extra = {"project": project_id}
+    if action == "edit":
+        buttons = [
+            Button(f"{n}. {t(f.prompt)}"[:48], data=f"qn:{q.id}:{project_id}:at:{f.key}")
+            for n, f in enumerate(q.fields, 1)
+        ]
+        return Reply().edit(t("Which answer would you like to change?"), rows(buttons, 1))
+    if action.startswith("at:") and q.form.field(action[3:]) is not None:
+        return forms.begin(session, actor, q.form, extra=extra, at=action[3:])
+    if action == "again":
+        answers.clear(
+            session,
+            project_id=project_id,
+            user_id=actor.user.id,
+            questionnaire=q.id,
+            version=q.version,
+        )
+        return forms.begin(session, actor, q.form, extra=extra, intro=t(q.intro))
+    return Reply(alert=t("This button is no longer active."))
+
+
+def entry_points(questionnaires: list[Questionnaire]) -> list[BaseHandler]:
+    """The buttons under finished questionnaires (they may start a dialog)."""
+    by_id = {q.id: q for q in questionnaires}
+
+    async def on_manage(update: Update, context: Ctx) -> object:
+        assert update.callback_query is not None and update.callback_query.data is not None
+        parts = update.callback_query.data.split(":", 3)
+        q = by_id.get(parts[1]) if len(parts) == 4 else None
+        if q is None or not parts[2].isdigit():
+            return await respond(
+                update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+            )
+        project_id, action = int(parts[2]), parts[3]
+        return await respond(update, context, lambda s, a: _manage(s, a, q, project_id, action))
+
+    return [CallbackQueryHandler(on_manage, pattern="^qn:")]
+
+
+def summary_lines(actor: Actor, q: Questionnaire, given: forms.Answers) -> list[Html]:
+    """Each question with the teacher's answer, for summaries."""
+    t = actor.t
+    out = []
+    for f in q.fields:
+        value = given.get(f.key)
+        shown = t("(skipped)") if value is None else Html(f"<i>{escape(f.show(value, actor))}</i>")
+        out.append(t("<b>{question}</b>\n{answer}", question=t(f.prompt), answer=shown))
+    return out
+
+
+def member_of(session: Session, actor: Actor, project_id: int) -> tuple[Project, Membership] | None:
+    project = session.get(Project, project_id)
+    m = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    return (project, m) if project is not None and m is not None else None

@@ -1,0 +1,237 @@
+"""The work-style quiz (/quiz): eleven words to interpret, then nine 1–5 scales.
+
+Each teacher answers privately; in the group, /quiz posts one message with a button that
+opens the private dialog, and that message is kept up to date with who has finished
+(never with their answers)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator
+from bot.reply import Button, Message, Reply
+from handlers import forms
+from handlers.common import Actor, for_member, respond
+from handlers.questionnaire import Questionnaire, member_of, open_questionnaire
+from storage import answers, teams
+from storage.models import Membership, Project
+
+POST_KIND = "quiz"
+DEEP_LINK = re.compile(r"^quiz_(\d{1,12})$")
+
+# Task 1: what does each word mean to you?
+WORDS = (
+    ("w_soon", N_("What does “soon” mean to you?")),
+    ("w_on_time", N_("What does “arrive on time” mean to you?")),
+    ("w_few_tasks", N_("What does “a few tasks” mean to you?")),
+    ("w_5_minutes", N_("What does “in 5 minutes” mean to you?")),
+    ("w_help", N_("What does “help” mean to you?")),
+    ("w_regularly", N_("What does “regularly” mean to you?")),
+    ("w_advice", N_("What does “advice” mean to you?")),
+    ("w_support", N_("What does “support” mean to you?")),
+    ("w_typical_day", N_("What does “a typical working day” mean to you?")),
+    ("w_praise", N_("What does “praise” mean to you?")),
+    ("w_feedback", N_("What does “feedback” mean to you?")),
+)
+
+# Task 2: (key, question, pole 1, pole 5, short label for the chart, conversation prompt)
+SCALES = (
+    (
+        "s_deadlines",
+        N_("Deadlines: I do my tasks…"),
+        N_("right away"),
+        N_("at the last moment"),
+        N_("Deadlines"),
+        N_("Agree what “on time” means in your team and who reminds whom before a deadline."),
+    ),
+    (
+        "s_criticism_get",
+        N_("Criticism: I like to receive it…"),
+        N_("very gently"),
+        N_("directly, with an edge"),
+        N_("Receiving criticism"),
+        N_(
+            "Agree how feedback is given in your team: gently or directly, privately or in the group."
+        ),
+    ),
+    (
+        "s_criticism_give",
+        N_("Criticism: I give it…"),
+        N_("very gently"),
+        N_("directly, with an edge"),
+        N_("Giving criticism"),
+        N_("Agree how you tell a partner that something is not working, so nobody feels hurt."),
+    ),
+    (
+        "s_problems",
+        N_("Problems: I prefer to solve them…"),
+        N_("by calling"),
+        N_("by writing an e-mail"),
+        N_("Solving problems"),
+        N_("Agree which channel is for urgent problems: a call, a chat message or an e-mail."),
+    ),
+    (
+        "s_work",
+        N_("Work: I care more that it is done…"),
+        N_("precisely and beautifully"),
+        N_("quickly and efficiently"),
+        N_("Precise or quick"),
+        N_("Agree when a task is good enough: polished, or done and shared quickly."),
+    ),
+    (
+        "s_new_things",
+        N_("New tools and methods: I prefer to…"),
+        N_("try them at once myself"),
+        N_("first watch how someone else does it"),
+        N_("New things"),
+        N_("Agree who tries a new tool first and shows the others how it works."),
+    ),
+    (
+        "s_opinion",
+        N_("My opinion in a team: I…"),
+        N_("think first, then share"),
+        N_("share while thinking aloud"),
+        N_("Sharing opinions"),
+        N_("Leave time before decisions, so those who think first can have their say."),
+    ),
+    (
+        "s_daily",
+        N_("Daily work: I prefer…"),
+        N_("new tasks with a clear deadline and result"),
+        N_("a steady rhythm that changes little"),
+        N_("New tasks or rhythm"),
+        N_("Agree how the plan mixes new tasks with a steady weekly rhythm."),
+    ),
+    (
+        "s_solutions",
+        N_("Looking for a solution: from my helper I expect…"),
+        N_("clear instructions"),
+        N_("a conversation in which I find it myself"),
+        N_("Getting help"),
+        N_("Agree how you ask each other for help: clear steps, or talking it through."),
+    ),
+)
+
+
+def _finish(session: Session, actor: Actor, project: Project, _given: forms.Answers) -> Reply:
+    t = actor.t
+    reply = Reply().say(
+        t(
+            "Thank you! Your answers are saved. When at least two of you have finished, /quizresults compares them."
+        )
+    )
+    refresh_group_posts(session, actor, project, reply)
+    return reply
+
+
+QUIZ = Questionnaire(
+    id="quiz",
+    version=1,
+    title=N_("Work-style quiz"),
+    intro=N_(
+        "Two short tasks, about ten minutes. First: what do eleven everyday words mean to you? "
+        "For example, “by Friday” can mean “by Thursday midnight; Friday morning is already too late”. "
+        "Then nine quick scales from 1 to 5. There are no wrong answers: the point is to see where your team differs."
+    ),
+    fields=(
+        *(forms.Field(key, prompt, skippable=True) for key, prompt in WORDS),
+        *(forms.scale(key, prompt, low, high) for key, prompt, low, high, _label, _talk in SCALES),
+    ),
+    finish=_finish,
+)
+
+
+def finished_names(session: Session, project_id: int) -> list[str]:
+    done = QUIZ.team_answers(session, project_id)
+    team = teams.members(session, project_id=project_id)
+    return [
+        m.user.display_name
+        for m in team
+        if m.user is not None and QUIZ.complete(done.get(m.user.id, {}))
+    ]
+
+
+def group_post_text(t: Translator, session: Session, project: Project) -> Html:
+    assert project.id is not None
+    names = finished_names(session, project.id)
+    total = sum(1 for m in teams.members(session, project_id=project.id) if m.user is not None)
+    text = t(
+        "📝 <b>Work-style quiz</b> for <b>{title}</b>\n"
+        "Each of you answers privately (about ten minutes); then /quizresults shows where you differ, "
+        "so you can talk about it. Nobody sees anyone's answers before that.",
+        title=project.title,
+    )
+    done = (
+        t("Finished: {names} ({n} of {total}).", names=", ".join(names), n=len(names), total=total)
+        if names
+        else t("Nobody has finished yet.")
+    )
+    return Html(f"{text}\n\n{done}")
+
+
+def refresh_group_posts(session: Session, actor: Actor, project: Project, reply: Reply) -> None:
+    """Edit every group's quiz post with the new list of who has finished."""
+    assert project.id is not None
+    languages = {g.chat_id: g.language for g in teams.group_chats(session, project_id=project.id)}
+    for post in answers.posts(session, project_id=project.id, kind=POST_KIND):
+        t = Translator(languages.get(post.chat_id, "en"))
+        reply.messages.append(
+            Message(
+                group_post_text(t, session, project),
+                _take_button(t, actor, project),
+                chat_id=post.chat_id,
+                edit_id=post.message_id,
+            )
+        )
+
+
+def _take_button(t: Translator, actor: Actor, project: Project) -> list[list[Button]]:
+    return [[Button(t("Take the quiz ↗"), url=actor.deep_link(f"quiz_{project.id}"))]]
+
+
+def quiz_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """/quiz: privately the dialog; in the group the post with the button."""
+    if actor.private:
+        return open_questionnaire(session, actor, project, me, QUIZ)
+    assert project.id is not None
+    post = Message(
+        group_post_text(actor.t, session, project),
+        _take_button(actor.t, actor, project),
+        remember_as=(POST_KIND, project.id),
+    )
+    return Reply(messages=[post])
+
+
+def quiz_by_link(session: Session, actor: Actor, project_id: int) -> Reply:
+    """/start quiz_<project> from the group's button: checked like any other request."""
+    found = member_of(session, actor, project_id)
+    if found is None:
+        return Reply().say(actor.t("You are not a member of that project."))
+    actor.user.active_project_id = project_id
+    return open_questionnaire(session, actor, *found, QUIZ)
+
+
+async def on_quiz(update: Update, context: Ctx) -> object:
+    """/quiz in a private chat (starts or resumes) or in the group (posts the invitation)."""
+    return await respond(update, context, for_member(quiz_command))
+
+
+async def on_quiz_link(update: Update, context: Ctx) -> object:
+    """The group post's button: /start quiz_<project>."""
+    match = DEEP_LINK.match((context.args or [""])[0])
+    project_id = int(match.group(1)) if match else -1
+    return await respond(update, context, lambda s, a: quiz_by_link(s, a, project_id))
+
+
+def entry_points() -> list[BaseHandler]:
+    return [
+        CommandHandler("quiz", on_quiz),
+        CommandHandler(
+            "start", on_quiz_link, filters.ChatType.PRIVATE & filters.Regex(r"^/start quiz_")
+        ),
+    ]

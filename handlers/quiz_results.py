@@ -1,0 +1,189 @@
+"""/quizresults: the team's quiz answers side by side, a chart, the three largest
+differences with a question to talk about, and the words the team reads differently."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from itertools import combinations
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot import chart
+from bot.context import Ctx
+from bot.i18n import Html, Translator, escape, lines
+from bot.reply import Message, Reply
+from handlers.common import Actor, for_member, respond
+from handlers.quiz import QUIZ, SCALES, WORDS
+from storage import teams
+from storage.models import Membership, Project
+
+MIN_FINISHED = 2
+TOP = 3
+
+
+@dataclass(frozen=True)
+class Standing:
+    name: str
+    initials: str
+    scales: dict[str, int]
+    words: dict[str, str]
+
+
+def initials(names: list[str]) -> list[str]:
+    """Two letters per teacher ("Anna Bērziņa" → "AB"), numbered when two collide."""
+    base = []
+    for name in names:
+        parts = [p for p in re.split(r"[\s\-]+", name) if p]
+        letters = "".join(p[0] for p in parts[:2]).upper() if len(parts) > 1 else name[:2].title()
+        base.append(letters or "?")
+    out = []
+    for i, letters in enumerate(base):
+        same = [j for j, other in enumerate(base) if other == letters]
+        out.append(letters if len(same) == 1 else f"{letters}{same.index(i) + 1}")
+    return out
+
+
+def standings(session: Session, project_id: int) -> list[Standing]:
+    """Teachers who finished the quiz, with their latest answers."""
+    given = QUIZ.team_answers(session, project_id)
+    done = [
+        m.user
+        for m in teams.members(session, project_id=project_id)
+        if m.user is not None and QUIZ.complete(given.get(m.user.id, {}))
+    ]
+    names = [u.display_name for u in done]
+    return [
+        Standing(
+            name=u.display_name,
+            initials=letters,
+            scales={key: int(given[u.id][key] or 0) for key, *_ in SCALES},
+            words={key: value for key, _ in WORDS if (value := given[u.id].get(key))},
+        )
+        for u, letters in zip(done, initials(names), strict=True)
+    ]
+
+
+def largest_differences(team: list[Standing], n: int = TOP) -> list[tuple[str, int]]:
+    """The scales where the team is furthest apart: (scale, max − min), largest first."""
+    spreads = []
+    for key, *_ in SCALES:
+        values = [s.scales[key] for s in team]
+        spread = max(values) - min(values)
+        if spread > 0:
+            spreads.append((key, spread))
+    return sorted(spreads, key=lambda pair: -pair[1])[:n]
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 1}
+
+
+def word_differences(team: list[Standing], n: int = TOP) -> list[str]:
+    """Task 1 words whose meanings differ most: the average distance between every two
+    teachers' answers (1 − shared words / all words), for words at least two answered."""
+    scored = []
+    for key, _prompt in WORDS:
+        answers = [_tokens(s.words[key]) for s in team if key in s.words]
+        if len(answers) < 2:
+            continue
+        pairs = list(combinations(answers, 2))
+        distance = sum(1 - len(a & b) / max(len(a | b), 1) for a, b in pairs) / len(pairs)
+        scored.append((distance, key))
+    return [key for distance, key in sorted(scored, key=lambda p: -p[0])[:n] if distance > 0]
+
+
+def _scale_text(t: Translator, team: list[Standing]) -> list[Html]:
+    out = []
+    for key, _question, low, high, label, _talk in SCALES:
+        where = "  ·  ".join(
+            f"{s.initials} {s.scales[key]}" for s in sorted(team, key=lambda s: s.scales[key])
+        )
+        out.append(
+            t(
+                "<b>{label}</b> (1 {low} · 5 {high})\n{where}",
+                label=t(label),
+                low=t(low),
+                high=t(high),
+                where=where,
+            )
+        )
+    return out
+
+
+def _differences_text(t: Translator, team: list[Standing]) -> list[Html]:
+    found = largest_differences(team)
+    if not found:
+        return [
+            t(
+                "You stand in the same place on every scale. Still, talk about what each answer means to you."
+            )
+        ]
+    by_key = {key: (label, talk) for key, _q, _l, _h, label, talk in SCALES}
+    out = [t("<b>Where you differ most: worth a conversation</b>")]
+    for n, (key, _spread) in enumerate(found, 1):
+        label, talk = by_key[key]
+        where = ", ".join(
+            f"{s.initials} {s.scales[key]}" for s in sorted(team, key=lambda s: s.scales[key])
+        )
+        out.append(
+            t(
+                "{n}. <b>{label}</b>: {where}\n💬 {talk}",
+                n=n,
+                label=t(label),
+                where=where,
+                talk=t(talk),
+            )
+        )
+    return out
+
+
+def _words_text(t: Translator, team: list[Standing]) -> list[Html]:
+    keys = word_differences(team)
+    if not keys:
+        return []
+    prompts = dict(WORDS)
+    out = [t("<b>Words you read differently</b>")]
+    for key in keys:
+        side = [
+            Html(f"• {escape(s.name)}: <i>{escape(s.words[key])}</i>")
+            for s in team
+            if key in s.words
+        ]
+        out.append(lines(Html(f"<b>{t(prompts[key])}</b>"), *side))
+    return out
+
+
+def results(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
+    assert project.id is not None
+    t = actor.t
+    team = standings(session, project.id)
+    if len(team) < MIN_FINISHED:
+        return Reply().say(
+            t(
+                "The comparison needs at least two teachers who finished the quiz; so far {n} did. /quiz to take it.",
+                n=len(team),
+            )
+        )
+    legend = ", ".join(f"{s.initials} = {s.name}" for s in team)
+    head = t("<b>Work-style quiz: {title}</b>\n{legend}", title=project.title, legend=legend)
+    reply = Reply().say(lines(head, *_scale_text(t, team), blank=True))
+    rows = [{s.initials: s.scales[key] for s in team} for key, *_ in SCALES]
+    labels = [str(t(label)) for _k, _q, _l, _h, label, _talk in SCALES]
+    poles = [(str(t(low)), str(t(high))) for _k, _q, low, high, _label, _talk in SCALES]
+    picture = partial(chart.render, chart.points(rows), labels, poles)
+    reply.messages.append(Message(t("Where each of you stands (1 to 5)."), photo=picture))
+    reply.say(lines(*_differences_text(t, team), *_words_text(t, team), blank=True))
+    return reply
+
+
+async def on_results(update: Update, context: Ctx) -> None:
+    """/quizresults (group or private, members only)."""
+    await respond(update, context, for_member(results))
+
+
+def handlers() -> list[BaseHandler]:
+    return [CommandHandler("quizresults", on_results)]

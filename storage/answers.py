@@ -1,0 +1,134 @@
+"""Questionnaire answers, agreed wordings, group posts kept up to date, and nudges."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Agreement, Answer, GroupPost, Nudge
+
+
+def load(
+    session: Session, *, project_id: int, user_id: int, questionnaire: str, version: int
+) -> dict[str, str | None]:
+    """One teacher's answers so far: item → value (None when skipped)."""
+    rows = session.exec(
+        select(Answer.item, Answer.value).where(
+            Answer.project_id == project_id,
+            Answer.user_id == user_id,
+            Answer.questionnaire == questionnaire,
+            Answer.version == version,
+        )
+    ).all()
+    return dict(rows)
+
+
+def save(
+    session: Session,
+    *,
+    project_id: int,
+    user_id: int,
+    questionnaire: str,
+    version: int,
+    item: str,
+    value: str | None,
+    now: datetime,
+) -> None:
+    row = session.exec(
+        select(Answer).where(
+            Answer.project_id == project_id,
+            Answer.user_id == user_id,
+            Answer.questionnaire == questionnaire,
+            Answer.version == version,
+            Answer.item == item,
+        )
+    ).first()
+    if row is None:
+        row = Answer(
+            project_id=project_id,
+            user_id=user_id,
+            questionnaire=questionnaire,
+            version=version,
+            item=item,
+        )
+    row.value = value
+    row.answered_at = now
+    session.add(row)
+
+
+def clear(
+    session: Session, *, project_id: int, user_id: int, questionnaire: str, version: int
+) -> None:
+    """Forget one teacher's answers, for a retake."""
+    session.execute(
+        sa.delete(Answer).where(
+            col(Answer.project_id) == project_id,
+            col(Answer.user_id) == user_id,
+            col(Answer.questionnaire) == questionnaire,
+            col(Answer.version) == version,
+        )
+    )
+
+
+def team(
+    session: Session, *, project_id: int, questionnaire: str, version: int
+) -> dict[int, dict[str, str | None]]:
+    """Everyone's answers in a project: user id → item → value."""
+    rows = session.exec(
+        select(Answer.user_id, Answer.item, Answer.value).where(
+            Answer.project_id == project_id,
+            Answer.questionnaire == questionnaire,
+            Answer.version == version,
+        )
+    ).all()
+    result: dict[int, dict[str, str | None]] = defaultdict(dict)
+    for user_id, item, value in rows:
+        result[user_id][item] = value
+    return dict(result)
+
+
+def agree(
+    session: Session, *, project_id: int, topic: str, wording: str, by: int, now: datetime
+) -> None:
+    row = session.get(Agreement, (project_id, topic)) or Agreement(
+        project_id=project_id, topic=topic, wording=wording
+    )
+    row.wording, row.agreed_by, row.agreed_at = wording, by, now
+    session.add(row)
+
+
+def agreements(session: Session, *, project_id: int) -> dict[str, Agreement]:
+    rows = session.exec(select(Agreement).where(Agreement.project_id == project_id)).all()
+    return {row.topic: row for row in rows}
+
+
+def remember_post(
+    session: Session, *, chat_id: int, kind: str, message_id: int, project_id: int
+) -> None:
+    row = session.get(GroupPost, (chat_id, kind)) or GroupPost(
+        chat_id=chat_id, kind=kind, message_id=message_id, project_id=project_id
+    )
+    row.message_id, row.project_id = message_id, project_id
+    session.add(row)
+
+
+def posts(session: Session, *, project_id: int, kind: str) -> list[GroupPost]:
+    return list(
+        session.exec(
+            select(GroupPost).where(GroupPost.project_id == project_id, GroupPost.kind == kind)
+        ).all()
+    )
+
+
+def last_nudges(session: Session, *, project_id: int) -> dict[int, datetime]:
+    rows = session.exec(select(Nudge).where(Nudge.project_id == project_id)).all()
+    return {row.user_id: row.sent_at for row in rows}
+
+
+def record_nudge(session: Session, *, project_id: int, user_id: int, now: datetime) -> None:
+    row = session.get(Nudge, (project_id, user_id)) or Nudge(project_id=project_id, user_id=user_id)
+    row.sent_at = now
+    session.add(row)

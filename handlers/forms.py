@@ -411,7 +411,8 @@ def _state_handlers(form: Form) -> list[BaseHandler]:
     async def on_button(update: Update, context: Ctx) -> object:
         """A pressed answer button: <form>:<field>:<value>."""
         assert update.callback_query is not None and update.callback_query.data is not None
-        _, key, value = update.callback_query.data.split(":", 2)
+        parts = update.callback_query.data.split(":", 2)
+        key, value = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
         return await respond(update, context, lambda s, a: answer(s, a, form, value, key))
 
     return [

@@ -133,12 +133,13 @@ def _manage(
 ) -> Reply:
     """Buttons under a finished questionnaire: qn:<id>:<project>:edit|again|at:<item>."""
     t = actor.t
-    project = session.get(Project, project_id)
-    if project is None or not teams.membership(
-        session, project_id=project_id, user_id=actor.user.id
-    ):
+    found = member_of(session, actor, project_id)
+    if found is None:
         return Reply(alert=t("You are not a member of that project."))
+    project, me = found
     extra = {"project": project_id}
+    if action == "team" and q.coordinator_view is not None and is_lead(me):
+        return q.coordinator_view(session, actor, project)
     if action == "edit":
         buttons = [
             Button(f"{n}. {t(f.prompt)}"[:48], data=f"qn:{q.id}:{project_id}:at:{f.key}")

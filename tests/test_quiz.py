@@ -1,0 +1,212 @@
+"""The work-style quiz: three teachers take it, the group sees the comparison and chart."""
+
+from sqlmodel import select
+
+from bot import chart
+from bot.app import build_application
+from bot.fakeapi.server import FakeBotApi
+from handlers.quiz import SCALES
+from handlers.quiz_results import initials, largest_differences, standings, word_differences
+from storage.db import Database
+from storage.models import Answer, Project
+from tests.conftest import settings_for
+from tests.driver import Driver, Group, Teacher
+from tests.test_roles import team_of_three
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def take_quiz(teacher: Teacher, scales: list[int], words: dict[int, str | None]) -> None:
+    """Answer the eleven words (None = /skip) and the nine scales by button."""
+    await teacher.send("/quiz")
+    for n in range(11):
+        answer = words.get(n)
+        await (teacher.send(answer) if answer else teacher.send("/skip"))
+    for value in scales:
+        await teacher.click(str(value))
+
+
+async def linked_team(driver: Driver) -> tuple[Teacher, Teacher, Teacher, Group]:
+    anna, jonas, maria = await team_of_three(driver)
+    group = driver.group()
+    group.set_member(anna, "creator")
+    await group.add_bot(anna)
+    await anna.send("/link", group)
+    return anna, jonas, maria, group
+
+
+ANNA = [1, 2, 2, 1, 1, 1, 3, 1, 1]
+JONAS = [5, 4, 2, 5, 3, 2, 3, 2, 2]
+MARIA = [3, 3, 2, 5, 3, 2, 3, 2, 5]
+
+
+async def test_three_teachers_take_the_quiz_and_the_group_compares(driver: Driver, db: Database):
+    anna, jonas, maria, group = await linked_team(driver)
+    post = await anna.send("/quiz", group)
+    assert "Nobody has finished yet" in post.to(group.id)[0]
+    await take_quiz(anna, ANNA, {0: "within two days", 1: "five minutes early"})
+    edits = [
+        c for c in driver.fake.calls if c.method == "editMessageText" and c.chat_id == group.id
+    ]
+    assert edits and "Anna" in edits[-1].params["text"] and "1 of 3" in edits[-1].params["text"]
+    early = await jonas.send("/quizresults", group)
+    assert "at least two" in early.text
+    await take_quiz(jonas, JONAS, {0: "this month maybe", 1: "five minutes early"})
+    await take_quiz(maria, MARIA, {0: "by the end of the week", 5: "every Monday"})
+    assert "3 of 3" in driver.fake.messages(group.id)[-1]["text"] or any(
+        "3 of 3" in m["text"] for m in driver.fake.messages(group.id)
+    )
+
+    sent = await maria.send("/quizresults", group)
+    photo = next(c for c in sent.calls if c.method == "sendPhoto")
+    assert photo.chat_id == group.id
+    assert photo.files["photo"][1].startswith(PNG)
+    text = sent.text
+    assert "An = Anna" in text and "Jo = Jonas" in text and "Ma = Maria" in text
+    assert "Deadlines" in text and "Solving problems" in text
+    assert text.count("💬") == 3
+    assert "Agree what “on time” means" in text  # deadlines: 1 vs 5
+    assert "urgent problems" in text  # problems: 1 vs 5
+    assert "ask each other for help" in text  # solutions: 1 vs 5
+    assert "What does “soon” mean to you?" in text
+    assert "within two days" in text and "this month maybe" in text
+    # never anyone's answers in the post that lists who finished
+    assert all(
+        "within two days" not in m.get("text", "") for m in driver.fake.messages(group.id)[:3]
+    )
+
+    # the data behind the picture are the answers given
+    project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
+    team = await db.run(lambda s: standings(s, project_id))
+    rows = [{s.initials: s.scales[key] for s in team} for key, *_ in SCALES]
+    points = chart.points(rows)
+    by_person = {s.name: s.initials for s in team}
+    for row, key_values in enumerate(zip(ANNA, JONAS, MARIA, strict=True)):
+        for name, value in zip(("Anna", "Jonas", "Maria"), key_values, strict=True):
+            initials = next(i for n, i in by_person.items() if n.startswith(name))
+            assert any(p.row == row and p.value == value and p.initials == initials for p in points)
+    assert len(points) == 27
+    assert [k for k, _ in largest_differences(team)] == ["s_deadlines", "s_problems", "s_solutions"]
+    assert word_differences(team)[0] == "w_soon"
+
+
+async def test_interrupted_at_scale_5_continues_there_after_a_restart(
+    driver: Driver, fake: FakeBotApi, db: Database, db_url: str
+):
+    anna, *_ = await team_of_three(driver)
+    await anna.send("/quiz")
+    for _ in range(11):
+        await anna.send("/skip")
+    for value in (1, 2, 3, 4):
+        await anna.click(str(value))
+    assert "16/20" in anna.last_text()  # eleven words, then scale 5
+    second = build_application(settings_for(fake, db_url), db)
+    await second.initialize()
+    try:
+        anna2 = Driver(second, fake).teacher(101, "Anna", "en")
+        sent = await anna2.send("hello")  # text where a button is expected
+        assert "tap one of the buttons" in sent.text
+        assert "16/20" in sent.text and "Work: I care more" in sent.text
+        sent = await anna2.click("5")
+        assert "17/20" in sent.text
+    finally:
+        await second.shutdown()
+    stored = await db.run(
+        lambda s: s.exec(
+            select(Answer.item, Answer.value).where(Answer.item.startswith("s_"))
+        ).all()
+    )
+    assert dict(stored) == {
+        "s_deadlines": "1",
+        "s_criticism_get": "2",
+        "s_criticism_give": "3",
+        "s_problems": "4",
+        "s_work": "5",
+    }
+
+
+async def test_bad_input_during_the_quiz(driver: Driver, db: Database):
+    anna, _jonas, _maria = await team_of_three(driver)
+    await anna.send("/quiz")
+    sent = await anna.send("x" * 2001)
+    assert "2001 characters" in sent.text and "2000" in sent.text
+    await anna.send("/back")
+    assert "first question" in anna.last_text()
+    for _ in range(11):
+        await anna.send("/skip")
+    sent = await anna.send("/skip")
+    assert "cannot be skipped" in sent.text
+    message = driver.fake.messages(101)[-1]
+    for forged in ("quiz:s_deadlines:7", "quiz:s_deadlines:0", "quiz:w_soon:1", "quiz:s_deadlines"):
+        sent = await anna.press(message, forged)
+        assert sent.alerts or "tap one of the buttons" in sent.text, forged
+    await anna.click("2")
+    sent = await anna.send("/back")
+    assert "12/20" in sent.text and "✓ 2" in sent.buttons()
+    await anna.click("4")
+    rows = await db.run(lambda s: s.exec(select(Answer).where(Answer.item == "s_deadlines")).all())
+    assert [r.value for r in rows] == ["4"]
+
+
+async def test_removed_member_cannot_answer_and_stale_buttons(driver: Driver, db: Database):
+    anna, jonas, maria = await team_of_three(driver)
+    await jonas.send("/quiz")
+    await jonas.send("quickly")
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Remove from project")
+    await anna.click("Yes")
+    sent = await jonas.send("tomorrow")
+    assert "not a member" in sent.text
+    items = await db.run(lambda s: s.exec(select(Answer.item).where(Answer.user_id == 102)).all())
+    assert items == ["w_soon"]
+    # a finished quiz's old buttons do nothing
+    await take_quiz(maria, MARIA, {})
+    old = driver.fake.messages(103)[-2]
+    sent = await maria.press(old, "quiz:s_solutions:1")
+    assert "no longer active" in sent.alerts[0]
+
+
+async def test_change_one_answer_and_retake(driver: Driver, db: Database):
+    anna, _jonas, _maria = await team_of_three(driver)
+    await take_quiz(anna, ANNA, {0: "within two days"})
+    sent = await anna.send("/quiz")
+    assert "You have finished" in sent.text
+    await anna.click("Change one answer")
+    await anna.click("Deadlines")
+    sent = await anna.click("3")
+    assert "Thank you" in sent.text
+    values = await db.run(
+        lambda s: dict(s.exec(select(Answer.item, Answer.value).where(Answer.user_id == 101)).all())
+    )
+    assert (
+        values["s_deadlines"] == "3" and values["w_soon"] == "within two days" and len(values) == 20
+    )
+    await anna.send("/quiz")
+    sent = await anna.click("Start again")
+    assert "1/20" in sent.text
+    left = await db.run(lambda s: s.exec(select(Answer).where(Answer.user_id == 101)).all())
+    assert left == []
+
+
+async def test_results_are_for_members_only(driver: Driver, db: Database):
+    anna, jonas, _maria, group = await linked_team(driver)
+    await take_quiz(anna, ANNA, {})
+    await take_quiz(jonas, JONAS, {})
+    outsider = driver.teacher(109, "Olga", "en")
+    sent = await outsider.send("/quizresults", group)
+    assert "not linked to a project of yours" in sent.text
+    assert not [c for c in sent.calls if c.method == "sendPhoto"]
+    sent = await outsider.send("/quizresults")
+    assert "not in a project" in sent.text
+    sent = await jonas.send("/quizresults")
+    assert [c for c in sent.calls if c.method == "sendPhoto"]
+
+
+def test_initials_are_short_and_unique():
+    assert initials(["Anna Bērziņa", "Jonas", "Ana Brown", "Žygimantas Ūsas"]) == [
+        "AB1",
+        "Jo",
+        "AB2",
+        "ŽŪ",
+    ]

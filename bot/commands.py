@@ -19,6 +19,12 @@ PRIVATE = (
     ("team", N_("Your team and its contacts")),
     ("projects", N_("Switch between your projects")),
     ("invite", N_("A fresh invite link for partners")),
+    ("partners", N_("Questions before looking for partners")),
+    ("agree", N_("Your proposals for the team agreements")),
+    ("agreements", N_("The team's agreements side by side")),
+    ("quiz", N_("The work-style quiz")),
+    ("quizresults", N_("Compare the team's quiz answers")),
+    ("progress", N_("Who has finished what (coordinator)")),
     ("members", N_("Roles and members (coordinator)")),
     ("profile", N_("Your name, school and contacts")),
     ("language", N_("Change the language")),
@@ -30,6 +36,9 @@ PRIVATE = (
 )
 GROUP = (
     ("team", N_("The team and its contacts")),
+    ("quiz", N_("Invite everyone to the work-style quiz")),
+    ("quizresults", N_("Compare the team's quiz answers")),
+    ("agreements", N_("The team's agreements side by side")),
     ("link", N_("Link this group to your project")),
     ("language", N_("Change the group's language")),
     ("help", N_("What I can do here")),

@@ -179,7 +179,9 @@ async def _send_one(
         )
     if message.photo is not None:
         picture = await asyncio.to_thread(message.photo)
-        return await bot.send_photo(chat_id, picture, caption=message.text, reply_markup=keyboard)
+        return await bot.send_photo(
+            chat_id, picture, caption=message.text, reply_markup=keyboard, filename="twincoach.png"
+        )
     if message.edit_id is not None:
         await _quietly(
             bot.edit_message_text(message.text, chat_id, message.edit_id, reply_markup=keyboard)

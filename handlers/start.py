@@ -42,6 +42,10 @@ def private_help(actor: Actor) -> Reply:
             "<b>What I can do</b>\n"
             "/newproject: start a project and get an invite link for partners\n"
             "/team: your team with contacts and advice\n"
+            "/partners: seven questions before looking for partners\n"
+            "/agree: your proposals for the team agreements; /agreements: everyone's side by side\n"
+            "/quiz: the work-style quiz; /quizresults: where your team differs\n"
+            "/progress: who has finished what, and a gentle reminder (coordinator)\n"
             "/projects: switch between your projects\n"
             "/invite: a fresh invite link (coordinator and founders)\n"
             "/members: roles, founders and coordination (coordinator)\n"
@@ -49,6 +53,7 @@ def private_help(actor: Actor) -> Reply:
             "/language: Latviešu, Lietuvių or English\n"
             "/leave: leave a project\n"
             "/mydata and /forgetme: your data, to download or delete\n"
+            "/skip, /back: leave a question out or go back one\n"
             "/cancel: stop the current questions"
         )
     )
@@ -60,6 +65,8 @@ def group_help(session: Session, actor: Actor) -> Reply:
     text = t(
         "<b>TwinCoach in this group</b>\n"
         "/team: the team, contacts and advice\n"
+        "/quiz: invite everyone to the work-style quiz; /quizresults: compare the answers\n"
+        "/agreements: the team's agreements side by side\n"
         "/link: link this group to your project (group admins who are in the project)\n"
         "/language: the language I use here\n"
         "Everything personal happens in a private chat with me."

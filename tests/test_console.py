@@ -30,14 +30,18 @@ class Terminal:
         """A step that waits for the next output matching `pattern`; it types nothing."""
 
         async def step() -> str | None:
-            async with asyncio.timeout(10):
-                while True:
-                    self.changed.clear()
-                    for i in range(self.cursor, len(self.lines)):
-                        if re.search(pattern, self.lines[i]):
-                            self.cursor = i + 1
-                            return None
-                    await self.changed.wait()
+            try:
+                async with asyncio.timeout(10):
+                    while True:
+                        self.changed.clear()
+                        for i in range(self.cursor, len(self.lines)):
+                            if re.search(pattern, self.lines[i]):
+                                self.cursor = i + 1
+                                return None
+                        await self.changed.wait()
+            except TimeoutError:
+                recent = "\n".join(self.lines[-15:])
+                raise AssertionError(f"no output matching {pattern!r}; last lines:\n{recent}") from None
 
         return step
 
@@ -51,62 +55,63 @@ class Terminal:
         return step
 
 
-@pytest.mark.parametrize(
-    ("language", "expect"),
-    [
-        ("Latviešu", {"title_q": "darba nosaukums", "team": "dibinātāj"}),
-        ("Lietuvių", {"title_q": "darbinis pavadinimas", "team": "steigėj"}),
-        ("English", {"title_q": "working title", "team": "founder"}),
-    ],
-)
-async def test_create_join_link_team_in_each_language(
-    db: Database, db_url: str, language: str, expect: dict
-):
-    term = Terminal()
-    script: list[Step] = [
-        ":as jonas",
+LANGUAGES = ["Latviešu", "Lietuvių", "English"]
+
+
+def choose_language(term: Terminal, teacher: str, language: str) -> list[Step]:
+    return [
+        f":as {teacher}",
+        ":private",
         "/language",
         term.expect(r"\[1\]"),
-        f":{['Latviešu', 'Lietuvių', 'English'].index(language) + 1}",
+        f":{LANGUAGES.index(language) + 1}",
         term.expect(r"(?i)done|gatavs|atlikta"),
-        ":as anna",
-        "/language",
-        term.expect(r"\[1\]"),
-        f":{['Latviešu', 'Lietuvių', 'English'].index(language) + 1}",
-        term.expect(r"(?i)done|gatavs|atlikta"),
-        "/newproject",
-        term.expect(expect["title_q"]),
-        "Water around us",
-        term.expect(r"\[1\] 🇱🇻"),
-        ":1",
-        term.expect(r"2/4|3/4"),
-        "Rīgas 1. vidusskola",
-        term.expect(r"4/4"),
-        ":1",
-        term.expect(LINK.pattern),
-        ":as jonas",
+    ]
+
+
+def join_as(term: Terminal, teacher: str, country: str, school: str) -> list[Step]:
+    return [
+        f":as {teacher}",
         term.typed_link(),
         term.expect(r"2/6"),
         ":1",
         term.expect(r"3/6"),
-        "LT",
+        country,
         term.expect(r"4/6"),
-        "Vilniaus gimnazija",
+        school,
         term.expect(r"5/6"),
-        "jonas@example.lt",
+        f"{teacher}@example.org",
         term.expect(r"6/6"),
         ":1",
         term.expect(r"Water around us"),
+    ]
+
+
+def team_in_group(term: Terminal, language: str) -> list[Step]:
+    """Anna (and Jonas) in `language`: Anna creates the project, Jonas joins, the group is linked."""
+    return [
+        *choose_language(term, "jonas", language),
+        *choose_language(term, "anna", language),
+        "/newproject",
+        term.expect(r"1/4"),
+        "Water around us",
+        term.expect(r"\[1\] 🇱🇻"),
+        ":1",
+        term.expect(r"3/4"),
+        "Rīgas 1. vidusskola",
+        term.expect(r"4/4"),
+        ":1",
+        term.expect(LINK.pattern),
+        *join_as(term, "jonas", "LT", "Vilniaus gimnazija"),
         ":as anna",
         ":add",
         ":group",
         "/link",
         term.expect(r"Water around us"),
-        "/team",
-        term.expect(expect["team"]),
-        ":quit",
     ]
 
+
+async def play(db: Database, db_url: str, term: Terminal, script: list[Step]) -> None:
     async def read_line() -> str | None:
         while script:
             step = script.pop(0)
@@ -115,11 +120,66 @@ async def test_create_join_link_team_in_each_language(
                 return typed
         return None
 
-    settings = settings_for_console(db_url)
-    await asyncio.wait_for(run_console(settings, db, read_line, term.write), 60)
+    await asyncio.wait_for(run_console(settings_for_console(db_url), db, read_line, term.write), 90)
+
+
+@pytest.mark.parametrize(
+    ("language", "expect"),
+    [
+        ("Latviešu", "dibinātāj"),
+        ("Lietuvių", "steigėj"),
+        ("English", "founder"),
+    ],
+)
+async def test_create_join_link_team_in_each_language(db: Database, db_url: str, language: str, expect: str):
+    term = Terminal()
+    script = [*team_in_group(term, language), "/team", term.expect(expect), ":quit"]
+    await play(db, db_url, term, script)
     team_lines = "\n".join(term.lines[-12:])
-    assert (
-        "Jonas" in team_lines
-        and "Vilniaus gimnazija" in team_lines
-        and "Rīgas 1. vidusskola" in team_lines
-    )
+    assert "Jonas" in team_lines and "Vilniaus gimnazija" in team_lines and "Rīgas 1. vidusskola" in team_lines
+
+
+def take_quiz(term: Terminal, teacher: str, scales: list[int]) -> list[Step]:
+    """From the group post's button: skip the eleven words, tap the nine scales."""
+    steps: list[Step] = [f":as {teacher}", ":group", term.expect(r"@group"), ":1", term.expect(r"1/20")]
+    for n in range(2, 13):
+        steps += ["/skip", term.expect(rf"{n}/20")]
+    for n, value in enumerate(scales, 13):
+        steps += [f":{value}", term.expect(rf"{n}/20") if n <= 20 else term.expect(r"/quizresults")]
+    return steps
+
+
+@pytest.mark.parametrize(
+    ("language", "prompt"),
+    [
+        ("Latviešu", "💬"),
+        ("Lietuvių", "💬"),
+        ("English", "Agree which channel is for urgent problems"),
+    ],
+)
+async def test_three_teachers_take_the_quiz_in_the_console(db: Database, db_url: str, language: str, prompt: str):
+    term = Terminal()
+    script = [
+        *team_in_group(term, language),
+        *choose_language(term, "maria", language),
+        ":as anna",
+        ":private",
+        "/invite",
+        term.expect(LINK.pattern),
+        *join_as(term, "maria", "PT", "Escola do Porto"),
+        ":as anna",
+        ":group",
+        "/quiz",
+        term.expect(r"\[1\].*↗"),
+        *take_quiz(term, "anna", [1, 2, 2, 1, 1, 1, 3, 1, 1]),
+        *take_quiz(term, "jonas", [5, 4, 2, 5, 3, 2, 3, 2, 2]),
+        *take_quiz(term, "maria", [3, 3, 2, 5, 3, 2, 3, 2, 5]),
+        ":group",
+        "/quizresults",
+        term.expect(r"\[file: .*\.png"),
+        term.expect(prompt),
+        ":quit",
+    ]
+    await play(db, db_url, term, script)
+    output = "\n".join(term.lines)
+    assert output.count("💬") >= 3

@@ -26,7 +26,7 @@ TOPICS = (
         N_("Strengths"),
         N_("What are our strengths, and which opportunities can we use?"),
     ),
-    ("weaknesses", N_("Weaknesses"), N_("Which weaknesses do we want to strengthen?")),
+    ("weaknesses", N_("Weaknesses"), N_("Where are we weak, and what do we want to strengthen?")),
     ("ict", N_("ICT tools"), N_("Which ICT tools will make planning easier?")),
     ("ideas", N_("Sharing ideas"), N_("How do we exchange ideas and extend the shared plan?")),
     ("detail", N_("How detailed"), N_("How detailed will our plan be?")),

@@ -264,4 +264,4 @@ def only_private(actor: Actor) -> Reply:
 
 
 def private_chat_button(actor: Actor) -> Button:
-    return Button(actor.t("Open a private chat with me ↗"), url=actor.deep_link("hi"))
+    return Button(actor.t("Open a private chat with me"), url=actor.deep_link("hi"))

@@ -10,6 +10,7 @@ precision check, which questions vague words but lets the teacher keep them.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -207,8 +208,8 @@ def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Messa
     t = actor.t
     position = form.fields.index(field) + 1
     total = len(form.fields)
-    done = round(10 * (position - 1) / total) if total > 10 else position - 1
     width = min(total, 10)
+    done = math.ceil(width * position / total)
     bar = "▰" * done + "▱" * (width - done)
     parts = [Html(f"<i>{position}/{total}</i>  {bar}"), t(field.prompt)]
     if field.poles:
@@ -230,9 +231,7 @@ def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Messa
         keep = "✓ " + field.show(current, actor)
         buttons.insert(0, Button(keep[:60], data=f"{form.name}:{field.key}:{KEEP}"))
     if field.skippable:
-        parts.append(
-            Html(f"<i>{t('/skip leaves this one out, /back returns to the previous one.')}</i>")
-        )
+        parts.append(t("<i>/skip leaves this one out, /back returns to the previous one.</i>"))
     return Message(lines(*parts), rows(buttons, field.per_row))
 
 
@@ -268,13 +267,13 @@ def _precision_nudge(
         return None
     t = actor.t
     state["unsure"] = {"key": field.key, "value": value}
-    words = ", ".join(dict.fromkeys(f"“{h.word}”" for h in hits))
+    words = ", ".join(dict.fromkeys(h.word for h in hits))
     advice = [
         t("• instead of {word}: {better}", word=h.word, better=t(ADVICE[h.kind])) for h in hits
     ]
     text = lines(
         t(
-            "🔍 {words} can mean different things to different people. Could you be more precise?",
+            "🔍 These words can mean different things to different people: {words}. Could you be more precise?",
             words=words,
         ),
         *dict.fromkeys(advice),

@@ -23,11 +23,11 @@ def invite_buttons(actor: Actor, project_id: int, link: str) -> list[list[Button
     return [
         [
             Button(
-                t("Add me to your team's group ↗"),
+                t("Add me to your team's group"),
                 url=actor.deep_link(f"p{project_id}", group=True),
             )
         ],
-        [Button(t("Send the invite to partners ↗"), url=share)],
+        [Button(t("Send the invite to partners"), url=share)],
     ]
 
 

@@ -37,19 +37,19 @@ def _advice(session: Session, actor: Actor, project: Project, given: forms.Answe
     if kind == ProjectType.NATIONAL:
         out.append(
             t(
-                "Your founders are in one country: a national project. It gets no quality label or awards."
+                "Both founders are in one country: a national project. It gets no quality label or awards."
             )
         )
     elif kind == ProjectType.INTERNATIONAL:
         out.append(
             t(
-                "Your founders are in two countries: an international project, which can earn quality labels and awards."
+                "The founders are in two countries: an international project, which can earn quality labels and awards."
             )
         )
     else:
         out.append(
             t(
-                "Choose the second founder: a school in your country makes a national project, one abroad an international project (only those earn labels)."
+                "Choose the second founder: a school in your own country makes the project national, one abroad makes it international (only international projects earn labels)."
             )
         )
     schools = teams.school_count(team)
@@ -77,7 +77,9 @@ def _advice(session: Session, actor: Actor, project: Project, given: forms.Answe
         )
     if given.get("colleague") == "yes":
         out.append(
-            t("A colleague from your own school shares the work: send them an invite with /invite.")
+            t(
+                "A colleague from your own school can share the work: send them an invite with /invite."
+            )
         )
     if given.get("erasmus") == "yes":
         out.append(

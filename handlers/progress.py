@@ -96,7 +96,7 @@ def remind(session: Session, actor: Actor, project_id: int) -> Reply:
 def _nudge_text(actor: Actor, user: User, project: Project, missing: list[str]) -> Html:
     tt = actor.translator_for(user)
     return tt(
-        "👋 A friendly reminder from {name} about <b>{title}</b>: please finish {commands}. It takes a few minutes.",
+        "👋 A friendly reminder from {name} about <b>{title}</b>: please finish {commands}. Thank you!",
         name=actor.user.display_name,
         title=project.title,
         commands=", ".join(missing),

@@ -191,7 +191,7 @@ def refresh_group_posts(session: Session, actor: Actor, project: Project, reply:
 
 
 def _take_button(t: Translator, actor: Actor, project: Project) -> list[list[Button]]:
-    return [[Button(t("Take the quiz ↗"), url=actor.deep_link(f"quiz_{project.id}"))]]
+    return [[Button(t("Take the quiz"), url=actor.deep_link(f"quiz_{project.id}"))]]
 
 
 def quiz_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:

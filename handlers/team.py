@@ -124,7 +124,7 @@ def team_sheet(session: Session, actor: Actor, project: Project, _me: Membership
                 "If you are marked ⚠️, tap the button below and press Start, so I can write to you privately."
             ),
         ]
-        buttons = [[Button(t("Start a private chat with me ↗"), url=actor.deep_link("hi"))]]
+        buttons = [[Button(t("Start a private chat with me"), url=actor.deep_link("hi"))]]
     return Reply().say(Html("\n".join(parts)), buttons)
 
 

@@ -7,7 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import ConversationState, Membership, Project, Role, User, UserScratch
+from storage.models import (
+    Answer,
+    ConversationState,
+    Membership,
+    Project,
+    Role,
+    User,
+    UserScratch,
+)
 
 PROFILE_FIELDS = ("display_name", "country", "school", "contact", "timezone")
 
@@ -53,6 +61,12 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
         .where(Membership.user_id == user.id)
     ).all()
     scratch = session.get(UserScratch, user.id)
+    given = session.exec(
+        select(Answer, Project)
+        .join(Project, col(Project.id) == Answer.project_id)
+        .where(Answer.user_id == user.id)
+        .order_by(col(Answer.id))
+    ).all()
     return {
         "telegram_user_id": user.id,
         "display_name": user.display_name,
@@ -72,6 +86,16 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
                 "joined_at": m.joined_at.isoformat(),
             }
             for m, p in rows
+        ],
+        "answers": [
+            {
+                "project": p.title,
+                "questionnaire": a.questionnaire,
+                "item": a.item,
+                "answer": a.value,
+                "answered_at": a.answered_at.isoformat(),
+            }
+            for a, p in given
         ],
         "dialog_in_progress": scratch.data if scratch else None,
     }

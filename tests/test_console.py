@@ -41,7 +41,9 @@ class Terminal:
                         await self.changed.wait()
             except TimeoutError:
                 recent = "\n".join(self.lines[-15:])
-                raise AssertionError(f"no output matching {pattern!r}; last lines:\n{recent}") from None
+                raise AssertionError(
+                    f"no output matching {pattern!r}; last lines:\n{recent}"
+                ) from None
 
         return step
 
@@ -131,17 +133,29 @@ async def play(db: Database, db_url: str, term: Terminal, script: list[Step]) ->
         ("English", "founder"),
     ],
 )
-async def test_create_join_link_team_in_each_language(db: Database, db_url: str, language: str, expect: str):
+async def test_create_join_link_team_in_each_language(
+    db: Database, db_url: str, language: str, expect: str
+):
     term = Terminal()
     script = [*team_in_group(term, language), "/team", term.expect(expect), ":quit"]
     await play(db, db_url, term, script)
     team_lines = "\n".join(term.lines[-12:])
-    assert "Jonas" in team_lines and "Vilniaus gimnazija" in team_lines and "Rīgas 1. vidusskola" in team_lines
+    assert (
+        "Jonas" in team_lines
+        and "Vilniaus gimnazija" in team_lines
+        and "Rīgas 1. vidusskola" in team_lines
+    )
 
 
 def take_quiz(term: Terminal, teacher: str, scales: list[int]) -> list[Step]:
     """From the group post's button: skip the eleven words, tap the nine scales."""
-    steps: list[Step] = [f":as {teacher}", ":group", term.expect(r"@group"), ":1", term.expect(r"1/20")]
+    steps: list[Step] = [
+        f":as {teacher}",
+        ":group",
+        term.expect(r"@group"),
+        ":1",
+        term.expect(r"1/20"),
+    ]
     for n in range(2, 13):
         steps += ["/skip", term.expect(rf"{n}/20")]
     for n, value in enumerate(scales, 13):
@@ -157,7 +171,9 @@ def take_quiz(term: Terminal, teacher: str, scales: list[int]) -> list[Step]:
         ("English", "Agree which channel is for urgent problems"),
     ],
 )
-async def test_three_teachers_take_the_quiz_in_the_console(db: Database, db_url: str, language: str, prompt: str):
+async def test_three_teachers_take_the_quiz_in_the_console(
+    db: Database, db_url: str, language: str, prompt: str
+):
     term = Terminal()
     script = [
         *team_in_group(term, language),

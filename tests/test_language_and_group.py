@@ -32,7 +32,15 @@ async def test_choosing_a_language_changes_replies_and_menu(driver: Driver, db: 
     assert {c["command"] for c in lt_commands} == {c["command"] for c in en_commands}
     assert lt_commands != en_commands
     group = driver.fake.commands({"type": "all_group_chats"}, "lv")
-    assert {c["command"] for c in group} == {"team", "quiz", "quizresults", "agreements", "link", "language", "help"}
+    assert {c["command"] for c in group} == {
+        "team",
+        "quiz",
+        "quizresults",
+        "agreements",
+        "link",
+        "language",
+        "help",
+    }
 
 
 async def test_group_language_is_set_by_members_only(driver: Driver, db: Database):

@@ -5,7 +5,7 @@ import json
 from sqlmodel import select
 
 from storage.db import Database
-from storage.models import ChatBinding, Membership, Role, User, UserScratch
+from storage.models import Answer, ChatBinding, Membership, Role, User, UserScratch
 from tests.driver import Driver
 from tests.test_roles import team_of_three
 from tests.test_team_flow import create_project
@@ -84,6 +84,8 @@ async def test_user_text_is_escaped_everywhere(driver: Driver, db: Database):
 async def test_mydata_sends_a_json_file(driver: Driver, db: Database):
     anna = driver.teacher(101, "Anna", "en")
     await create_project(anna)
+    await anna.send("/quiz")
+    await anna.send("within two days")
     sent = await anna.send("/mydata")
     call = next(c for c in sent.calls if c.method == "sendDocument")
     name, content = call.files["document"]
@@ -91,6 +93,9 @@ async def test_mydata_sends_a_json_file(driver: Driver, db: Database):
     assert name.endswith(".json")
     assert data["telegram_user_id"] == 101 and data["school"] == "Rīgas 1. vidusskola"
     assert data["projects"][0]["role"] == "coordinator"
+    assert (
+        data["answers"][0]["item"] == "w_soon" and data["answers"][0]["answer"] == "within two days"
+    )
 
 
 async def test_forgetme_anonymises_and_passes_coordination_on(driver: Driver, db: Database):
@@ -103,12 +108,16 @@ async def test_forgetme_anonymises_and_passes_coordination_on(driver: Driver, db
     assert "cannot be undone" in sent.text
     sent = await anna.click("No")
     assert "Nothing changed" in sent.text
+    await anna.send("/quiz")
+    await anna.send("right away")
+    await anna.send("/cancel")
     await anna.send("/forgetme")
     sent = await anna.click("Yes, delete")
     assert "deleted" in sent.to(101)[0]
     assert "coordinate" in sent.to(102)[0]  # Jonas joined first, so he leads now
     assert sent.to(group.id)
     assert await db.run(lambda s: s.get(User, 101)) is None
+    assert await db.run(lambda s: s.exec(select(Answer).where(Answer.user_id == 101)).all()) == []
     rows = await db.run(lambda s: s.exec(select(Membership).order_by(Membership.id)).all())
     assert [(m.user_id, m.role, m.country) for m in rows] == [
         (None, Role.PARTNER, "LV"),

@@ -48,7 +48,7 @@ async def test_blocked_teacher_is_marked_and_shown_in_the_group(driver: Driver, 
     assert any(c.method == "sendMessage" and c.chat_id == 102 and not c.ok for c in sent.calls)
     assert (await db.run(lambda s: s.get(User, 102))).reachable is False
     team = await maria.send("/team", group)
-    assert "⚠️" in team.text and team.buttons() == ["Start a private chat with me ↗"]
+    assert "⚠️" in team.text and team.buttons() == ["Start a private chat with me"]
     driver.fake.unblock_chat(102)
     await driver.teacher(102, "Jonas", "en").send("/start")
     assert (await db.run(lambda s: s.get(User, 102))).reachable is True

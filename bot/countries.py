@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from babel import Locale
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, fold
 
 # The countries most teams come from first; everything else is typed by name or code.
 COMMON = ("LV", "LT", "EE", "PL", "FI", "DE", "IT", "ES", "PT", "TR", "GR", "RO")
@@ -24,11 +23,6 @@ def flag(code: str | None) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @cache
 def _names() -> dict[str, str]:
     """Folded country name (in lv, lt and en) → ISO code; only real two-letter countries."""
@@ -36,13 +30,13 @@ def _names() -> dict[str, str]:
     for lang in LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
             if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "ZZ", "QO"}:
-                names[_fold(name)] = code
+                names[fold(name)] = code
     return names
 
 
 def parse_country(text: str) -> str | None:
     """A country from its ISO code ("lv") or its name in Latvian, Lithuanian or English."""
-    folded = _fold(text)
+    folded = fold(text)
     if len(folded) == 2 and folded.upper() in _names().values():
         return folded.upper()
     return _names().get(folded)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 import html
+import unicodedata
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -43,6 +44,12 @@ def escape(text: object) -> Html:
 def N_(msgid: str) -> str:
     """Mark a string for extraction where it is defined; it is translated where it is shown."""
     return msgid
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching what teachers type ("Rīga" = "riga")."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalise_language(code: str | None, default: str = "en") -> str:

@@ -28,6 +28,38 @@ WAYS = N_(
 )
 
 
+# (question, answer, advice): what the guide suggests after a given yes/no answer.
+ANSWER_ADVICE = (
+    ("partner_known", "no", WAYS),
+    (
+        "partners_abroad",
+        "yes",
+        N_(
+            "Ask your school's partners abroad first: a school you already know is the easiest start."
+        ),
+    ),
+    (
+        "past_projects",
+        "no",
+        N_("Look at your school's earlier projects and the best projects of past years for ideas."),
+    ),
+    (
+        "colleague",
+        "yes",
+        N_(
+            "A colleague from your own school can share the work: send them an invite with /invite."
+        ),
+    ),
+    (
+        "erasmus",
+        "yes",
+        N_(
+            "A well-documented eTwinning project is a good base for a later Erasmus+ or Nordplus application."
+        ),
+    ),
+)
+
+
 def _advice(session: Session, actor: Actor, project: Project, given: forms.Answers) -> list[Html]:
     t = actor.t
     assert project.id is not None
@@ -61,32 +93,7 @@ def _advice(session: Session, actor: Actor, project: Project, given: forms.Answe
         )
     elif schools > MAX_SCHOOLS:
         out.append(t("More than 5 institutions are hard to coordinate: consider a smaller team."))
-    if given.get("partner_known") == "no":
-        out.append(t(WAYS))
-    if given.get("partners_abroad") == "yes":
-        out.append(
-            t(
-                "Ask your school's partners abroad first: a school you already know is the easiest start."
-            )
-        )
-    if given.get("past_projects") == "no":
-        out.append(
-            t(
-                "Look at your school's earlier projects and the best projects of past years for ideas."
-            )
-        )
-    if given.get("colleague") == "yes":
-        out.append(
-            t(
-                "A colleague from your own school can share the work: send them an invite with /invite."
-            )
-        )
-    if given.get("erasmus") == "yes":
-        out.append(
-            t(
-                "A well-documented eTwinning project is a good base for a later Erasmus+ or Nordplus application."
-            )
-        )
+    out += [t(advice) for item, value, advice in ANSWER_ADVICE if given.get(item) == value]
     return out
 
 

@@ -62,12 +62,22 @@ def _zone_choices(actor: Actor) -> list[Choice]:
     return [Choice(z, z) for z in zones_of(country)[:4]] if country else []
 
 
-NAME = Field(
-    key="name",
-    prompt=N_("What name should your partners see? Type it or keep the one below."),
-    parse=lambda v, _a: text_answer(v, limit=NAME_MAX),
-    current=lambda a: a.user.display_name,
-    save=_saver("display_name"),
+def _profile_text(key: str, attr: str, prompt: str, limit: int) -> Field:
+    """A free-text profile question, offering the current value to keep."""
+    return Field(
+        key=key,
+        prompt=prompt,
+        parse=lambda v, _a: text_answer(v, limit=limit),
+        current=lambda a: getattr(a.user, attr),
+        save=_saver(attr),
+    )
+
+
+NAME = _profile_text(
+    "name",
+    "display_name",
+    N_("What name should your partners see? Type it or keep the one below."),
+    NAME_MAX,
 )
 COUNTRY = Field(
     key="country",
@@ -78,19 +88,12 @@ COUNTRY = Field(
     show=lambda v, a: f"{flag(v)} {country_name(v, a.t.lang)}",
     save=_saver("country"),
 )
-SCHOOL = Field(
-    key="school",
-    prompt=N_("What is your school called?"),
-    parse=lambda v, _a: text_answer(v, limit=SCHOOL_MAX),
-    current=lambda a: a.user.school,
-    save=_saver("school"),
-)
-CONTACT = Field(
-    key="contact",
-    prompt=N_("How can partners reach you outside Telegram? An e-mail address is best."),
-    parse=lambda v, _a: text_answer(v, limit=CONTACT_MAX),
-    current=lambda a: a.user.contact,
-    save=_saver("contact"),
+SCHOOL = _profile_text("school", "school", N_("What is your school called?"), SCHOOL_MAX)
+CONTACT = _profile_text(
+    "contact",
+    "contact",
+    N_("How can partners reach you outside Telegram? An e-mail address is best."),
+    CONTACT_MAX,
 )
 TIMEZONE = Field(
     key="timezone",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.core import get_global
+
+from bot.i18n import fold
 
 
 def zones_of(country: str) -> list[str]:
@@ -21,29 +22,24 @@ def guess_zone(country: str | None) -> str:
     return zones[0] if zones else "UTC"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @cache
 def _by_folded_name() -> dict[str, str]:
     """Zone names and their cities, also as Latvians and Lithuanians write them (CLDR)."""
     names: dict[str, str] = {}
     available = available_timezones()
     for zone in available:
-        names.setdefault(_fold(zone), zone)
-        names.setdefault(_fold(zone.rsplit("/", 1)[-1].replace("_", " ")), zone)
+        names.setdefault(fold(zone), zone)
+        names.setdefault(fold(zone.rsplit("/", 1)[-1].replace("_", " ")), zone)
     for lang in ("lv", "lt"):
         for zone, info in Locale.parse(lang).time_zones.items():
             if "city" in info and zone in available:
-                names.setdefault(_fold(info["city"]), zone)
+                names.setdefault(fold(info["city"]), zone)
     return names
 
 
 def parse_zone(text: str) -> str | None:
     """An IANA zone from its name ("Europe/Riga") or city ("Rīga", "Lisabona", "Vilnius")."""
-    zone = _by_folded_name().get(_fold(text))
+    zone = _by_folded_name().get(fold(text))
     if zone is None:
         return None
     ZoneInfo(zone)  # proves the zone data is installed

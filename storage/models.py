@@ -199,3 +199,67 @@ class Nudge(SQLModel, table=True):
         primary_key=True, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
     )
     sent_at: datetime = _ts()
+
+
+class PlanItem(SQLModel, table=True):
+    """One line of the plan sheet: a goal, the product or a step, a collaboration action,
+    an activity (with its details as JSON) or the title."""
+
+    __tablename__ = "plan_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    section: str = Field(max_length=16)
+    position: int = 0
+    text: str = Field(sa_type=sa.Text)
+    details: str | None = Field(default=None, sa_type=sa.Text)
+    author_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    updated_at: datetime = _ts()
+
+
+class PlanLock(SQLModel, table=True):
+    """A plan section the coordinator locked as agreed; later changes are told to the group."""
+
+    __tablename__ = "plan_lock"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    section: str = Field(primary_key=True, max_length=16)
+    locked_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    locked_at: datetime = _ts()
+
+
+class RegistrationText(SQLModel, table=True):
+    """An edited text of the registration kit (otherwise it is drafted from the plan)."""
+
+    __tablename__ = "registration_text"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    field: str = Field(primary_key=True, max_length=32)
+    text: str = Field(sa_type=sa.Text)
+    updated_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    updated_at: datetime = _ts()
+
+
+class ChecklistTick(SQLModel, table=True):
+    """A ticked item of a project checklist (lifecycle stages, TwinSpace set-up)."""
+
+    __tablename__ = "checklist_tick"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    item: str = Field(primary_key=True, max_length=48)
+    ticked_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    ticked_at: datetime = _ts()
+
+
+class RiskMark(SQLModel, table=True):
+    """The team's view of one of the guide's eleven risks: does it apply, who owns it, how
+    it is handled."""
+
+    __tablename__ = "risk_mark"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    risk: str = Field(primary_key=True, max_length=16)
+    applies: bool = True
+    owner_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    mitigation: str | None = Field(default=None, sa_type=sa.Text)
+    updated_at: datetime = _ts()

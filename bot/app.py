@@ -23,15 +23,20 @@ from handlers import (
     forms,
     group,
     join,
+    lifecycle,
     members,
     newproject,
     partners,
+    plan,
     privacy,
     profile,
     progress,
+    quality,
     questionnaire,
     quiz,
     quiz_results,
+    registration,
+    risks,
     start,
     team,
 )
@@ -93,8 +98,10 @@ async def apologise(update: object, context: Ctx) -> None:
 def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the dialog comes first so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
+    later = (plan, registration, lifecycle, risks, quality)
     dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
     dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
+    dialogs += [form for module in later for form in module.FORMS]
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
@@ -103,6 +110,7 @@ def register(app: TwinApp) -> None:
         *partners.entry_points(),
         *agreements.entry_points(),
         *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS]),
+        *(entry for module in later for entry in module.entry_points()),
     ]
     app.add_handler(forms.conversation(dialogs, starts))
     for module_handlers in (
@@ -115,6 +123,7 @@ def register(app: TwinApp) -> None:
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),
+        *(module.handlers() for module in later),
         start.last_resort(),
     ):
         app.add_handlers(module_handlers)

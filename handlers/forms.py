@@ -188,7 +188,7 @@ def begin(
     actor: Actor,
     form: Form,
     *,
-    preset: dict[str, str] | None = None,
+    preset: Answers | None = None,
     intro: Html | None = None,
     extra: State | None = None,
     at: str | None = None,

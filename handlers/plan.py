@@ -1,19 +1,493 @@
-"""(being written)"""
+"""/plan: the guide's plan sheet, built together. Any member proposes or edits items in a
+private dialog; /plan in the group shows the whole plan; the coordinator (or a founder)
+locks a section when it is agreed, and every later change to it is told to the group."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+import re
+from dataclasses import dataclass
 
-from handlers.forms import Form
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-FORMS: list[Form] = []
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator, escape, lines
+from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from bot.reply import Button, Keyboard, Message, Reply, rows
+from handlers import forms
+from handlers.common import Actor, for_member, is_lead, respond
+from handlers.questionnaire import member_of
+from storage import plan, teams
+from storage.models import Membership, PlanItem, Project
+
+MIN_COLLAB = 3
+CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    name: str  # msgid
+    ask: str  # msgid: the question for a new item
+    help: str | None = None  # msgid shown with the question
+
+
+SECTIONS = (
+    Section(
+        "goal",
+        N_("Pedagogical goal"),
+        N_(
+            "What will the pupils learn? Write a goal that is specific, measurable, achievable, realistic and time-bound."
+        ),
+        N_("For example: “By the end of March, every pupil can name five ways to save water.”"),
+    ),
+    Section(
+        "product",
+        N_("Final product and its steps"),
+        N_(
+            "Add the final product (what pupils make, and why this one), or a step that leads to it."
+        ),
+        N_("The first item is the product; the ones after it are the steps, in order."),
+    ),
+    Section(
+        "collab",
+        N_("Cross-school collaboration"),
+        N_(
+            "What will pupils do together with the partner schools' pupils? Name one concrete action."
+        ),
+        N_(
+            "Real collaboration means pupils of all schools must agree on something: mixed teams, one shared result. Plain file exchange is not enough for a quality label."
+        ),
+    ),
+    Section(
+        "activity",
+        N_("Activities"),
+        N_("What will the PUPILS do? Describe one activity."),
+    ),
+    Section(
+        "title",
+        N_("Title"),
+        N_("What is the project's title? Short and concrete, easy to recognise."),
+    ),
+)
+BY_KEY = {s.key: s for s in SECTIONS}
+ACTIVITY_LABELS = {
+    "text": N_("What pupils do"),
+    "step": N_("Product step"),
+    "time": N_("Time"),
+    "owner": N_("Responsible"),
+    "needs": N_("Needs"),
+    "new_tools": N_("New ICT tools"),
+    "start": N_("Start"),
+    "deadline": N_("Deadline"),
+}
+
+
+def _state(actor: Actor) -> forms.State:
+    return actor.scratch.get(forms.SCRATCH) or {}
+
+
+def _owner_choices(actor: Actor) -> list[forms.Choice]:
+    return [forms.Choice(name, uid) for uid, name in _state(actor).get("members", {}).items()]
+
+
+def _owner(value: str, actor: Actor) -> str:
+    if value not in _state(actor).get("members", {}):
+        raise forms.Invalid("Please tap one of the buttons below.")
+    return value
+
+
+def _step_choices(actor: Actor) -> list[forms.Choice]:
+    return [
+        forms.Choice(text[:40], str(n)) for n, text in enumerate(_state(actor).get("steps", []), 1)
+    ]
+
+
+def _text(
+    key: str, prompt: str, *, help_text: str | None = None, skippable: bool = False
+) -> forms.Field:
+    return forms.Field(key, prompt, help=help_text, skippable=skippable, precise=True)
+
+
+def _one_text_form(section: Section) -> forms.Form:
+    return forms.Form(
+        name=f"plan_{section.key}",
+        fields=(forms.Field("text", section.ask, help=section.help, precise=True),),
+        finish=_save,
+    )
+
+
+def _activity_details(answers: forms.Answers, state: forms.State) -> dict[str, object]:
+    tools = [t.strip() for t in (answers.get("new_tools") or "").split(",") if t.strip()]
+    steps = state.get("steps", [])
+    step = answers.get("step")
+    if step and step.isdigit() and 1 <= int(step) <= len(steps):
+        step = steps[int(step) - 1]
+    return {
+        "step": step,
+        "time": answers.get("time"),
+        "owner": int(owner) if (owner := answers.get("owner")) else None,
+        "needs": answers.get("needs"),
+        "new_tools": tools,
+        "start": answers.get("start"),
+        "deadline": answers.get("deadline"),
+    }
+
+
+def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.State) -> Reply:
+    """Store the item, warn where the guide would, and tell the group if the section was agreed."""
+    t = actor.t
+    found = member_of(session, actor, state["project"])
+    text = answers.get("text")
+    if found is None or text is None:
+        return Reply().say(
+            t("You are not a member of that project any more, so nothing was saved.")
+        )
+    project = found[0]
+    section = state["section"]
+    extra = _activity_details(answers, state) if section == "activity" else None
+    row = plan.save_item(
+        session,
+        project_id=state["project"],
+        section=section,
+        text=text,
+        extra=extra,
+        author_id=actor.user.id,
+        now=actor.now,
+        item_id=state.get("item"),
+    )
+    reply = Reply().say(lines(t("Saved."), *_warnings(t, section, [row])))
+    _tell_if_locked(session, actor, project, section, text, reply=reply)
+    reply.messages.append(_section_screen(session, actor, project, found[1], section))
+    return reply
+
+
+ACTIVITY = forms.Form(
+    name="plan_activity",
+    fields=(
+        _text("text", BY_KEY["activity"].ask),
+        forms.Field(
+            "step",
+            N_("Which step of the final product does it serve? Tap one or describe it."),
+            choices=_step_choices,
+            precise=True,
+        ),
+        _text(
+            "time",
+            N_("How much time does it need?"),
+            help_text=N_(
+                "Plan twice the time it would take with your own class alone: working with partners takes longer."
+            ),
+        ),
+        forms.Field(
+            "owner",
+            N_("Which partner is responsible?"),
+            parse=_owner,
+            kind=forms.Kind.CHOICE,
+            choices=_owner_choices,
+            show=lambda v, a: _state(a).get("members", {}).get(v, v),
+        ),
+        _text(
+            "needs",
+            N_("What does it need: equipment, rooms, permissions? /skip if nothing."),
+            skippable=True,
+        ),
+        _text(
+            "new_tools",
+            N_("Which ICT tools are new to the team? Separate them with commas; /skip if none."),
+            skippable=True,
+        ),
+        _text("start", N_("When does it start?")),
+        _text("deadline", N_("What is the deadline?")),
+    ),
+    finish=_save,
+)
+FORMS = [ACTIVITY, *(_one_text_form(s) for s in SECTIONS if s.key != "activity")]
+FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}
+
+
+def _tell_if_locked(
+    session: Session, actor: Actor, project: Project, section: str, what: str, *, reply: Reply
+) -> None:
+    assert project.id is not None
+    if section not in plan.locked(session, project_id=project.id):
+        return
+    for group in teams.group_chats(session, project_id=project.id):
+        gt = Translator(group.language)
+        note = gt(
+            "✏️ {name} changed the agreed section “{section}” of the plan: {what}",
+            name=actor.user.display_name,
+            section=gt(BY_KEY[section].name),
+            what=what,
+        )
+        reply.say(note, chat_id=group.chat_id)
+
+
+def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
+    """What the guide would point out about these items."""
+    out: list[Html] = []
+    for row in items:
+        if section == "goal":
+            gaps = smart_gaps(row.text)
+            if Gap.MEASURABLE in gaps:
+                out.append(
+                    t(
+                        "⚠️ Nothing in this goal is measurable yet: add a number, such as “five examples” or “every pupil”."
+                    )
+                )
+            if Gap.TIME in gaps:
+                out.append(
+                    t("⚠️ This goal has no time frame yet: add one, such as “by the end of March”.")
+                )
+        if section == "collab" and looks_like_plain_exchange(row.text):
+            out.append(
+                t(
+                    "⚠️ “{item}” sounds like file exchange or parallel work. Without real collaboration between pupils there is no quality label.",
+                    item=row.text,
+                )
+            )
+        if section == "title" and title_too_long(row.text):
+            out.append(t("⚠️ This title is long; a short, concrete title is easier to recognise."))
+    return out
+
+
+def _item_line(t: Translator, n: int, row: PlanItem, names: dict[int, str]) -> Html:
+    if row.section != "activity":
+        return Html(f"{n}. {escape(row.text)}")
+    d = plan.details(row)
+    parts = [
+        t("{label}: {value}", label=t(ACTIVITY_LABELS[key]), value=value)
+        for key in ("step", "time", "needs", "start", "deadline")
+        if (value := d.get(key))
+    ]
+    if d.get("owner") in names:
+        parts.insert(
+            2, t("{label}: {value}", label=t(ACTIVITY_LABELS["owner"]), value=names[d["owner"]])
+        )
+    if d.get("new_tools"):
+        parts.append(
+            t(
+                "{label}: {value}",
+                label=t(ACTIVITY_LABELS["new_tools"]),
+                value=", ".join(d["new_tools"]),
+            )
+        )
+    return Html(f"{n}. <b>{escape(row.text)}</b>\n    " + " · ".join(parts))
+
+
+def _section_text(
+    t: Translator, section: Section, rows_: list[PlanItem], locked: bool, names: dict[int, str]
+) -> Html:
+    head = Html(f"<b>{t(section.name)}</b>" + (" 🔒" if locked else ""))
+    body = [_item_line(t, n, row, names) for n, row in enumerate(rows_, 1)] or [t("(nothing yet)")]
+    notes = _warnings(t, section.key, rows_)
+    if section.key == "collab" and len(rows_) < MIN_COLLAB:
+        notes.append(t("⚠️ Plan at least three collaboration actions; so far {n}.", n=len(rows_)))
+    return lines(head, *body, *notes)
+
+
+def _names(session: Session, project_id: int) -> dict[int, str]:
+    return {
+        m.user.id: m.user.display_name
+        for m in teams.members(session, project_id=project_id)
+        if m.user
+    }
+
+
+def whole_plan(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """The plan sheet as one tidy message (split only where Telegram needs it)."""
+    assert project.id is not None
+    t = actor.t
+    everything = plan.items(session, project_id=project.id)
+    locked = plan.locked(session, project_id=project.id)
+    names = _names(session, project.id)
+    parts = [t("📋 <b>Plan: {title}</b>", title=project.title)]
+    for section in SECTIONS:
+        in_section = [row for row in everything if row.section == section.key]
+        parts.append(_section_text(t, section, in_section, section.key in locked, names))
+    if not actor.private:
+        parts.append(t("Add or change items in a private chat with me: /plan"))
+        return Reply().say(lines(*parts, blank=True))
+    buttons = rows([Button(t(s.name), data=f"plan:{project.id}:open:{s.key}") for s in SECTIONS], 2)
+    parts.append(t("Tap a section to add or change its items."))
+    return Reply().say(lines(*parts, blank=True), buttons)
+
+
+def _section_screen(
+    session: Session, actor: Actor, project: Project, me: Membership, key: str
+) -> Message:
+    assert project.id is not None
+    t = actor.t
+    section = BY_KEY[key]
+    rows_ = plan.items(session, project_id=project.id, section=key)
+    is_locked = key in plan.locked(session, project_id=project.id)
+    text = _section_text(t, section, rows_, is_locked, _names(session, project.id))
+    prefix = f"plan:{project.id}"
+    keyboard: Keyboard = [[Button(t("➕ Add"), data=f"{prefix}:add:{key}")]]
+    keyboard += rows(
+        [Button(f"✏️ {n}", data=f"{prefix}:edit:{key}:{row.id}") for n, row in enumerate(rows_, 1)]
+        + [Button(f"🗑 {n}", data=f"{prefix}:del:{key}:{row.id}") for n, row in enumerate(rows_, 1)],
+        max(len(rows_), 1),
+    )
+    if is_lead(me):
+        toggle = t("🔓 Unlock") if is_locked else t("🔒 Lock as agreed")
+        keyboard.append([Button(toggle, data=f"{prefix}:lock:{key}")])
+    keyboard.append([Button(t("« Whole plan"), data=f"{prefix}:all")])
+    return Message(text, keyboard)
+
+
+def _begin(
+    session: Session,
+    actor: Actor,
+    project: Project,
+    key: str,
+    *,
+    row: PlanItem | None,
+    at: str | None,
+) -> Reply:
+    """Open the section's form, with the item's current answers when editing it."""
+    assert project.id is not None
+    extra: forms.State = {"project": project.id, "section": key, "item": row.id if row else None}
+    preset: forms.Answers = {}
+    if key == "activity":
+        members = teams.members(session, project_id=project.id)
+        extra["members"] = {str(m.user.id): m.user.display_name for m in members if m.user}
+        extra["steps"] = [
+            r.text for r in plan.items(session, project_id=project.id, section="product")
+        ][1:]
+    if row is not None:
+        preset = {"text": row.text}
+        for name, value in plan.details(row).items():
+            shown = ", ".join(value) if isinstance(value, list) else value
+            preset[name] = str(shown) if shown else None
+        at = at or "text"
+    form = FORM_OF[key]
+    return forms.begin(session, actor, form, preset=preset, extra=extra, at=at)
+
+
+def act(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    action: str,
+    *,
+    key: str | None,
+    item_id: int | None,
+) -> Reply:
+    """A button of the plan screens: plan:<project>:<action>[:<section>[:<item>]]."""
+    t = actor.t
+    found = member_of(session, actor, project_id)
+    if found is None:
+        return Reply(alert=t("You are not a member of that project."))
+    project, me = found
+    if action == "all":
+        reply = whole_plan(session, actor, project, me)
+        reply.messages[0].edit = True
+        return reply
+    if key not in BY_KEY:
+        return Reply(alert=t("This button is no longer active."))
+    row = plan.item(session, project_id=project_id, item_id=item_id) if item_id else None
+    if item_id and row is None:
+        return Reply(alert=t("This item is not in the plan any more."))
+    if action == "open":
+        screen = _section_screen(session, actor, project, me, key)
+        screen.edit = True
+        return Reply(messages=[screen])
+    if action == "add":
+        return _begin(session, actor, project, key, row=None, at=None)
+    if action == "edit" and row is not None:
+        if key == "activity":
+            return _pick_activity_field(actor, project_id, row)
+        return _begin(session, actor, project, key, row=row, at=None)
+    if action == "del" and row is not None:
+        plan.delete_item(session, row=row)
+        reply = Reply(alert=t("Deleted."))
+        _tell_if_locked(
+            session, actor, project, key, t("removed “{item}”", item=row.text), reply=reply
+        )
+        screen = _section_screen(session, actor, project, me, key)
+        screen.edit = True
+        reply.messages.append(screen)
+        return reply
+    if action == "lock" and is_lead(me):
+        lock = key not in plan.locked(session, project_id=project_id)
+        plan.set_lock(session, project_id=project_id, section=key, by=actor.user.id, lock=lock)
+        session.flush()
+        screen = _section_screen(session, actor, project, me, key)
+        screen.edit = True
+        return Reply(messages=[screen])
+    if action == "lock":
+        return Reply(alert=t("Only the coordinator and the founders can lock a section."))
+    return Reply(alert=t("This button is no longer active."))
+
+
+def _pick_activity_field(actor: Actor, project_id: int, row: PlanItem) -> Reply:
+    t = actor.t
+    buttons = [
+        Button(t(label), data=f"planf:{project_id}:{row.id}:{field}")
+        for field, label in ACTIVITY_LABELS.items()
+    ]
+    return Reply().say(
+        t("What would you like to change in “{item}”?", item=row.text), rows(buttons, 2)
+    )
+
+
+def edit_activity_field(
+    session: Session, actor: Actor, project_id: int, item_id: int, field: str
+) -> Reply:
+    t = actor.t
+    found = member_of(session, actor, project_id)
+    row = plan.item(session, project_id=project_id, item_id=item_id)
+    if found is None or row is None or row.section != "activity" or field not in ACTIVITY_LABELS:
+        return Reply(alert=t("This button is no longer active."))
+    return _begin(session, actor, found[0], "activity", row=row, at=field)
+
+
+def plan_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    return whole_plan(session, actor, project, me)
+
+
+async def on_plan(update: Update, context: Ctx) -> None:
+    """/plan: the whole plan (in a private chat with the section buttons)."""
+    await respond(update, context, for_member(plan_command))
+
+
+async def on_plan_button(update: Update, context: Ctx) -> object:
+    """plan:<project>:<action>[:<section>[:<item>]] — may open a dialog (add, edit)."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    match = CALLBACK.match(update.callback_query.data)
+    if match is None:
+        return await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+    project_id, action, key = int(match.group(1)), match.group(2), match.group(3)
+    item_id = int(match.group(4)) if match.group(4) else None
+    return await respond(
+        update, context, lambda s, a: act(s, a, project_id, action, key=key, item_id=item_id)
+    )
+
+
+async def on_activity_field(update: Update, context: Ctx) -> object:
+    """planf:<project>:<item>:<field>: change one detail of an activity."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    parts = update.callback_query.data.split(":")
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+        return await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+    project_id, item_id, field = int(parts[1]), int(parts[2]), parts[3]
+    return await respond(
+        update, context, lambda s, a: edit_activity_field(s, a, project_id, item_id, field)
+    )
 
 
 def entry_points() -> list[BaseHandler]:
-    """Handlers that open one of FORMS (registered inside the dialog ConversationHandler)."""
-    return []
+    return [
+        CallbackQueryHandler(on_plan_button, pattern="^plan:"),
+        CallbackQueryHandler(on_activity_field, pattern="^planf:"),
+    ]
 
 
 def handlers() -> list[BaseHandler]:
-    """Commands and buttons that do not open a dialog."""
-    return []
+    return [CommandHandler("plan", on_plan)]

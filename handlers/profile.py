@@ -60,7 +60,7 @@ def edit_field(session: Session, actor: Actor, key: str) -> Reply:
         return Reply(
             state=ConversationHandler.END, alert=actor.t("This button is no longer active.")
         )
-    preset = {f.key: "" for f in FIELDS if f.key != key}
+    preset: forms.Answers = {f.key: "" for f in FIELDS if f.key != key}
     return forms.begin(session, actor, FORM, preset=preset)
 
 

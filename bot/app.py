@@ -109,7 +109,7 @@ def register(app: TwinApp) -> None:
         *quiz.entry_points(),
         *partners.entry_points(),
         *agreements.entry_points(),
-        *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS]),
+        *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY]),
         *(entry for module in later for entry in module.entry_points()),
     ]
     app.add_handler(forms.conversation(dialogs, starts))

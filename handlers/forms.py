@@ -96,6 +96,7 @@ class Field:
     show: Callable[[str, Actor], str] = lambda value, _actor: value
     save: Callable[[Session, Actor, str], None] | None = None  # side effect, e.g. the profile
     help: str | None = None  # msgid shown under the question
+    label: str | None = None  # msgid: a short name, for lists such as "change one answer"
     poles: tuple[str, str] | None = None  # msgids of 1 and 5 on a scale
     skippable: bool = False
     precise: bool = False  # run the precision check on typed text
@@ -108,24 +109,36 @@ def _button_only(value: str, actor: Actor, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def scale(key: str, prompt: str, low: str, high: str) -> Field:
-    """A 1–5 question answered with five buttons; the poles are shown with the question."""
+def scale(
+    key: str,
+    prompt: str,
+    low: str | None = None,
+    high: str | None = None,
+    *,
+    label: str | None = None,
+) -> Field:
+    """A 1–5 question answered with five buttons; the poles, when given, are shown with it."""
     return Field(
         key=key,
         prompt=prompt,
         kind=Kind.SCALE,
         parse=lambda v, a: _button_only(v, a, SCALE),
         choices=lambda _a: [Choice(n, n) for n in SCALE],
-        poles=(low, high),
+        poles=(low, high) if low and high else None,
+        label=label,
         per_row=5,
     )
 
 
-def yes_no(key: str, prompt: str) -> Field:
+def yes_no(
+    key: str, prompt: str, *, label: str | None = None, help_text: str | None = None
+) -> Field:
     return Field(
         key=key,
         prompt=prompt,
         kind=Kind.YESNO,
+        label=label,
+        help=help_text,
         parse=lambda v, a: _button_only(v, a, ("yes", "no")),
         choices=lambda a: [Choice(a.t("Yes"), "yes"), Choice(a.t("No"), "no")],
         show=lambda v, a: a.t("Yes") if v == "yes" else a.t("No"),

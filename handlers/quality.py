@@ -1,19 +1,348 @@
-"""(being written)"""
+"""/quality: each teacher scores the project against the five eTwinning quality criteria
+and sees, in plain words, whether it could get the National Quality Label and why, what
+18 points add, and advice for the weakest criteria.
+
+The answers are a questionnaire (resumable, per teacher and project); a finished teacher
+sees the result again, with the shared "change one answer" and "start again" buttons."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
 
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator, lines
+from bot.reply import Reply
+from handlers import forms
+from handlers.common import Actor, for_member, respond
 from handlers.forms import Form
+from handlers.quality_score import (
+    CERTIFICATE_TOTAL,
+    EQL_COUNTRIES,
+    LABEL_COLLABORATION,
+    LABEL_TOTAL,
+    LABELS_PER_YEAR,
+    MAX_POINTS,
+    MAX_TOTAL,
+    Assessment,
+    Criterion,
+    Reason,
+    Scores,
+    assess,
+)
+from handlers.questionnaire import Questionnaire, open_questionnaire
+from storage import teams
+from storage.models import Membership, Project
 
-FORMS: list[Form] = []
+LEVEL_KEYS = ("c1", "c2", "c3")
+ICT_KEYS = ("c4_1", "c4_2", "c4_3", "c4_4", "c4_5")
+RESULT_KEYS = ("c5_1", "c5_2", "c5_3", "c5_4", "c5_5")
+
+NAMES = {
+    Criterion.PUPILS: N_("Pedagogical approach (the pupils' role)"),
+    Criterion.CURRICULUM: N_("Link with the curriculum"),
+    Criterion.COLLABORATION: N_("Collaboration between partner schools"),
+    Criterion.ICT: N_("Use of ICT"),
+    Criterion.RESULTS: N_("Results"),
+}
+
+ADVICE = {
+    Criterion.PUPILS: N_(
+        "Let the pupils develop their own ideas and carry them out: involve them in planning and let them choose how to work, with you as their consultant."
+    ),
+    Criterion.CURRICULUM: N_(
+        "Tie the activities to your lessons, name a pedagogical goal for each subject, and check how far the pupils reached it."
+    ),
+    Criterion.COLLABORATION: N_(
+        "Give the pupils tasks in which all schools must agree on something, work in mixed-school teams and make one shared product; plain file exchange is not collaboration."
+    ),
+    Criterion.ICT: N_(
+        "Agree on online-safety rules with the pupils, let the pupils use the tools themselves, pick tools that fit each activity (at most two new ones), keep TwinSpace in use and respect copyright."
+    ),
+    Criterion.RESULTS: N_(
+        "Plan a result you can measure, let the pupils evaluate the project, draw conclusions from their evaluation and share the results beyond your team."
+    ),
+}
+
+# Short names of the questions, for the "which answer would you like to change?" list.
+SHORT = {
+    "c1": N_("1. Pupils' role"),
+    "c2": N_("2. Link with the curriculum"),
+    "c3": N_("3. Collaboration between schools"),
+    "c4_1": N_("4.1 ICT: online safety"),
+    "c4_2": N_("4.2 ICT: pupils use ICT"),
+    "c4_3": N_("4.3 ICT: tools fit the activities"),
+    "c4_4": N_("4.4 ICT: TwinSpace in use"),
+    "c4_5": N_("4.5 ICT: copyright"),
+    "c5_1": N_("5.1 Results: activities lead there"),
+    "c5_2": N_("5.2 Results: reached and measurable"),
+    "c5_3": N_("5.3 Results: pupils evaluated"),
+    "c5_4": N_("5.4 Results: evaluation used"),
+    "c5_5": N_("5.5 Results: publicity and impact"),
+}
+
+ONE_POINT = N_("One point for each condition met.")
+EXCLUSIONARY = N_("One point for each condition met. Without this one there is no label.")
+
+
+def _level(key: str, prompt: str) -> forms.Field:
+    """A criterion scored 1–5 with buttons; the prompt describes all five levels."""
+    return forms.scale(key, prompt, label=SHORT[key])
+
+
+def _condition(key: str, prompt: str, help_text: str) -> forms.Field:
+    """A yes/no condition worth one point; the note under it says so."""
+    return forms.yes_no(key, prompt, label=SHORT[key], help_text=help_text)
+
+
+FIELDS = (
+    _level(
+        "c1",
+        N_(
+            "<b>1. Pedagogical approach: the pupils' role</b>\n"
+            "Which description fits your project?\n"
+            "1 — the pupils do not take part in the project.\n"
+            "2 — the pupils take part, but not creatively.\n"
+            "3 — the pupils take part and work creatively.\n"
+            "4 — the pupils work creatively and help plan the project.\n"
+            "5 — the pupils work creatively, develop their own project idea and carry it out."
+        ),
+    ),
+    _level(
+        "c2",
+        N_(
+            "<b>2. Link with the curriculum</b>\n"
+            "Which description fits your project?\n"
+            "1 — the project is not linked with the curriculum.\n"
+            "2 — it is partly linked with the curriculum, or it is not done in lessons.\n"
+            "3 — it is linked with the curriculum and done in lessons.\n"
+            "4 — as 3, and it has pedagogical goals, and it is clear how far the pupils reached them.\n"
+            "5 — as 4, with pedagogical goals in several subjects."
+        ),
+    ),
+    _level(
+        "c3",
+        N_(
+            "<b>3. Collaboration between partner schools</b>\n"
+            "Which description fits your project?\n"
+            "1 — the pupils work on the project but have no contact with the partner schools' pupils (no label).\n"
+            "2 — the pupils work within their own school and communicate with the partner pupils (no label).\n"
+            "3 — the pupils communicate, this leads to collaboration toward a common goal, and they take part in joint activities across schools.\n"
+            "4 — the pupils of all schools work together in joint activities toward a common goal.\n"
+            "5 — as 4, and in the final product it is hard to tell the partners' contributions apart."
+        ),
+    ),
+    _condition(
+        "c4_1",
+        N_(
+            "<b>4. Use of ICT</b>, condition 1 of 5: are online safety and proper online collaboration respected?"
+        ),
+        EXCLUSIONARY,
+    ),
+    _condition(
+        "c4_2",
+        N_(
+            "<b>4. Use of ICT</b>, condition 2 of 5: do the pupils use ICT successfully for the project's activities?"
+        ),
+        EXCLUSIONARY,
+    ),
+    _condition(
+        "c4_3",
+        N_("<b>4. Use of ICT</b>, condition 3 of 5: do the chosen ICT tools fit the activities?"),
+        ONE_POINT,
+    ),
+    _condition(
+        "c4_4",
+        N_(
+            "<b>4. Use of ICT</b>, condition 4 of 5: is there an easy-to-use TwinSpace that is really used for the project?"
+        ),
+        ONE_POINT,
+    ),
+    _condition(
+        "c4_5", N_("<b>4. Use of ICT</b>, condition 5 of 5: is copyright respected?"), ONE_POINT
+    ),
+    _condition(
+        "c5_1",
+        N_("<b>5. Results</b>, condition 1 of 5: do the activities lead to the planned result?"),
+        ONE_POINT,
+    ),
+    _condition(
+        "c5_2",
+        N_(
+            "<b>5. Results</b>, condition 2 of 5: is the planned result reached, and can it be measured?"
+        ),
+        ONE_POINT,
+    ),
+    _condition(
+        "c5_3",
+        N_("<b>5. Results</b>, condition 3 of 5: have the pupils evaluated the project?"),
+        ONE_POINT,
+    ),
+    _condition(
+        "c5_4",
+        N_(
+            "<b>5. Results</b>, condition 4 of 5: was the evaluation used to analyse the project and draw conclusions?"
+        ),
+        ONE_POINT,
+    ),
+    _condition(
+        "c5_5",
+        N_(
+            "<b>5. Results</b>, condition 5 of 5: does the project have publicity, or a good effect beyond its participants?"
+        ),
+        ONE_POINT,
+    ),
+)
+
+
+def scores_of(given: forms.Answers) -> Scores:
+    """A finished teacher's stored answers as scores (no question can be skipped)."""
+    pupils, curriculum, collaboration = (int(given.get(key) or "0") for key in LEVEL_KEYS)
+    return Scores(
+        pupils=pupils,
+        curriculum=curriculum,
+        collaboration=collaboration,
+        ict=tuple(given.get(key) == "yes" for key in ICT_KEYS),
+        results=tuple(given.get(key) == "yes" for key in RESULT_KEYS),
+    )
+
+
+def _reason(t: Translator, reason: Reason, result: Assessment) -> Html:
+    """One reason against the label, with what it takes to remove it."""
+    match reason:
+        case Reason.NATIONAL:
+            return t(
+                "• It is a national project (both founders are in one country), and national projects get no quality label."
+            )
+        case Reason.UNDECIDED:
+            return t(
+                "• The label needs an international project, and the second founder is not chosen yet: the coordinator can choose one from another country in /members."
+            )
+        case Reason.TOTAL:
+            return t(
+                "• The total is {total} points, and the label needs at least {needed} of {max}.",
+                total=result.total,
+                needed=LABEL_TOTAL,
+                max=MAX_TOTAL,
+            )
+        case Reason.COLLABORATION:
+            return t(
+                "• Collaboration between the partner schools has {points} points, and the label needs at least {needed}: the pupils of different schools must work together in joint activities.",
+                points=result.points[Criterion.COLLABORATION],
+                needed=LABEL_COLLABORATION,
+            )
+        case Reason.ICT_SAFETY:
+            return t(
+                "• ICT condition 1 is not met: without online safety and proper online collaboration there is no label."
+            )
+        case Reason.ICT_PUPILS:
+            return t(
+                "• ICT condition 2 is not met: the pupils themselves must use ICT successfully for the project's activities."
+            )
+
+
+def _verdict(t: Translator, result: Assessment) -> Html:
+    """Label or not and why; with the label, what 18 points add (or how far they are)."""
+    if not result.eligible:
+        verdict = lines(
+            t(
+                "❌ By your own scores, the project could not get the National Quality Label, because:"
+            ),
+            *(_reason(t, reason, result) for reason in result.reasons),
+        )
+        if result.reasons != (Reason.UNDECIDED,):
+            return verdict
+        return lines(
+            verdict,
+            t(
+                "Your scores themselves meet the label's rules, so with a second founder abroad the project could get it."
+            ),
+            blank=True,
+        )
+    verdict = t("✅ By your own scores, the project could get the National Quality Label.")
+    if result.certificate:
+        more = t(
+            "🎓 With {needed} points or more you may also request a certificate of professional development. And if teachers from at least {countries} countries get the National Quality Label, the National Support Service can nominate the project for the European Quality Label.",
+            needed=CERTIFICATE_TOTAL,
+            countries=EQL_COUNTRIES,
+        )
+    else:
+        more = t.tn(
+            "🎓 {n} more point would bring you to {needed}: then you could also request a certificate of professional development, and the National Support Service could nominate the project for the European Quality Label once it has National Quality Labels from at least {countries} countries.",
+            "🎓 {n} more points would bring you to {needed}: then you could also request a certificate of professional development, and the National Support Service could nominate the project for the European Quality Label once it has National Quality Labels from at least {countries} countries.",
+            CERTIFICATE_TOTAL - result.total,
+            needed=CERTIFICATE_TOTAL,
+            countries=EQL_COUNTRIES,
+        )
+    return lines(verdict, more, blank=True)
+
+
+def _result(session: Session, actor: Actor, project: Project, given: forms.Answers) -> Reply:
+    """The points, the verdict with its reasons, advice for the weakest criteria, and
+    buttons to change an answer or start again."""
+    assert project.id is not None
+    t = actor.t
+    kind = teams.project_type(teams.members(session, project_id=project.id))
+    result = assess(scores_of(given), kind)
+    table = lines(
+        t("<b>Quality self-check: {project}</b>", project=project.title),
+        *(
+            t("{n}. {name}: {points} of {max}", n=n, name=t(NAMES[c]), points=p, max=MAX_POINTS)
+            for n, (c, p) in enumerate(result.points.items(), 1)
+        ),
+        t("<b>Total: {total} of {max} points</b>", total=result.total, max=MAX_TOTAL),
+    )
+    parts = [table, _verdict(t, result)]
+    if result.weakest:
+        parts.append(
+            lines(
+                t("<b>Where the project can grow most</b>"),
+                *(
+                    t("💡 <b>{name}</b>: {advice}", name=t(NAMES[c]), advice=t(ADVICE[c]))
+                    for c in result.weakest
+                ),
+            )
+        )
+    if Reason.NATIONAL not in result.reasons:
+        parts.append(
+            t(
+                "ℹ️ This is your own estimate; the National Support Service does the real scoring. After the project ends, every teacher applies for the label individually on the eTwinning platform, and one teacher can get at most {labels} labels per school year.",
+                labels=LABELS_PER_YEAR,
+            )
+        )
+    return Reply().say(lines(*parts, blank=True))
+
+
+QUALITY = Questionnaire(
+    id="quality",
+    version=1,
+    title=N_("Quality self-check"),
+    intro=N_(
+        "Score your project against the five criteria the National Support Service uses for the National Quality Label: for three of them you pick the description that fits, then you answer ten yes/no conditions. At the end you see your points, whether the project could get the label, and where it can grow."
+    ),
+    fields=FIELDS,
+    finish=_result,
+    review=_result,
+)
+FORMS: list[Form] = [QUALITY.form]
+
+
+def quality_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """Start or resume the self-check; once it is finished, show the result again."""
+    return open_questionnaire(session, actor, project, me, QUALITY)
+
+
+async def on_quality(update: Update, context: Ctx) -> object:
+    """/quality (private): start, resume, or see the result again."""
+    return await respond(update, context, for_member(quality_command, private_only=True))
 
 
 def entry_points() -> list[BaseHandler]:
     """Handlers that open one of FORMS (registered inside the dialog ConversationHandler)."""
-    return []
+    return [CommandHandler("quality", on_quality)]
 
 
 def handlers() -> list[BaseHandler]:
-    """Commands and buttons that do not open a dialog."""
+    """Commands and buttons that do not open a dialog: none, the result is part of /quality."""
     return []

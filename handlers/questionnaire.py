@@ -30,6 +30,7 @@ class Questionnaire:
     intro: str  # msgid, shown when a teacher starts
     fields: tuple[forms.Field, ...]
     finish: Finish
+    review: Finish | None = None  # what a finished teacher sees again (default: a short note)
     coordinator_view: Callable[[Session, Actor, Project], Reply] | None = None
     form: forms.Form = field(init=False)
 
@@ -46,9 +47,11 @@ class Questionnaire:
     def _finished(
         self, session: Session, actor: Actor, given: forms.Answers, state: forms.State
     ) -> Reply:
-        project = session.get(Project, state["project"])
-        assert project is not None
-        return self.finish(session, actor, project, given)
+        found = member_of(session, actor, state["project"])
+        assert found is not None  # the form's guard checked it
+        return with_review_buttons(
+            actor, self, *found, self.finish(session, actor, found[0], given)
+        )
 
     def answers_of(self, session: Session, project_id: int, user_id: int) -> forms.Answers:
         return answers.load(
@@ -118,6 +121,20 @@ def open_questionnaire(
     if not q.complete(given):
         intro = t("Welcome back! Let's go on where you stopped.")
         return forms.begin(session, actor, q.form, intro=intro, extra=extra)
+    review = (
+        q.review(session, actor, project, given)
+        if q.review
+        else Reply().say(t("You have finished <b>{title}</b>.", title=t(q.title)))
+    )
+    return with_review_buttons(actor, q, project, me, review)
+
+
+def with_review_buttons(
+    actor: Actor, q: Questionnaire, project: Project, me: Membership, reply: Reply
+) -> Reply:
+    """Under a finished questionnaire: change one answer, start again, and for the
+    coordinator and founders everyone's answers (where the questionnaire has that view)."""
+    t = actor.t
     prefix = f"qn:{q.id}:{project.id}"
     buttons = [
         [Button(t("Change one answer"), data=f"{prefix}:edit")],
@@ -125,7 +142,9 @@ def open_questionnaire(
     ]
     if q.coordinator_view is not None and is_lead(me):
         buttons.append([Button(t("Everyone's answers"), data=f"{prefix}:team")])
-    return Reply().say(t("You have finished <b>{title}</b>.", title=t(q.title)), buttons)
+    mine = [m for m in reply.messages if m.chat_id is None]  # not the notes to groups
+    mine[-1].buttons = buttons
+    return reply
 
 
 def _manage(
@@ -142,7 +161,7 @@ def _manage(
         return q.coordinator_view(session, actor, project)
     if action == "edit":
         buttons = [
-            Button(f"{n}. {t(f.prompt)}"[:48], data=f"qn:{q.id}:{project_id}:at:{f.key}")
+            Button(f"{n}. {t(f.label or f.prompt)}"[:48], data=f"qn:{q.id}:{project_id}:at:{f.key}")
             for n, f in enumerate(q.fields, 1)
         ]
         return Reply().edit(t("Which answer would you like to change?"), rows(buttons, 1))

@@ -1,0 +1,111 @@
+"""The eTwinning quality criteria as arithmetic: five criteria of up to 5 points, and the
+rules for the National Quality Label (NQL). Pure, so every threshold is tested without
+Telegram or a database; the handler turns the result into words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.teams import ProjectType
+
+MAX_POINTS = 5  # per criterion
+MAX_TOTAL = 25
+LABEL_TOTAL = 13  # the NQL needs at least this many of the 25 points
+LABEL_COLLABORATION = 3  # exclusionary: collaboration below this means no label
+CERTIFICATE_TOTAL = 18  # professional-development certificate; also the EQL threshold
+EQL_COUNTRIES = 2  # the European Quality Label needs NQLs from this many countries
+LABELS_PER_YEAR = 4  # NQLs one teacher can get in a school year
+
+Conditions = tuple[bool, ...]  # five each, checked in Scores
+
+
+class Criterion(StrEnum):
+    """The five criteria, in the guide's order."""
+
+    PUPILS = "pupils"  # pedagogical approach: the pupils' role
+    CURRICULUM = "curriculum"
+    COLLABORATION = "collaboration"
+    ICT = "ict"
+    RESULTS = "results"
+
+
+class Reason(StrEnum):
+    """Why a project could not get the NQL; stable values, worded by the handler."""
+
+    NATIONAL = "national"  # both founders in one country: no labels at all
+    UNDECIDED = "undecided"  # no second founder yet, so not (yet) international
+    TOTAL = "total"  # fewer than LABEL_TOTAL points
+    COLLABORATION = "collaboration"  # criterion 3 below LABEL_COLLABORATION
+    ICT_SAFETY = "ict_safety"  # ICT condition 1 (online safety) not met
+    ICT_PUPILS = "ict_pupils"  # ICT condition 2 (pupils use ICT themselves) not met
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One teacher's self-assessment: three levels 1–5 and two sets of five conditions
+    (one point each; ICT conditions 1 and 2 are exclusionary)."""
+
+    pupils: int
+    curriculum: int
+    collaboration: int
+    ict: Conditions
+    results: Conditions
+
+    def __post_init__(self) -> None:
+        levels = (self.pupils, self.curriculum, self.collaboration)
+        if any(not 1 <= level <= MAX_POINTS for level in levels):
+            raise ValueError(f"levels must be 1–{MAX_POINTS}: {levels}")
+        if len(self.ict) != MAX_POINTS or len(self.results) != MAX_POINTS:
+            raise ValueError("ICT and results have five conditions each")
+
+    def points(self) -> dict[Criterion, int]:
+        return {
+            Criterion.PUPILS: self.pupils,
+            Criterion.CURRICULUM: self.curriculum,
+            Criterion.COLLABORATION: self.collaboration,
+            Criterion.ICT: sum(self.ict),
+            Criterion.RESULTS: sum(self.results),
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    points: dict[Criterion, int]
+    total: int
+    reasons: tuple[Reason, ...]  # empty when the project could get the NQL
+    certificate: bool  # eligible with at least CERTIFICATE_TOTAL points
+    weakest: tuple[Criterion, ...]  # the lowest-scored criteria (ties all), none at full marks
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def assess(scores: Scores, project_type: ProjectType) -> Assessment:
+    """Points, total and the NQL verdict with every reason against it (not just the
+    first), so a teacher sees all that stands between the project and the label."""
+    points = scores.points()
+    total = sum(points.values())
+    reasons: list[Reason] = []
+    if project_type == ProjectType.NATIONAL:
+        reasons.append(Reason.NATIONAL)
+    elif project_type == ProjectType.UNDECIDED:
+        reasons.append(Reason.UNDECIDED)
+    if total < LABEL_TOTAL:
+        reasons.append(Reason.TOTAL)
+    if scores.collaboration < LABEL_COLLABORATION:
+        reasons.append(Reason.COLLABORATION)
+    if not scores.ict[0]:
+        reasons.append(Reason.ICT_SAFETY)
+    if not scores.ict[1]:
+        reasons.append(Reason.ICT_PUPILS)
+    lowest = min(points.values())
+    weakest = tuple(c for c, p in points.items() if p == lowest) if lowest < MAX_POINTS else ()
+    return Assessment(
+        points=points,
+        total=total,
+        reasons=tuple(reasons),
+        certificate=not reasons and total >= CERTIFICATE_TOTAL,
+        weakest=weakest,
+    )

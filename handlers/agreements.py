@@ -15,7 +15,7 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
 from handlers.common import Actor, for_member, is_lead, respond
-from handlers.questionnaire import Questionnaire, member_of, open_questionnaire
+from handlers.questionnaire import Questionnaire, command, member_of
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -172,15 +172,6 @@ def start_wording(session: Session, actor: Actor, project_id: int, topic: str) -
     )
 
 
-def agree_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
-    return open_questionnaire(session, actor, project, me, AGREEMENTS)
-
-
-async def on_agree(update: Update, context: Ctx) -> object:
-    """/agree (private): each teacher's own answers to the fifteen topics."""
-    return await respond(update, context, for_member(agree_command, private_only=True))
-
-
 async def on_overview(update: Update, context: Ctx) -> None:
     """/agreements (group or private): the topics side by side."""
     await respond(update, context, for_member(overview))
@@ -199,7 +190,7 @@ async def on_mark(update: Update, context: Ctx) -> object:
 
 
 def entry_points() -> list[BaseHandler]:
-    return [CommandHandler("agree", on_agree), CallbackQueryHandler(on_mark, pattern="^agr:")]
+    return [command("agree", AGREEMENTS), CallbackQueryHandler(on_mark, pattern="^agr:")]
 
 
 def handlers() -> list[BaseHandler]:

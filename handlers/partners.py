@@ -4,18 +4,16 @@ from the answers and the team, and (for the coordinator) everyone's answers."""
 from __future__ import annotations
 
 from sqlmodel import Session
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
-from bot.context import Ctx
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, for_member, respond
-from handlers.questionnaire import Questionnaire, open_questionnaire, summary_lines
+from handlers.common import Actor
+from handlers.questionnaire import Questionnaire, command, summary_lines
 from handlers.team import MAX_SCHOOLS, MIN_SCHOOLS
 from storage import teams
-from storage.models import Membership, Project
+from storage.models import Project
 from storage.teams import ProjectType
 
 WAYS = N_(
@@ -165,14 +163,5 @@ PARTNERS = Questionnaire(
 )
 
 
-def partners_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
-    return open_questionnaire(session, actor, project, me, PARTNERS)
-
-
-async def on_partners(update: Update, context: Ctx) -> object:
-    """/partners (private): start, resume or review the partner questions."""
-    return await respond(update, context, for_member(partners_command, private_only=True))
-
-
 def entry_points() -> list[BaseHandler]:
-    return [CommandHandler("partners", on_partners)]
+    return [command("partners", PARTNERS)]

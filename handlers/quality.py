@@ -8,14 +8,12 @@ sees the result again, with the shared "change one answer" and "start again" but
 from __future__ import annotations
 
 from sqlmodel import Session
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
-from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor
 from handlers.forms import Form
 from handlers.quality_score import (
     CERTIFICATE_TOTAL,
@@ -31,9 +29,9 @@ from handlers.quality_score import (
     Scores,
     assess,
 )
-from handlers.questionnaire import Questionnaire, open_questionnaire
+from handlers.questionnaire import Questionnaire, command
 from storage import teams
-from storage.models import Membership, Project
+from storage.models import Project
 
 LEVEL_KEYS = ("c1", "c2", "c3")
 ICT_KEYS = ("c4_1", "c4_2", "c4_3", "c4_4", "c4_5")
@@ -328,19 +326,9 @@ QUALITY = Questionnaire(
 FORMS: list[Form] = [QUALITY.form]
 
 
-def quality_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
-    """Start or resume the self-check; once it is finished, show the result again."""
-    return open_questionnaire(session, actor, project, me, QUALITY)
-
-
-async def on_quality(update: Update, context: Ctx) -> object:
-    """/quality (private): start, resume, or see the result again."""
-    return await respond(update, context, for_member(quality_command, private_only=True))
-
-
 def entry_points() -> list[BaseHandler]:
     """Handlers that open one of FORMS (registered inside the dialog ConversationHandler)."""
-    return [CommandHandler("quality", on_quality)]
+    return [command("quality", QUALITY)]
 
 
 def handlers() -> list[BaseHandler]:

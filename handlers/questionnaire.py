@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, is_lead, respond
+from handlers.common import Actor, for_member, is_lead, respond
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -177,6 +177,18 @@ def _manage(
         )
         return forms.begin(session, actor, q.form, extra=extra, intro=t(q.intro))
     return Reply(alert=t("This button is no longer active."))
+
+
+def command(name: str, q: Questionnaire) -> CommandHandler:
+    """/<name> in a private chat: start, resume or review `q` for the active project."""
+
+    def step(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+        return open_questionnaire(session, actor, project, me, q)
+
+    async def on_command(update: Update, context: Ctx) -> object:
+        return await respond(update, context, for_member(step, private_only=True))
+
+    return CommandHandler(name, on_command)
 
 
 def entry_points(questionnaires: list[Questionnaire]) -> list[BaseHandler]:

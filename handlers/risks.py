@@ -1,19 +1,462 @@
-"""(being written)"""
+"""/risks: the guide's eleven risks with its advice. The group sees the list; privately a
+member marks whether a risk applies, names the teacher who watches it and writes how the
+team handles it. TwinCoach flags some risks itself from the team's data.
+
+Callback data: rk:<project>:list, rk:<project>:<risk>:<action>[:<teacher>]; every press
+re-checks membership, so forged data change nothing."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from handlers.forms import Form
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-FORMS: list[Form] = []
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator, escape, fold, lines
+from bot.reply import Button, Keyboard, Reply, rows
+from handlers import forms
+from handlers.common import Actor, for_member, respond
+from handlers.questionnaire import member_of, still_member
+from handlers.team import MIN_SCHOOLS
+from storage import checklists, teams
+from storage import risks as store
+from storage.models import Membership, Project, RiskMark
+from storage.teams import Member
+
+PREFIX = "rk"
+CALLBACK = re.compile(r"^rk:(\d{1,12}):(?:(\w{1,16}):)?(\w{1,8})(?::(\d{1,16}))?$")
+WRITE = r"^rk:\d{1,12}:\w{1,16}:write$"
+MAX_NEW_TOOLS = 2
+
+
+@dataclass(frozen=True)
+class Risk:
+    key: str  # stored in risk_mark.risk (16 characters at most)
+    title: str  # msgid
+    advice: str  # msgid: what the guide advises
+
+
+RISKS = (
+    Risk(
+        "partner_gone",
+        N_("A partner disappears"),
+        N_(
+            "Make a flexible plan that a smaller team could still finish; work with at least three partners; meet regularly to review and adjust the plan; get to know and support each other."
+        ),
+    ),
+    Risk(
+        "deals_ignored",
+        N_("A partner does not keep to the agreements"),
+        N_(
+            "Say things concretely; make sure everyone knows where the plan, the deadlines, help and the owners are; keep it all in shared tools or TwinSpace; give someone the deadline-reminder role; try different ways of deciding; give feedback gently, as cultures differ; if you must part ways, make sure the whole team knows and agrees."
+        ),
+    ),
+    Risk(
+        "overload",
+        N_("Too much planned, too intensely"),
+        N_(
+            "Before planning, mark public holidays, pupils' school breaks and special school days on a calendar; plan twice the time an activity would take with your own class alone; shorten or change the plan mid-way without fear."
+        ),
+    ),
+    Risk(
+        "platform",
+        N_("Problems with the platform"),
+        N_(
+            "Read the support materials of the National Support Service and explore the platform together; use the help section in TwinSpace; ask the National Support Service or an eTwinning ambassador."
+        ),
+    ),
+    Risk(
+        "ict_tools",
+        N_("Problems with ICT tools"),
+        N_(
+            "Let the most experienced partners coach the others rather than do the work for them; ask a colleague who knows the tools to help during video calls; use at most two new ICT tools in one project."
+        ),
+    ),
+    Risk(
+        "equipment",
+        N_("Partners lack the equipment"),
+        N_(
+            "Plan together from the start, with a column for what each activity needs; ask your school's management early; keep a backup plan."
+        ),
+    ),
+    Risk(
+        "video_calls",
+        N_("Video calls go wrong"),
+        N_(
+            "Test beforehand with the same devices and rooms; tell the management; ask the IT teacher or an able pupil to help; keep a backup plan; agree a clear agenda with the partners and behaviour rules with the pupils; across time zones, move a class's lessons with the management's help."
+        ),
+    ),
+    Risk(
+        "parents",
+        N_("Parents object"),
+        N_(
+            "Tell parents about the project before it starts and ask for a consent for this project; if a parent refuses, the child can still take part while their work and image stay out of shared media; parents may change their mind mid-project."
+        ),
+    ),
+    Risk(
+        "parallel_work",
+        N_("Pupils do not really work across schools"),
+        N_(
+            "Avoid plain file exchange; plan tasks where pupils of all schools must agree on something; form mixed-school groups. Without real collaboration there is no quality label."
+        ),
+    ),
+    Risk(
+        "language",
+        N_("A foreign-language barrier"),
+        N_(
+            "Use translation tools; collect a glossary of key terms; rehearse with a language teacher; put pupils into groups in pairs, not alone."
+        ),
+    ),
+    Risk(
+        "motivation",
+        N_("Pupils lose motivation"),
+        N_(
+            "Build on the pupils' own ideas; split big work into small steps; plan an online meeting for when the first excitement fades; look at the partners' feedback together; keep a first project short; suit the age group."
+        ),
+    ),
+)
+BY_KEY = {risk.key: risk for risk in RISKS}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A risk TwinCoach sees in the team's data, with the reason (a msgid and its values)."""
+
+    risk: str
+    reason: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+def auto_flags(
+    *, schools: int, collaboration_planned: bool, new_tools: Iterable[str]
+) -> dict[str, Flag]:
+    """The risks the data already point to. Pure, so the rules are easy to test and reuse.
+    (Overload waits for the calendar of holidays and school breaks.)"""
+    flags: list[Flag] = []
+    if schools < MIN_SCHOOLS:
+        flags.append(
+            Flag(
+                "partner_gone",
+                N_(
+                    "The team has fewer than three schools: if one partner drops out, the project may stop."
+                ),
+            )
+        )
+    if not collaboration_planned:
+        flags.append(
+            Flag(
+                "parallel_work",
+                N_(
+                    "The plan has no cross-school collaboration for pupils yet; without it there is no quality label."
+                ),
+            )
+        )
+    distinct: dict[str, str] = {}
+    for name in new_tools:
+        distinct.setdefault(fold(name), name.strip())
+    if len(distinct) > MAX_NEW_TOOLS:
+        flags.append(
+            Flag(
+                "ict_tools",
+                N_("New ICT tools in the plan: {tools}. The guide advises at most two."),
+                {"tools": ", ".join(distinct.values())},
+            )
+        )
+    return {flag.risk: flag for flag in flags}
+
+
+def project_flags(session: Session, *, project_id: int, team: list[Member]) -> dict[str, Flag]:
+    """`auto_flags` for one project, read from its team and plan."""
+    return auto_flags(
+        schools=teams.school_count(team),
+        collaboration_planned="collab" in checklists.plan_sections(session, project_id=project_id),
+        new_tools=store.new_tools(session, project_id=project_id),
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a risk screen shows, read once per press."""
+
+    project: Project
+    team: list[Member]
+    marks: dict[str, RiskMark]
+    flags: dict[str, Flag]
+
+    def owner_name(self, t: Translator, mark: RiskMark | None) -> Html:
+        owner = mark.owner_id if mark else None
+        name = next((m.user.display_name for m in self.team if m.user and m.user.id == owner), None)
+        return t("nobody yet") if name is None else escape(name)
+
+
+def _view(session: Session, project: Project) -> View:
+    assert project.id is not None
+    team = teams.members(session, project_id=project.id)
+    return View(
+        project,
+        team,
+        store.marks(session, project_id=project.id),
+        project_flags(session, project_id=project.id, team=team),
+    )
+
+
+def _flag_line(t: Translator, flag: Flag | None) -> list[Html]:
+    if flag is None:
+        return []
+    return [t("🚩 Flagged by TwinCoach: {reason}", reason=t(flag.reason, **flag.values))]
+
+
+def _mark_symbol(mark: RiskMark | None) -> str:
+    if mark is None:
+        return "▫️"
+    return "⚠️" if mark.applies else "➖"
+
+
+def _list_text(t: Translator, view: View) -> Html:
+    """One line per risk; what the team decided and TwinCoach's flags indented below."""
+    entries = []
+    for n, risk in enumerate(RISKS, 1):
+        mark = view.marks.get(risk.key)
+        entries.append(
+            t("{mark} <b>{n}. {title}</b>", mark=_mark_symbol(mark), n=n, title=t(risk.title))
+        )
+        below = _flag_line(t, view.flags.get(risk.key))
+        if mark is not None and mark.applies:
+            below.insert(
+                0,
+                t(
+                    "Owner: {owner}. How we handle it: {mitigation}",
+                    owner=view.owner_name(t, mark),
+                    mitigation=mark.mitigation or t("not written yet"),
+                ),
+            )
+        entries += [Html(f"    {line}") for line in below]
+    return lines(
+        t("<b>Risks: {title}</b>", title=view.project.title),
+        t("⚠️ applies to us · ➖ does not apply · ▫️ not discussed yet"),
+        Html(""),
+        *entries,
+    )
+
+
+def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
+    """/risks: the list; privately with a button per risk."""
+    t = actor.t
+    view = _view(session, project)
+    if not actor.private:
+        hint = t(
+            "In a private chat, /risks lets you mark risks, name owners and write what you do."
+        )
+        return Reply().say(lines(_list_text(t, view), hint, blank=True))
+    hint = t("Tap a number to look at a risk and decide what to do.")
+    return Reply().say(lines(_list_text(t, view), hint, blank=True), _list_buttons(view))
+
+
+def _list_buttons(view: View) -> Keyboard:
+    return rows(
+        [
+            Button(
+                f"{_mark_symbol(view.marks.get(r.key))} {n}",
+                data=f"{PREFIX}:{view.project.id}:{r.key}:open",
+            )
+            for n, r in enumerate(RISKS, 1)
+        ],
+        4,
+    )
+
+
+def _card(t: Translator, view: View, risk: Risk) -> tuple[Html, Keyboard]:
+    mark = view.marks.get(risk.key)
+    n = RISKS.index(risk) + 1
+    if mark is None:
+        status = t("Our view: not discussed yet.")
+    elif mark.applies:
+        status = t("Our view: this applies to us.")
+    else:
+        status = t("Our view: this does not apply to us.")
+    text = lines(
+        t("<b>{n}. {title}</b>", n=n, title=t(risk.title)),
+        t("<i>The guide advises:</i> {advice}", advice=t(risk.advice)),
+        *_flag_line(t, view.flags.get(risk.key)),
+        Html(""),
+        status,
+        t("Owner: {owner}", owner=view.owner_name(t, mark)),
+        t(
+            "How we handle it: {mitigation}",
+            mitigation=(mark.mitigation if mark else None) or t("not written yet"),
+        ),
+    )
+    prefix = f"{PREFIX}:{view.project.id}:{risk.key}"
+    applies = mark.applies if mark else None
+    buttons = [
+        [
+            Button(("✓ " if applies is True else "") + t("It applies to us"), data=f"{prefix}:yes"),
+            Button(
+                ("✓ " if applies is False else "") + t("It does not apply"), data=f"{prefix}:no"
+            ),
+        ],
+        [Button(t("👤 Choose the owner"), data=f"{prefix}:owner")],
+        [Button(t("✏️ Write how we handle it"), data=f"{prefix}:write")],
+        [Button(t("« All risks"), data=f"{PREFIX}:{view.project.id}:list")],
+    ]
+    return text, buttons
+
+
+def _owner_picker(t: Translator, view: View, risk: Risk) -> Reply:
+    mark = view.marks.get(risk.key)
+    current = mark.owner_id if mark else None
+    prefix = f"{PREFIX}:{view.project.id}:{risk.key}"
+    buttons = rows(
+        [
+            Button(
+                ("✓ " if m.user.id == current else "") + m.user.display_name[:40],
+                data=f"{prefix}:own:{m.user.id}",
+            )
+            for m in view.team
+            if m.user is not None
+        ],
+        2,
+    )
+    buttons.append([Button(t("« Back"), data=f"{prefix}:open")])
+    return Reply().edit(t("Who keeps an eye on “{title}”?", title=t(risk.title)), buttons)
+
+
+class Press(NamedTuple):
+    """A parsed risk button: rk:<project>[:<risk>]:<action>[:<teacher>]."""
+
+    project_id: int
+    key: str  # empty for the list
+    action: str
+    arg: int | None
+
+
+def parse(data: str | None) -> Press | None:
+    match = CALLBACK.match(data or "")
+    if match is None:
+        return None
+    project_id, key, action, arg = match.groups()
+    return Press(int(project_id), key or "", action, int(arg) if arg else None)
+
+
+def press(session: Session, actor: Actor, pressed: Press) -> Reply:
+    """One button under /risks; only members of the project named in the data may act."""
+    t = actor.t
+    project_id, key, action, arg = pressed
+    found = member_of(session, actor, project_id)
+    if found is None:
+        return Reply(alert=t("You are not a member of that project."))
+    project = found[0]
+    if action == "list" and not key:
+        view = _view(session, project)
+        return Reply().edit(_list_text(t, view), _list_buttons(view))
+    risk = BY_KEY.get(key)
+    if risk is None:
+        return Reply(alert=t("This button is no longer active."))
+    if action in ("yes", "no"):
+        store.set_applies(
+            session, project_id=project_id, risk=key, applies=action == "yes", now=actor.now
+        )
+    elif action == "own" and arg is not None:
+        if teams.membership(session, project_id=project_id, user_id=arg) is None:
+            return Reply(alert=t("This teacher is not in the project any more."))
+        store.set_owner(session, project_id=project_id, risk=key, owner_id=arg, now=actor.now)
+    elif action not in ("open", "owner"):
+        return Reply(alert=t("This button is no longer active."))
+    view = _view(session, project)  # read after the change
+    if action == "owner":
+        return _owner_picker(t, view, risk)
+    return Reply().edit(*_card(t, view, risk))
+
+
+def _save_mitigation(
+    session: Session, actor: Actor, given: forms.Answers, state: forms.State
+) -> Reply:
+    """The mitigation is typed: save it and show the risk again."""
+    found = member_of(session, actor, state["project"])
+    risk = BY_KEY.get(state["risk"])
+    text = given["mitigation"]
+    if found is None or risk is None or text is None:
+        return Reply().say(
+            actor.t("You are not a member of that project any more, so nothing was saved.")
+        )
+    store.set_mitigation(
+        session, project_id=state["project"], risk=risk.key, mitigation=text, now=actor.now
+    )
+    card, buttons = _card(actor.t, _view(session, found[0]), risk)
+    return Reply().say(actor.t("Saved.")).say(card, buttons)
+
+
+MITIGATION = forms.Form(
+    name="mitigation",
+    fields=(
+        forms.Field(
+            "mitigation",
+            N_(
+                "What will the team do about this risk, and by when? Write it in a sentence or two."
+            ),
+            precise=True,
+        ),
+    ),
+    finish=_save_mitigation,
+    guard=still_member,
+)
+
+
+def start_mitigation(session: Session, actor: Actor, project_id: int, key: str) -> Reply:
+    t = actor.t
+    risk = BY_KEY.get(key)
+    if member_of(session, actor, project_id) is None:
+        return Reply(alert=t("You are not a member of that project."))
+    if risk is None:
+        return Reply(alert=t("This button is no longer active."))
+    intro = t("<b>{title}</b>", title=t(risk.title))
+    return forms.begin(
+        session, actor, MITIGATION, intro=intro, extra={"project": project_id, "risk": key}
+    )
+
+
+async def on_risks(update: Update, context: Ctx) -> None:
+    """/risks (group or private): the list; privately a button per risk."""
+    await respond(update, context, for_member(overview))
+
+
+async def on_press(update: Update, context: Ctx) -> None:
+    """A button under /risks: open a risk, mark it, choose its owner, back to the list."""
+    assert update.callback_query is not None
+    pressed = parse(update.callback_query.data)
+    if pressed is None:
+        await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+        return
+    await respond(update, context, lambda s, a: press(s, a, pressed))
+
+
+async def on_write(update: Update, context: Ctx) -> object:
+    """ "Write how we handle it": asks for the mitigation (one question, precision-checked)."""
+    assert update.callback_query is not None
+    pressed = parse(update.callback_query.data)
+    assert pressed is not None  # the pattern WRITE only lets well-formed data through
+    return await respond(
+        update, context, lambda s, a: start_mitigation(s, a, pressed.project_id, pressed.key)
+    )
+
+
+FORMS: list[forms.Form] = [MITIGATION]
 
 
 def entry_points() -> list[BaseHandler]:
-    """Handlers that open one of FORMS (registered inside the dialog ConversationHandler)."""
-    return []
+    """The mitigation button opens a dialog, so it lives inside the dialog handler."""
+    return [CallbackQueryHandler(on_write, pattern=WRITE)]
 
 
 def handlers() -> list[BaseHandler]:
-    """Commands and buttons that do not open a dialog."""
-    return []
+    return [
+        CommandHandler("risks", on_risks),
+        CallbackQueryHandler(on_press, pattern=f"^{PREFIX}:"),
+    ]

@@ -1,0 +1,207 @@
+"""/status (the seven-stage project cycle) and /twinspace: ticks, the data that tick steps
+themselves, the stage moving on with the groups told, role checks and forged buttons."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from handlers.lifecycle import PARTS, QUESTIONS
+from handlers.risks import RISKS
+from storage.db import Database
+from storage.models import Agreement, ChecklistTick, PlanItem, Project, RiskMark
+from tests.driver import Driver
+from tests.test_quiz import linked_team
+from tests.test_team_flow import create_project
+
+
+async def project_id(db: Database, title: str = "Water around us") -> int:
+    return await db.run(lambda s: s.exec(select(Project.id).where(Project.title == title)).one())
+
+
+async def stage(db: Database) -> int:
+    return await db.run(lambda s: s.exec(select(Project.stage)).one())
+
+
+async def ticks(db: Database) -> set[str]:
+    return set(await db.run(lambda s: s.exec(select(ChecklistTick.item)).all()))
+
+
+async def set_stage(db: Database, n: int) -> None:
+    await db.run(lambda s: s.execute(sa.update(Project).values(stage=n)))
+
+
+async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, db: Database):
+    anna, jonas, maria, group = await linked_team(driver)
+    sent = await jonas.send("/status", group)
+    text = sent.to(group.id)[0]
+    assert "stage 1 of 7" in text and "▶️ 1. Idea and partners" in text
+    assert "TwinCoach checked this" in text  # three schools: a partner school has joined
+    assert "<b>Next:</b> The idea and the topic" in text and "the coordinator — Anna" in text
+    assert not sent.buttons() and "private chat" in text
+
+    sent = await jonas.send("/status")
+    assert sent.buttons() == ["▫️ 1", "▫️ 3", "▫️ 4"]  # step 2 is answered by the data
+    await jonas.click("▫️ 3")
+    sent = await anna.send("/status")
+    assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # the coordinator may undo
+    await anna.click("▫️ 1")
+    assert await ticks(db) == {"s1.idea", "s1.icebreak"}
+    sent = await maria.send("/status")
+    sent = await maria.click("▫️ 4")
+    assert await stage(db) == 2
+    assert "stage 2 of 7" in sent.to(103)[0] and "▶️ 2. The plan, made together" in sent.to(103)[0]
+    told = sent.to(group.id)
+    assert len(told) == 1 and "moved on to stage 2 of 7: The plan, made together" in told[0]
+    assert "<b>Next:</b> The plan has a pedagogical goal" in told[0]
+
+
+async def test_leads_undo_ticks_and_partners_cannot(driver: Driver, db: Database):
+    anna, jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+    await jonas.send("/status")
+    await jonas.click("▫️ 3")
+    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.icebreak:u")
+    assert sent.alerts == ["Only the coordinator and the founders can undo a tick."]
+    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.partners:t")
+    assert "TwinCoach ticks this step itself" in sent.alerts[0]
+    assert await ticks(db) == {"s1.icebreak"}
+    await anna.send("/status")
+    sent = await anna.click("✅ 3")
+    assert "▫️ 3. The teachers have got to know each other" in sent.text
+    assert await ticks(db) == set()
+
+
+async def test_only_the_coordinator_and_founders_tick_registration(driver: Driver, db: Database):
+    anna, jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 3)
+    sent = await jonas.send("/status")
+    assert not sent.buttons()
+    assert "The coordinator and the founders tick the registration steps." in sent.text
+    assert "▫️ 1. The second founder is chosen" in sent.text
+    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s3.ready:t")
+    assert sent.alerts == ["Only the coordinator and the founders can tick the registration steps."]
+    assert await ticks(db) == set()
+    # the second founder is read from the team
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Make founder")
+    sent = await jonas.send("/status")
+    assert (
+        "✅ 1. The second founder is chosen (/members). <i>(the coordinator — Anna; TwinCoach checked this)</i>"
+        in sent.text
+    )
+    assert "<b>Who:</b> every member" in sent.text  # next: everyone registered on the platform
+    assert "the founders — Anna, Jonas" in sent.text
+    for number in ("2", "3", "4", "5"):
+        await jonas.click(f"▫️ {number}")  # Jonas is a founder now
+    sent = await anna.send("/status")
+    sent = await anna.click("▫️ 6")
+    assert await stage(db) == 4
+    assert "moved on to stage 4 of 7: TwinSpace, netiquette and permissions" in sent.to(group.id)[0]
+
+
+async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db: Database):
+    anna, _jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    now = datetime.now(UTC)
+
+    def plan_and_agreements(s):
+        for section in ("goal", "product", "collab", "activity", "title"):
+            s.add(PlanItem(project_id=pid, section=section, text=f"our {section}"))
+        for topic in ("communication", "reminders"):
+            s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
+
+    await db.run(plan_and_agreements)
+    sent = await anna.send("/status", group)
+    assert await stage(db) == 3
+    texts = sent.to(group.id)
+    assert "stage 3 of 7" in texts[0] and "moved on to stage 3 of 7" in texts[1]
+    # the last stage: the whole cycle is done, the stage stays at 7
+    await set_stage(db, 7)
+    await anna.send("/status")
+    await anna.click("▫️ 1")
+    sent = await anna.click("▫️ 2")
+    assert await stage(db) == 7
+    assert "All seven stages are done" in sent.text
+    assert "completed all seven stages" in sent.to(group.id)[0]
+
+
+async def test_twinspace_checklist_and_it_finishes_stage_four(driver: Driver, db: Database):
+    anna, _jonas, maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    sent = await maria.send("/twinspace", group)
+    assert "private chat" in sent.text
+    sent = await maria.send("/twinspace")
+    assert "▫️ Pages: 0 of 5" in sent.text and "Twelve common mistakes: 0 of 12" in sent.text
+    sent = await maria.click("Twelve common mistakes")
+    assert "12. Several near-identical final products" in sent.text
+    await maria.click("▫️ 4")
+    sent = await maria.click("« Back")
+    assert "Twelve common mistakes: 1 of 12" in sent.text
+    await maria.click("Roles and responsibilities")
+    await maria.click("▫️ 1")
+    sent = await maria.click("✅ 1")  # any member may undo here
+    assert "▫️ 1. Will you add pupils" in sent.text and "a teacher adds them" in sent.text
+    assert await ticks(db) == {"tm.everyone"}
+    assert len(QUESTIONS) == 16 and len(PARTS[-1].items) == 12
+
+    # stage 4: everything else is done; the last TwinSpace answer moves the project on
+    await set_stage(db, 4)
+    now = datetime.now(UTC)
+
+    def almost_ready(s):
+        s.add(Agreement(project_id=pid, topic="netiquette", wording="Be kind", agreed_at=now))
+        for risk in RISKS:
+            s.add(RiskMark(project_id=pid, risk=risk.key, applies=False))
+        for key in QUESTIONS - {"ts.folders"}:
+            s.add(ChecklistTick(project_id=pid, item=key, ticked_by=103))
+
+    await db.run(almost_ready)
+    await anna.send("/status")
+    await anna.click("▫️ 3")
+    sent = await anna.click("▫️ 4")
+    assert "✅ 1. The TwinSpace set-up questions" not in sent.text  # one answer is missing
+    assert await stage(db) == 4
+    await maria.send("/twinspace")
+    await maria.click("Materials")
+    sent = await maria.click("▫️ 1")
+    assert await stage(db) == 5
+    assert "moved on to stage 5 of 7: Running the project" in sent.to(group.id)[0]
+
+
+async def test_forged_buttons_change_nothing(driver: Driver, db: Database):
+    _anna, jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+    eva = driver.teacher(105, "Eva", "en")
+    await create_project(eva, "Another project")
+    other = await project_id(db, "Another project")
+    stranger = driver.teacher(106, "Olga", "en")
+    await stranger.send("/start")
+    await jonas.send("/status")
+    mine = driver.fake.messages(102)[-1]
+    cases = [
+        (jonas, mine, f"lc:{other}:s1.idea:t", "You are not a member of that project."),
+        (jonas, mine, f"lc:{pid}:s9.nothing:t", "This button is no longer active."),
+        (jonas, mine, f"lc:{pid}:s5.visible:t", "This step belongs to another stage."),
+        (jonas, mine, f"lc:{pid}:s1.idea", "This button is no longer active."),
+        (jonas, mine, "lc:x:y:t", "This button is no longer active."),
+        (jonas, mine, f"ts:{other}:ts.public:t", "You are not a member of that project."),
+        (jonas, mine, f"ts:{pid}:ts.nothing:t", "This button is no longer active."),
+        (jonas, mine, f"ts:{pid}:nowhere", "This button is no longer active."),
+        (jonas, mine, f"ts:{other}:pages", "You are not a member of that project."),
+    ]
+    start = driver.fake.messages(106)[-1]
+    cases += [
+        (stranger, start, f"lc:{pid}:s1.icebreak:t", "You are not a member of that project."),
+        (stranger, start, f"ts:{pid}:ts.public:t", "You are not a member of that project."),
+    ]
+    for teacher, message, data, alert in cases:
+        sent = await teacher.press(message, data)
+        assert sent.alerts == [alert], data
+    assert await ticks(db) == set()
+    assert await db.run(lambda s: s.exec(select(Project.stage)).all()) == [1, 1]
+    sent = await stranger.send("/status")
+    assert "not in a project yet" in sent.text

@@ -22,8 +22,8 @@ class Terminal:
         self.cursor = 0
         self.changed = asyncio.Event()
 
-    def write(self, line: str) -> None:
-        self.lines.append(line)
+    def write(self, text: str) -> None:
+        self.lines.extend(text.split("\n"))  # a message arrives as one multi-line write
         self.changed.set()
 
     def expect(self, pattern: str) -> Callable[[], Awaitable[str | None]]:
@@ -40,7 +40,7 @@ class Terminal:
                                 return None
                         await self.changed.wait()
             except TimeoutError:
-                recent = "\n".join(self.lines[-15:])
+                recent = "\n".join(self.lines[-40:])
                 raise AssertionError(
                     f"no output matching {pattern!r}; last lines:\n{recent}"
                 ) from None
@@ -199,3 +199,77 @@ async def test_three_teachers_take_the_quiz_in_the_console(
     await play(db, db_url, term, script)
     output = "\n".join(term.lines)
     assert output.count("💬") >= 3
+
+
+def add_plan_item(term: Terminal, section: int, *answers: str) -> list[Step]:
+    """From the whole plan: open a section, add an item, answer, back to the whole plan."""
+    steps: list[Step] = [
+        "/plan",
+        term.expect(r"\[5\] Title"),
+        f":{section}",
+        term.expect(r"\[1\] ➕"),
+        ":1",
+    ]
+    for n, answer in enumerate(answers, 1):
+        steps += [term.expect(rf"^{n}/{len(answers)}"), answer]
+    return [*steps, term.expect(r"^Saved")]
+
+
+async def test_plan_registration_status_risks_and_quality_in_the_console(db: Database, db_url: str):
+    term = Terminal()
+    script: list[Step] = [
+        *team_in_group(term, "English"),
+        ":private",
+        *add_plan_item(term, 1, "By March every pupil names 5 ways to save water"),
+        *add_plan_item(term, 2, "A shared e-book about rivers"),
+        *add_plan_item(term, 2, "Collect river stories"),
+        *add_plan_item(term, 3, "Mixed teams write one chapter together"),
+        *add_plan_item(term, 3, "Pupils vote together on the cover"),
+        *add_plan_item(term, 3, "A joint online reading with all schools"),
+        *add_plan_item(
+            term,
+            4,
+            "Pupils interview grandparents",
+            ":1",
+            "two weeks",
+            ":1",
+            "/skip",
+            "/skip",
+            "1 December",
+            "15 December",
+        ),
+        *add_plan_item(term, 5, "Rivers of our childhood"),
+        ":group",
+        "/plan",
+        term.expect(r"Plan: Water around us"),
+        term.expect(r"Rivers of our childhood"),
+        ":private",
+        "/registration",
+        term.expect(r"cannot be saved as a draft"),
+        term.expect(r"\[file: registration-kit\.md"),
+        "/status",
+        term.expect(r"stage \d of 7"),
+        ":group",
+        "/risks",
+        term.expect(r"Risks: Water around us"),
+        ":private",
+        "/members",
+        term.expect(r"\[1\] Jonas"),
+        ":1",
+        term.expect(r"\[1\] Make founder"),
+        ":1",
+        term.expect(r"Remove as founder"),
+        "/quality",
+        term.expect(r"1/13"),
+        ":4",
+        term.expect(r"2/13"),
+        ":4",
+        term.expect(r"3/13"),
+        ":4",
+    ]
+    for n in range(4, 14):
+        script += [term.expect(rf"{n}/13"), ":1"]
+    script += [term.expect(r"could get the National Quality Label"), ":quit"]
+    await play(db, db_url, term, script)
+    output = "\n".join(term.lines)
+    assert "Total: 22 of 25 points" in output

@@ -36,6 +36,7 @@ from handlers import (
     quiz,
     quiz_results,
     registration,
+    reminders,
     risks,
     start,
     team,
@@ -123,6 +124,7 @@ def register(app: TwinApp) -> None:
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),
+        reminders.handlers(),
         *(module.handlers() for module in later),
         start.last_resort(),
     ):
@@ -154,6 +156,15 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
         if settings.base_file_url:
             builder = builder.base_file_url(settings.base_file_url)
     app: TwinApp = builder.build()
-    app.bot_data["services"] = Services(settings=settings, db=db)
+    services = Services(settings=settings, db=db)
+    app.bot_data["services"] = services
     register(app)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        reminders.dispatch_job,
+        interval=reminders.DISPATCH_EVERY,
+        first=1.0,
+        name="send-due-reminders",
+        data=reminders.dispatcher(services, app.bot),
+    )
     return app

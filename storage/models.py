@@ -263,3 +263,42 @@ class RiskMark(SQLModel, table=True):
     owner_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     mitigation: str | None = Field(default=None, sa_type=sa.Text)
     updated_at: datetime = _ts()
+
+
+class Deadline(SQLModel, table=True):
+    """Something a member must finish by a moment (stored in UTC; shown in each reader's zone)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    title: str = Field(sa_type=sa.Text)
+    due_at: datetime = _ts(default=False)
+    owner_id: int | None = Field(
+        default=None, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="SET NULL"
+    )
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    plan_item_id: int | None = Field(default=None, foreign_key="plan_item.id", ondelete="SET NULL")
+    done_at: datetime | None = _ts(nullable=True, default=False)
+    created_at: datetime = _ts()
+
+
+class Reminder(SQLModel, table=True):
+    """One message to send at one moment. Rows are the truth; a short repeating job claims
+    due rows atomically (pending → sending), so two bot processes never send one twice."""
+
+    __table_args__ = (sa.Index("ix_reminder_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id", ondelete="CASCADE")
+    user_id: int | None = Field(
+        default=None, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    kind: str = Field(max_length=16)
+    due_at: datetime = _ts(default=False)
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _ts(nullable=True, default=False)
+    sent_at: datetime | None = _ts(nullable=True, default=False)
+    late: bool = False

@@ -1,0 +1,213 @@
+"""Deadline reminders: planning rows for a deadline, rendering a due row in its reader's
+language and time zone, the buttons under a reminder, and the repeating job that sends.
+
+The rows are the truth (storage/reminders.py); this module decides what they say."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from sqlmodel import Session
+from telegram import Bot, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Ctx, Services
+from bot.i18n import Translator
+from bot.reply import Button, Message, Reply
+from handlers.common import Actor, markup, respond, translator_for
+from scheduler.delivery import Dispatcher
+from scheduler.planning import reminder_moments
+from scheduler.timezones import guess_zone
+from storage import reminders, teams, users
+from storage.models import Deadline, Reminder, Role, User
+
+DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
+OVERDUE_AFTER = timedelta(hours=1)
+SNOOZE = timedelta(days=1)
+CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
+
+
+def zone_of(user: User) -> ZoneInfo:
+    return ZoneInfo(user.timezone or guess_zone(user.country))
+
+
+def weekdays(day: date) -> bool:
+    """Until the holiday-aware calendar is wired in: Monday to Friday."""
+    return day.weekday() < 5
+
+
+def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
+    """An explicit date in the reader's language and zone: "otrdiena, 2026. gada 24. novembris, 23:59"."""
+    local = moment.astimezone(tz)
+    return f"{format_date(local.date(), 'full', locale=t.lang)}, {format_time(local.time(), 'HH:mm', locale=t.lang)}"
+
+
+def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
+    """(Re)create the reminders of a deadline for its owner, and the overdue check."""
+    assert deadline.id is not None
+    owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
+    rows: list[Reminder] = []
+    if owner is not None and deadline.done_at is None:
+        for planned in reminder_moments(deadline.due_at, now, zone_of(owner), weekdays):
+            rows.append(
+                Reminder(
+                    project_id=deadline.project_id,
+                    deadline_id=deadline.id,
+                    user_id=owner.id,
+                    chat_id=owner.id,
+                    kind=planned.kind,
+                    due_at=planned.at,
+                )
+            )
+        rows.append(
+            Reminder(
+                project_id=deadline.project_id,
+                deadline_id=deadline.id,
+                user_id=owner.id,
+                chat_id=owner.id,
+                kind="overdue",
+                due_at=deadline.due_at + OVERDUE_AFTER,
+            )
+        )
+    reminders.replace_for_deadline(session, deadline_id=deadline.id, rows=rows)
+
+
+def render(session: Session, reminder: Reminder, now: datetime) -> Message | None:
+    """The message for a due reminder, or None when it is no longer useful."""
+    reader = session.get(User, reminder.user_id) if reminder.user_id else None
+    deadline = session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
+    if reader is None or deadline is None or deadline.done_at is not None:
+        return None
+    if reminder.kind in ("before", "due") and deadline.due_at <= now:
+        return None  # missed while the bot was down, and the deadline has passed
+    t = translator_for(reader, "en")
+    moment = when(t, deadline.due_at, zone_of(reader))
+    buttons = [
+        [Button(t("✅ Done"), data=f"dl:{deadline.id}:done")],
+        [Button(t("Snooze one day"), data=f"dl:{deadline.id}:snooze")],
+    ]
+    if reminder.kind == "before":
+        text = t(
+            "⏰ A gentle reminder: “{title}” is due {when}.", title=deadline.title, when=moment
+        )
+    elif reminder.kind == "due":
+        text = t(
+            "⏰ Today is the day for “{title}”: due {when}.", title=deadline.title, when=moment
+        )
+    elif reminder.kind == "overdue":
+        text = t(
+            "“{title}” was due {when}. Is it done? If you need more time, tell your coordinator.",
+            title=deadline.title,
+            when=moment,
+        )
+    else:  # "blocked": a note to the coordinator
+        owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
+        text = t(
+            "{name} has blocked me, so they will not get reminders about “{title}”. Could you contact them another way?",
+            name=owner.display_name if owner else "",
+            title=deadline.title,
+        )
+        buttons = []
+    return Message(text, buttons, chat_id=reminder.chat_id)
+
+
+def tell_coordinator(session: Session, reminder: Reminder, now: datetime) -> None:
+    """The reader blocked the bot: mark them unreachable and tell the coordinator once."""
+    if reminder.user_id is None:
+        return
+    users.set_reachable(session, user_id=reminder.user_id, reachable=False)
+    lead = teams.coordinator(teams.members(session, project_id=reminder.project_id))
+    if (
+        lead is None
+        or lead.user is None
+        or lead.user.id == reminder.user_id
+        or reminder.kind == "blocked"
+    ):
+        return
+    reminders.add(
+        session,
+        project_id=reminder.project_id,
+        chat_id=lead.user.id,
+        user_id=lead.user.id,
+        kind="blocked",
+        due_at=now,
+        deadline_id=reminder.deadline_id,
+    )
+
+
+async def send(bot: Bot, message: Message) -> object:
+    assert message.chat_id is not None
+    return await bot.send_message(
+        message.chat_id, message.text, reply_markup=markup(message.buttons)
+    )
+
+
+def dispatcher(services: Services, bot: Bot) -> Dispatcher:
+    """One per process: its pacer remembers what was sent, across runs of the job."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    return Dispatcher(services.db, bot, render, send, worker, on_blocked=tell_coordinator)
+
+
+def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: str) -> Reply:
+    """Done or snooze, pressed under a reminder; only the owner or the coordinator may."""
+    t = actor.t
+    deadline = session.get(Deadline, deadline_id)
+    me = (
+        teams.membership(session, project_id=deadline.project_id, user_id=actor.user.id)
+        if deadline
+        else None
+    )
+    if (
+        deadline is None
+        or me is None
+        or not (deadline.owner_id == actor.user.id or me.role == Role.COORDINATOR)
+    ):
+        return Reply(alert=t("This button is no longer active."))
+    if deadline.done_at is not None:
+        return Reply(alert=t("Already marked done. Thank you!"))
+    if action == "done":
+        deadline.done_at = actor.now
+        session.add(deadline)
+        plan_deadline(session, deadline, actor.now)
+        return Reply(clear_buttons=True).say(
+            t("✅ Marked done: “{title}”. Thank you!", title=deadline.title)
+        )
+    assert deadline.id is not None
+    reminders.add(
+        session,
+        project_id=deadline.project_id,
+        chat_id=actor.user.id,
+        user_id=actor.user.id,
+        kind="before" if actor.now + SNOOZE < deadline.due_at else "overdue",
+        due_at=actor.now + SNOOZE,
+        deadline_id=deadline.id,
+    )
+    return Reply(clear_buttons=True).say(t("I will remind you again tomorrow."))
+
+
+async def on_reminder_button(update: Update, context: Ctx) -> None:
+    """dl:<deadline>:done|snooze under a reminder."""
+    assert update.callback_query is not None
+    match = CALLBACK.match(update.callback_query.data or "")
+    if match is None:
+        await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+        return
+    deadline_id, action = int(match.group(1)), match.group(2)
+    await respond(update, context, lambda s, a: answer_reminder(s, a, deadline_id, action))
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_reminder_button, pattern="^dl:")]
+
+
+async def dispatch_job(context: Ctx) -> None:
+    """The repeating job (its data is this process's Dispatcher): send whatever is due."""
+    assert context.job is not None and isinstance(context.job.data, Dispatcher)
+    await context.job.data.run_once(datetime.now(UTC))

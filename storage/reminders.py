@@ -1,0 +1,108 @@
+"""Reminder rows: the source of truth for everything the bot sends on its own.
+
+A dispatcher claims due rows with one conditional UPDATE (pending → sending), so of two
+bot processes on one database only one gets each row; on PostgreSQL the candidate rows
+are also locked with SKIP LOCKED, so claimers do not wait for each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Reminder
+
+PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
+STALE_CLAIM = timedelta(minutes=10)  # a claim older than this belonged to a process that died
+
+
+def add(
+    session: Session,
+    *,
+    project_id: int,
+    chat_id: int,
+    kind: str,
+    due_at: datetime,
+    user_id: int | None = None,
+    deadline_id: int | None = None,
+) -> Reminder:
+    row = Reminder(
+        project_id=project_id,
+        chat_id=chat_id,
+        kind=kind,
+        due_at=due_at,
+        user_id=user_id,
+        deadline_id=deadline_id,
+    )
+    session.add(row)
+    return row
+
+
+def replace_for_deadline(session: Session, *, deadline_id: int, rows: list[Reminder]) -> None:
+    """A deadline changed: its unsent reminders are replaced by freshly planned ones."""
+    session.execute(
+        sa.delete(Reminder).where(
+            col(Reminder.deadline_id) == deadline_id, col(Reminder.status) == PENDING
+        )
+    )
+    session.add_all(rows)
+
+
+def claim(session: Session, *, now: datetime, worker: str, limit: int = 50) -> list[Reminder]:
+    """Take up to `limit` due reminders for this worker. Stale claims are taken back first."""
+    session.execute(
+        sa.update(Reminder)
+        .where(col(Reminder.status) == SENDING, col(Reminder.claimed_at) < now - STALE_CLAIM)
+        .values(status=PENDING)
+    )
+    due = (
+        select(Reminder.id)
+        .where(col(Reminder.status) == PENDING, col(Reminder.due_at) <= now)
+        .order_by(col(Reminder.due_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.exec(due).all())
+    if not ids:
+        return []
+    session.execute(
+        sa.update(Reminder)
+        .where(col(Reminder.id).in_(ids), col(Reminder.status) == PENDING)
+        .values(
+            status=SENDING, claimed_by=worker, claimed_at=now, attempts=col(Reminder.attempts) + 1
+        )
+    )
+    session.flush()
+    return list(
+        session.exec(
+            select(Reminder)
+            .where(
+                col(Reminder.id).in_(ids), Reminder.claimed_by == worker, Reminder.status == SENDING
+            )
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+
+
+def finish(
+    session: Session, *, reminder_id: int, status: str, now: datetime, late: bool = False
+) -> None:
+    values: dict[str, object] = {"status": status, "late": late}
+    if status == SENT:
+        values["sent_at"] = now
+    session.execute(sa.update(Reminder).where(col(Reminder.id) == reminder_id).values(**values))
+
+
+def retry_later(session: Session, *, reminder_id: int, at: datetime) -> None:
+    """Telegram could not take it now (429, 5xx, network): back to pending for `at`."""
+    session.execute(
+        sa.update(Reminder)
+        .where(col(Reminder.id) == reminder_id)
+        .values(status=PENDING, due_at=at, claimed_by=None, claimed_at=None)
+    )
+
+
+def pending_count(session: Session) -> int:
+    return session.exec(select(sa.func.count()).where(col(Reminder.status) == PENDING)).one()

@@ -1,0 +1,251 @@
+"""Reminders: planned from a deadline, claimed atomically, sent exactly once, and Telegram's
+429, 5xx and 403 answers handled without losing anything."""
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from bot.context import TwinApp
+from handlers import reminders as flow
+from scheduler.delivery import Dispatcher, Pacer
+from scheduler.planning import reminder_moments
+from storage import reminders
+from storage.db import Database
+from storage.models import Deadline, Project, Reminder, User
+from tests.driver import Driver
+from tests.test_roles import team_of_three
+
+LISBON = ZoneInfo("Europe/Lisbon")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def make_dispatcher(app: TwinApp, db: Database, worker: str = "test") -> Dispatcher:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    return Dispatcher(
+        db, app.bot, flow.render, flow.send, worker, pacer=pacer, on_blocked=flow.tell_coordinator
+    )
+
+
+async def add_deadline(
+    db: Database, *, owner: int, due_at: datetime, title: str = "River stories"
+) -> int:
+    def write(s):
+        project_id = s.exec(select(Project.id)).first()
+        deadline = Deadline(
+            project_id=project_id, title=title, due_at=due_at, owner_id=owner, created_by=101
+        )
+        s.add(deadline)
+        s.flush()
+        flow.plan_deadline(s, deadline, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+        return deadline.id
+
+    return await db.run(write)
+
+
+async def rows(db: Database) -> list[Reminder]:
+    return list(await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.id)).all()))
+
+
+def test_moments_follow_the_readers_day_and_zone():
+    due = datetime(2026, 12, 14, 23, 59, tzinfo=LISBON)  # a Monday
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    planned = reminder_moments(
+        due, now, LISBON, lambda d: d.weekday() < 5 and d != date(2026, 12, 7)
+    )
+    assert [(p.kind, p.at.astimezone(LISBON).strftime("%a %d %H:%M")) for p in planned] == [
+        (
+            "before",
+            "Fri 04 09:00",
+        ),  # 7 days before is Mon 7 December, a holiday here: the Friday before
+        ("before", "Fri 11 09:00"),  # 2 days before is a Saturday
+        ("due", "Mon 14 09:00"),
+    ]
+    riga = reminder_moments(due, now, ZoneInfo("Europe/Riga"), lambda d: d.weekday() < 5)
+    # 23:59 in Lisbon is 01:59 on Tuesday in Riga: that day's 09:00 is too late, so Monday's
+    assert riga[-1].at.astimezone(ZoneInfo("Europe/Riga")).strftime("%a %H:%M") == "Mon 09:00"
+    late = reminder_moments(due, due - timedelta(days=1), LISBON, lambda d: True)
+    assert [p.kind for p in late] == ["due"]  # the past ones are not planned
+
+
+async def test_pacer_keeps_telegrams_limits():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    for n in range(50):
+        await pacer.wait(1000 + n)  # 50 different private chats
+    assert clock.now == pytest.approx(49 / 25)
+    start = clock.now
+    for _ in range(3):
+        await pacer.wait(-100)  # one group: 20 a minute
+    assert clock.now - start == pytest.approx(0.04 + 6.0)  # the next overall slot, then 3 s apart
+    pacer.hold(10)
+    before = clock.now
+    await pacer.wait(5)
+    assert clock.now - before == pytest.approx(10)
+
+
+async def test_reminders_reach_the_owner_once_with_buttons(
+    driver: Driver, app: TwinApp, db: Database
+):
+    _anna, jonas, _maria = await team_of_three(driver)
+    await db.run(
+        lambda s: s.execute(sa.update(User).where(User.id == 102).values(timezone="Europe/Lisbon"))
+    )
+    due = datetime(2026, 12, 15, 23, 59, tzinfo=LISBON)
+    deadline_id = await add_deadline(db, owner=102, due_at=due)
+    planned = await rows(db)
+    assert [(r.kind, r.due_at.astimezone(LISBON).strftime("%d %H:%M")) for r in planned] == [
+        ("before", "08 09:00"),
+        ("before", "11 09:00"),
+        ("due", "15 09:00"),
+        ("overdue", "16 00:59"),
+    ]
+    dispatcher = make_dispatcher(app, db)
+    assert await dispatcher.run_once(datetime(2026, 12, 8, 8, 59, tzinfo=UTC)) == 0
+    assert await dispatcher.run_once(datetime(2026, 12, 8, 9, 0, tzinfo=UTC)) == 1
+    assert await dispatcher.run_once(datetime(2026, 12, 8, 9, 1, tzinfo=UTC)) == 0
+    sent = [
+        c
+        for c in driver.fake.calls
+        if c.method == "sendMessage" and c.chat_id == 102 and "River stories" in c.params["text"]
+    ]
+    assert len(sent) == 1 and "23:59" in sent[0].params["text"]
+    # Done: the remaining reminders are dropped
+    press = await jonas.click("Done")
+    assert "Marked done" in press.text
+    assert [r.status for r in await rows(db)] == ["sent"]
+    assert (await db.run(lambda s: s.get(Deadline, deadline_id))).done_at is not None
+
+
+async def test_snooze_and_buttons_are_checked(driver: Driver, app: TwinApp, db: Database):
+    _anna, jonas, maria = await team_of_three(driver)
+    deadline_id = await add_deadline(
+        db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+    )
+    await make_dispatcher(app, db).run_once(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
+    message = driver.fake.messages(102)[-1]
+    refused = await maria.press(message, f"dl:{deadline_id}:done")  # not hers
+    assert refused.alerts
+    sent = await jonas.click("Snooze")
+    assert "tomorrow" in sent.text
+    snoozed = [r for r in await rows(db) if r.status == "pending" and r.due_at > datetime.now(UTC)]
+    assert snoozed
+
+
+async def test_two_dispatchers_send_each_reminder_exactly_once(
+    driver: Driver, app: TwinApp, db: Database, db_url: str
+):
+    workers = 2
+    await team_of_three(driver)
+    deadline_id = await add_deadline(db, owner=102, due_at=datetime(2027, 1, 30, 12, 0, tzinfo=UTC))
+    now = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+
+    def many(s):
+        for n in range(60):
+            reminders.add(
+                s,
+                project_id=1,
+                chat_id=102,
+                user_id=102,
+                kind="before",
+                due_at=now - timedelta(seconds=n),
+                deadline_id=deadline_id,
+            )
+
+    await db.run(many)
+    others = [Database(db_url) for _ in range(workers)]
+    try:
+        dispatchers = [
+            make_dispatcher(app, other, worker=f"w{n}") for n, other in enumerate(others)
+        ]
+        for d in dispatchers:
+            d.batch = 7
+        totals = [0] * workers
+
+        async def drain(n: int) -> None:
+            while (sent := await dispatchers[n].run_once(now)) or await others[n].run(
+                lambda s: s.exec(
+                    select(sa.func.count()).where(
+                        Reminder.status == "pending", Reminder.due_at <= now
+                    )
+                ).one()
+            ):
+                totals[n] += sent
+
+        await asyncio.gather(*(drain(n) for n in range(workers)))
+    finally:
+        for other in others:
+            other.close()
+    statuses = [r.status for r in await rows(db) if r.due_at <= now]
+    assert statuses == ["sent"] * 60
+    assert sum(totals) == 60
+    assert {r.claimed_by for r in await rows(db) if r.status == "sent"} <= {"w0", "w1"}
+    messages = [
+        c
+        for c in driver.fake.calls
+        if c.method == "sendMessage" and "River stories" in c.params.get("text", "")
+    ]
+    assert len(messages) == 60
+
+
+async def test_429_500_and_403_are_handled(driver: Driver, app: TwinApp, db: Database):
+    await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    dispatcher = make_dispatcher(app, db)
+    first = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    driver.fake.fail_next(
+        "sendMessage", error_code=429, description="Too Many Requests: retry after 3", retry_after=3
+    )
+    assert await dispatcher.run_once(first) == 0
+    row = (await rows(db))[0]
+    assert row.status == "pending" and row.due_at == first + timedelta(seconds=3)
+    driver.fake.fail_next("sendMessage", error_code=500, description="Internal Server Error")
+    assert await dispatcher.run_once(first + timedelta(seconds=3)) == 0
+    row = (await rows(db))[0]
+    assert (
+        row.status == "pending" and row.attempts == 2 and row.due_at > first + timedelta(seconds=30)
+    )
+    assert await dispatcher.run_once(row.due_at) == 1
+    # Jonas blocks the bot: the reminder fails, he is marked unreachable, the coordinator hears
+    driver.fake.block_chat(102)
+    second = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
+    assert await dispatcher.run_once(second) == 0
+    assert (await db.run(lambda s: s.get(User, 102))).reachable is False
+    assert await dispatcher.run_once(second) == 1
+    note = driver.fake.messages(101)[-1]["text"]
+    assert "Jonas has blocked me" in note and "River stories" in note
+    outcome = [(r.kind, r.status) for r in await rows(db) if r.due_at <= second]
+    assert outcome == [("before", "sent"), ("before", "failed"), ("blocked", "sent")]
+
+
+async def test_missed_while_down_late_if_useful_else_dropped(
+    driver: Driver, app: TwinApp, db: Database
+):
+    await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    dispatcher = make_dispatcher(app, db)
+    # the bot was down from 7 to 16 December: the 8th and 11th are useful no more after the 15th
+    assert await dispatcher.run_once(datetime(2026, 12, 14, 10, 0, tzinfo=UTC)) == 2
+    sent = [r for r in await rows(db) if r.status == "sent"]
+    assert len(sent) == 2 and all(r.late for r in sent)
+    assert (
+        await dispatcher.run_once(datetime(2026, 12, 16, 10, 0, tzinfo=UTC)) == 1
+    )  # overdue still useful
+    dropped = [r.kind for r in await rows(db) if r.status == "dropped"]
+    assert dropped == ["due"]

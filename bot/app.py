@@ -20,6 +20,7 @@ from bot.i18n import Translator, normalise_language
 from bot.updates import ChatOrderedProcessor
 from handlers import (
     agreements,
+    deadlines,
     forms,
     group,
     join,
@@ -99,7 +100,7 @@ async def apologise(update: object, context: Ctx) -> None:
 def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the dialog comes first so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
-    later = (plan, registration, lifecycle, risks, quality)
+    later = (plan, registration, lifecycle, risks, quality, deadlines)
     dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
     dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
     dialogs += [form for module in later for form in module.FORMS]

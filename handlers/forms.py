@@ -97,6 +97,8 @@ class Field:
     save: Callable[[Session, Actor, str], None] | None = None  # side effect, e.g. the profile
     help: str | None = None  # msgid shown under the question
     label: str | None = None  # msgid: a short name, for lists such as "change one answer"
+    prompt_values: Callable[[Actor, Answers], dict[str, object]] | None = None  # for {…} in prompt
+    retry: str | None = None  # a yes/no check: "no" asks this earlier field again
     poles: tuple[str, str] | None = None  # msgids of 1 and 5 on a scale
     skippable: bool = False
     precise: bool = False  # run the precision check on typed text
@@ -131,7 +133,13 @@ def scale(
 
 
 def yes_no(
-    key: str, prompt: str, *, label: str | None = None, help_text: str | None = None
+    key: str,
+    prompt: str,
+    *,
+    label: str | None = None,
+    help_text: str | None = None,
+    retry: str | None = None,
+    prompt_values: Callable[[Actor, Answers], dict[str, object]] | None = None,
 ) -> Field:
     return Field(
         key=key,
@@ -139,6 +147,8 @@ def yes_no(
         kind=Kind.YESNO,
         label=label,
         help=help_text,
+        retry=retry,
+        prompt_values=prompt_values,
         parse=lambda v, a: _button_only(v, a, ("yes", "no")),
         choices=lambda a: [Choice(a.t("Yes"), "yes"), Choice(a.t("No"), "no")],
         show=lambda v, a: a.t("Yes") if v == "yes" else a.t("No"),
@@ -224,7 +234,8 @@ def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Messa
     width = min(total, 10)
     done = math.ceil(width * position / total)
     bar = "▰" * done + "▱" * (width - done)
-    parts = [Html(f"<i>{position}/{total}</i>  {bar}"), t(field.prompt)]
+    values = field.prompt_values(actor, answers) if field.prompt_values else {}
+    parts = [Html(f"<i>{position}/{total}</i>  {bar}"), t(field.prompt, **values)]
     if field.poles:
         parts.append(t("1 = {low}  ·  5 = {high}", low=t(field.poles[0]), high=t(field.poles[1])))
     if field.help:
@@ -328,6 +339,9 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
         nudge = _precision_nudge(actor, form, pending, parsed, state)
         if nudge is not None:
             return nudge
+    if pending.retry is not None and parsed == "no":
+        state["at"] = pending.retry
+        return ask(session, actor, form)
     if pending.save is not None:
         pending.save(session, actor, parsed)
     form.store.save(session, actor, state, pending.key, parsed)

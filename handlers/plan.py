@@ -256,23 +256,16 @@ def _item_line(t: Translator, n: int, row: PlanItem, names: dict[int, str]) -> H
     if row.section != "activity":
         return Html(f"{n}. {escape(row.text)}")
     d = plan.details(row)
+    shown = {
+        **d,
+        "owner": names.get(d.get("owner") or 0),
+        "new_tools": ", ".join(d.get("new_tools") or []),
+    }
     parts = [
-        t("{label}: {value}", label=t(ACTIVITY_LABELS[key]), value=value)
-        for key in ("step", "time", "needs", "start", "deadline")
-        if (value := d.get(key))
+        t("{label}: {value}", label=t(label), value=value)
+        for key, label in ACTIVITY_LABELS.items()
+        if key != "text" and (value := shown.get(key))
     ]
-    if d.get("owner") in names:
-        parts.insert(
-            2, t("{label}: {value}", label=t(ACTIVITY_LABELS["owner"]), value=names[d["owner"]])
-        )
-    if d.get("new_tools"):
-        parts.append(
-            t(
-                "{label}: {value}",
-                label=t(ACTIVITY_LABELS["new_tools"]),
-                value=", ".join(d["new_tools"]),
-            )
-        )
     return Html(f"{n}. <b>{escape(row.text)}</b>\n    " + " · ".join(parts))
 
 

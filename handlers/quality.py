@@ -317,7 +317,7 @@ QUALITY = Questionnaire(
     version=1,
     title=N_("Quality self-check"),
     intro=N_(
-        "Score your project against the five criteria the National Support Service uses for the National Quality Label: for three of them you pick the description that fits, then you answer ten yes/no conditions. At the end you see your points, whether the project could get the label, and where it can grow."
+        "Score your project against the five criteria the National Support Service uses for the National Quality Label: for three of them you pick the description that fits, then you answer ten conditions with yes or no. At the end you see your points, whether the project could get the label, and where it can grow."
     ),
     fields=FIELDS,
     finish=_result,

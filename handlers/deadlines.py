@@ -1,0 +1,224 @@
+"""/deadline: a deadline as teachers write it ("līdz piektdienai", "iki gruodžio 15 d.",
+"next Friday 18:00"), echoed back as an explicit date to confirm, then reminders for its
+owner on their working days. /deadlines lists what is coming, in the reader's own zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.i18n import N_, Html, Translator, lines
+from bot.precision import ADVICE, find_vague
+from bot.reply import Reply
+from handlers import forms
+from handlers.common import Actor, for_member, respond
+from handlers.questionnaire import member_of
+from handlers.reminders import plan_deadline, when, zone_of
+from scheduler.deadlines import parse_deadline
+from storage import teams
+from storage.models import Deadline, Membership, Project
+
+TITLE_MAX = 200
+
+
+def _state(actor: Actor) -> forms.State:
+    return actor.scratch.get(forms.SCRATCH) or {}
+
+
+def _owner(value: str, actor: Actor) -> str:
+    if value not in _state(actor).get("members", {}):
+        raise forms.Invalid("Please tap one of the buttons below.")
+    return value
+
+
+def _due(value: str, actor: Actor) -> str:
+    """The deadline as an ISO moment; vague and unreadable dates are refused with advice."""
+    hits = find_vague(value)
+    if hits:
+        raise forms.Invalid(
+            "“{word}” can mean different things to different people. Please give {better}.",
+            word=hits[0].word,
+            better=actor.t(ADVICE[hits[0].kind]),
+        )
+    moment = parse_deadline(value, actor.now, zone_of(actor.user), actor.t.lang)
+    if moment is None:
+        raise forms.Invalid(
+            "I could not read a future date in “{text}”. Try “15.12.”, “next Friday 18:00” or “in two weeks”.",
+            text=value[:64],
+        )
+    return moment.isoformat()
+
+
+def _echo(actor: Actor, answers: forms.Answers) -> dict[str, object]:
+    due = answers.get("due")
+    shown = when(actor.t, datetime.fromisoformat(due), zone_of(actor.user)) if due else ""
+    return {"when": shown}
+
+
+def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.State) -> Reply:
+    t = actor.t
+    found = member_of(session, actor, state["project"])
+    title, owner, due = answers.get("title"), answers.get("owner"), answers.get("due")
+    if found is None or title is None or owner is None or due is None:
+        return Reply().say(
+            t("You are not a member of that project any more, so nothing was saved.")
+        )
+    project = found[0]
+    owner_member = teams.membership(session, project_id=state["project"], user_id=int(owner))
+    if owner_member is None:
+        return Reply().say(t("That teacher is not in the project any more, so nothing was saved."))
+    deadline = Deadline(
+        project_id=state["project"],
+        title=title,
+        due_at=datetime.fromisoformat(due),
+        owner_id=int(owner),
+        created_by=actor.user.id,
+    )
+    session.add(deadline)
+    session.flush()
+    plan_deadline(session, deadline, actor.now)
+    reply = Reply().say(
+        t(
+            "📌 Saved: “{title}”, due {when}. I will remind the person responsible on their working days.",
+            title=title,
+            when=when(t, deadline.due_at, zone_of(actor.user)),
+        )
+    )
+    _tell_team(session, actor, project, deadline, reply)
+    return reply
+
+
+FORM = forms.Form(
+    name="deadline",
+    fields=(
+        forms.Field("title", N_("What has to be done? Name it in a few words."), precise=True),
+        forms.Field(
+            "owner",
+            N_("Who is responsible?"),
+            parse=_owner,
+            kind=forms.Kind.CHOICE,
+            choices=lambda a: [
+                forms.Choice(n, uid) for uid, n in _state(a).get("members", {}).items()
+            ],
+            show=lambda v, a: _state(a).get("members", {}).get(v, v),
+        ),
+        forms.Field(
+            "due",
+            N_(
+                "By when? Write it as you would say it: “līdz piektdienai”, “iki gruodžio 15 d.”, “next Friday 18:00”."
+            ),
+            parse=_due,
+            show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
+        ),
+        forms.yes_no(
+            "confirm",
+            N_("That is {when}, your time. Is that right?"),
+            retry="due",
+            prompt_values=_echo,
+        ),
+    ),
+    finish=_save,
+)
+FORMS = [FORM]
+
+
+def _tell_team(
+    session: Session, actor: Actor, project: Project, deadline: Deadline, reply: Reply
+) -> None:
+    """The owner hears privately in their language and zone; the groups see it too."""
+    assert project.id is not None
+    for m in teams.members(session, project_id=project.id):
+        if m.user is not None and m.user.id == deadline.owner_id and m.user.id != actor.user.id:
+            tt = actor.translator_for(m.user)
+            reply.say(
+                tt(
+                    "📌 {name} asks you to do “{title}” by {when} (your time).",
+                    name=actor.user.display_name,
+                    title=deadline.title,
+                    when=when(tt, deadline.due_at, zone_of(m.user)),
+                ),
+                chat_id=m.user.id,
+            )
+    for group in teams.group_chats(session, project_id=project.id):
+        gt = Translator(group.language)
+        reply.say(
+            gt(
+                "📌 New deadline: “{title}”. /deadlines shows it in each member's own time.",
+                title=deadline.title,
+            ),
+            chat_id=group.chat_id,
+        )
+
+
+def start(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    assert project.id is not None
+    members = {
+        str(m.user.id): m.user.display_name
+        for m in teams.members(session, project_id=project.id)
+        if m.user
+    }
+    intro = actor.t(
+        "A new deadline for <b>{title}</b>: three short questions. /cancel stops.",
+        title=project.title,
+    )
+    return forms.begin(
+        session, actor, FORM, intro=intro, extra={"project": project.id, "members": members}
+    )
+
+
+def upcoming(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """Open deadlines, soonest first, each shown in the reader's (or group's) language and zone."""
+    assert project.id is not None
+    t = actor.t
+    rows = session.exec(
+        select(Deadline)
+        .where(
+            Deadline.project_id == project.id,
+            col(Deadline.done_at).is_(None),
+            col(Deadline.due_at) >= actor.now,
+        )
+        .order_by(col(Deadline.due_at))
+    ).all()
+    if not rows:
+        return Reply().say(t("No open deadlines. /deadline adds one."))
+    names = {
+        m.user.id: m.user.display_name
+        for m in teams.members(session, project_id=project.id)
+        if m.user
+    }
+    zone = zone_of(actor.user)
+    items = [
+        t(
+            "• <b>{title}</b>: {when} ({name})",
+            title=d.title,
+            when=when(t, d.due_at, zone),
+            name=names.get(d.owner_id or 0, "—"),
+        )
+        for d in rows
+    ]
+    note = t("Times are in {zone}.", zone=str(zone))
+    return Reply().say(
+        lines(t("<b>Deadlines: {title}</b>", title=project.title), *items, Html(f"<i>{note}</i>"))
+    )
+
+
+async def on_deadline(update: Update, context: Ctx) -> object:
+    """/deadline (private): title, owner, date in plain words, confirm."""
+    return await respond(update, context, for_member(start, private_only=True))
+
+
+async def on_deadlines(update: Update, context: Ctx) -> None:
+    """/deadlines: the coming deadlines."""
+    await respond(update, context, for_member(upcoming))
+
+
+def entry_points() -> list[BaseHandler]:
+    return [CommandHandler("deadline", on_deadline)]
+
+
+def handlers() -> list[BaseHandler]:
+    return [CommandHandler("deadlines", on_deadlines)]

@@ -1,0 +1,68 @@
+"""/deadline end to end: plain-words dates in three languages, echoed back to confirm,
+reminders planned for the owner in their own zone, /deadlines in each reader's language."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from storage.db import Database
+from storage.models import Deadline, Reminder, User
+from tests.driver import Driver
+from tests.test_quiz import linked_team
+
+LISBON = ZoneInfo("Europe/Lisbon")
+
+
+async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
+    driver: Driver, db: Database
+):
+    anna, jonas, maria, group = await linked_team(driver)
+    await db.run(
+        lambda s: s.execute(
+            sa.update(User).where(User.id == 103).values(timezone="Europe/Lisbon", country="PT")
+        )
+    )
+    await db.run(
+        lambda s: s.execute(
+            sa.update(User).where(User.id == 101).values(timezone="Europe/Riga", language="lv")
+        )
+    )
+    await anna.send("/deadline")
+    await anna.send("Upēšu stāsti")
+    await anna.click("Maria")
+    sent = await anna.send("drīz")
+    assert "drīz" in sent.text and "24.00" in sent.text  # refused with the precision advice
+    sent = await anna.send("31. februārī")
+    assert "31. februārī" in sent.text
+    sent = await anna.send("līdz 15. decembrim")
+    assert (
+        "2026" in sent.text and "15" in sent.text and "23:59" in sent.text
+    )  # echoed in Latvian, Riga time
+    sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:no")  # "Nē": change it
+    assert "3/4" in sent.text
+    await anna.send("15.12.")
+    sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:yes")
+    assert "📌" in sent.text
+    to_maria = sent.to(103)
+    assert (
+        to_maria and "21:59" in to_maria[0] and "December" in to_maria[0]
+    )  # her zone and language
+    assert sent.to(group.id)
+    deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
+    assert deadline.due_at == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)
+    planned = await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.due_at)).all())
+    local = [(r.kind, r.due_at.astimezone(LISBON).strftime("%a %d %H:%M")) for r in planned]
+    # 7 days before is 8 December, a public holiday in Portugal: moved to Monday the 7th
+    assert local == [
+        ("before", "Mon 07 09:00"),
+        ("before", "Fri 11 09:00"),
+        ("due", "Tue 15 09:00"),
+        ("overdue", "Tue 15 22:59"),
+    ]
+    assert all(r.chat_id == 103 for r in planned)
+    sent = await jonas.send("/language")
+    await jonas.click("Lietuvių")
+    sent = await jonas.send("/deadlines")
+    assert "Upēšu stāsti" in sent.text and "gruodžio" in sent.text

@@ -18,7 +18,7 @@ LISBON = ZoneInfo("Europe/Lisbon")
 async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
     driver: Driver, db: Database
 ):
-    anna, jonas, maria, group = await linked_team(driver)
+    anna, jonas, _maria, group = await linked_team(driver)
     await db.run(
         lambda s: s.execute(
             sa.update(User).where(User.id == 103).values(timezone="Europe/Lisbon", country="PT")

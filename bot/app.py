@@ -23,6 +23,7 @@ from handlers import (
     deadlines,
     forms,
     group,
+    ics,
     join,
     lifecycle,
     members,
@@ -126,6 +127,7 @@ def register(app: TwinApp) -> None:
         agreements.handlers(),
         progress.handlers(),
         reminders.handlers(),
+        ics.handlers(),
         *(module.handlers() for module in later),
         start.last_resort(),
     ):

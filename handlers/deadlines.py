@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -17,7 +18,8 @@ from bot.reply import Reply
 from handlers import forms
 from handlers.common import Actor, for_member, respond
 from handlers.questionnaire import member_of
-from handlers.reminders import plan_deadline, when, zone_of
+from handlers.reminders import HOLIDAY_COUNTRIES, plan_deadline, when, zone_of
+from scheduler.calendar import Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import parse_deadline
 from storage import teams
 from storage.models import Deadline, Membership, Project
@@ -53,10 +55,52 @@ def _due(value: str, actor: Actor) -> str:
     return moment.isoformat()
 
 
+REASONS = {
+    ReasonKind.WEEKEND: N_("weekend"),
+    ReasonKind.PUBLIC_HOLIDAY: N_("public holiday"),
+    ReasonKind.SCHOOL_BREAK: N_("school break"),
+    ReasonKind.PERSONAL_PAUSE: N_("away"),
+}
+
+
 def _echo(actor: Actor, answers: forms.Answers) -> dict[str, object]:
+    """The parsed date in the teacher's words, and who cannot work on that day."""
     due = answers.get("due")
-    shown = when(actor.t, datetime.fromisoformat(due), zone_of(actor.user)) if due else ""
-    return {"when": shown}
+    if not due:
+        return {"when": "", "warning": ""}
+    moment = datetime.fromisoformat(due)
+    return {
+        "when": when(actor.t, moment, zone_of(actor.user)),
+        "warning": _day_off_warning(actor, moment),
+    }
+
+
+def _day_off_warning(actor: Actor, moment: datetime) -> Html:
+    """The guide's advice against "too much, too intense": respect every partner's days off."""
+    t = actor.t
+    places = {
+        name: Place(country)
+        for name, country in _state(actor).get("countries", {}).items()
+        if country in HOLIDAY_COUNTRIES
+    }
+    day = moment.astimezone(zone_of(actor.user)).date()
+    off = affected(day, places, t.lang)
+    if not off:
+        return Html("")
+    who = ", ".join(
+        f"{name} ({t(REASONS[reason.kind])}{': ' + reason.name if reason.name else ''})"
+        for name, reason in off.items()
+    )
+    better = nearest_common_working_day(day, list(places.values()))
+    shown = format_date(better, "full", locale=t.lang) if better else "—"
+    return lines(
+        Html(""),
+        t(
+            "⚠️ Not a working day for: {who}. The nearest day everyone works: {day}.",
+            who=who,
+            day=shown,
+        ),
+    )
 
 
 def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.State) -> Reply:
@@ -116,7 +160,7 @@ FORM = forms.Form(
         ),
         forms.yes_no(
             "confirm",
-            N_("That is {when}, your time. Is that right?"),
+            N_("That is {when}, your time. Is that right?{warning}"),
             retry="due",
             prompt_values=_echo,
         ),
@@ -156,18 +200,17 @@ def _tell_team(
 
 def start(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
     assert project.id is not None
-    members = {
-        str(m.user.id): m.user.display_name
-        for m in teams.members(session, project_id=project.id)
-        if m.user
+    team = [m.user for m in teams.members(session, project_id=project.id) if m.user]
+    extra = {
+        "project": project.id,
+        "members": {str(u.id): u.display_name for u in team},
+        "countries": {u.display_name: u.country for u in team},
     }
     intro = actor.t(
         "A new deadline for <b>{title}</b>: three short questions. /cancel stops.",
         title=project.title,
     )
-    return forms.begin(
-        session, actor, FORM, intro=intro, extra={"project": project.id, "members": members}
-    )
+    return forms.begin(session, actor, FORM, intro=intro, extra=extra)
 
 
 def upcoming(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:

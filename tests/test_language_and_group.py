@@ -40,6 +40,7 @@ async def test_choosing_a_language_changes_replies_and_menu(driver: Driver, db: 
         "plan",
         "status",
         "risks",
+        "deadlines",
         "link",
         "language",
         "help",

@@ -1,0 +1,84 @@
+"""/ics: the team's calendar as an .ics file (deadlines and every member country's public
+holidays for the coming year), importable into Google Calendar and Outlook. UIDs are
+stable, so importing a newer file updates events instead of doubling them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+from sqlmodel import Session, col, select
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.countries import country_name, flag
+from bot.reply import Document, Message, Reply
+from handlers.common import Actor, for_member, respond
+from handlers.reminders import HOLIDAY_COUNTRIES
+from scheduler.calendar import holiday_name
+from storage import teams
+from storage.models import Deadline, Membership, Project
+
+DAYS_AHEAD = 365
+
+
+def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
+    assert project.id is not None
+    t = actor.t
+    cal = Calendar()
+    cal.add("prodid", "-//TwinCoach//eTwinning team calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", project.title)
+    team = teams.members(session, project_id=project.id)
+    names = {m.user.id: m.user.display_name for m in team if m.user}
+    deadlines = session.exec(
+        select(Deadline).where(Deadline.project_id == project.id, col(Deadline.done_at).is_(None))
+    ).all()
+    for d in deadlines:
+        event = Event()
+        event.add("uid", f"deadline-{d.id}@twincoach")
+        event.add("dtstamp", actor.now)
+        event.add("dtstart", d.due_at)
+        event.add("dtend", d.due_at)
+        event.add("summary", f"⏰ {d.title}")
+        event.add("description", names.get(d.owner_id or 0, ""))
+        cal.add_component(event)
+    countries = sorted(
+        {m.membership.country for m in team if m.membership.country in HOLIDAY_COUNTRIES}
+    )
+    today = actor.now.date()
+    for country in countries:
+        for offset in range(DAYS_AHEAD):
+            day = today + timedelta(days=offset)
+            name = holiday_name(day, country, lang=t.lang)
+            if name is None:
+                continue
+            event = Event()
+            event.add("uid", f"holiday-{country}-{day.isoformat()}@twincoach")
+            event.add("dtstamp", actor.now)
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", f"{flag(country)} {country_name(country, t.lang)}: {name}")
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def export(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
+    content = team_calendar(session, actor, project)
+    note = actor.t(
+        "The team's calendar: deadlines and every member country's public holidays for a year. Import it into Google Calendar or Outlook."
+    )
+    return Reply(
+        messages=[Message(note, document=Document(f"twincoach-{project.id}.ics", content))]
+    )
+
+
+async def on_ics(update: Update, context: Ctx) -> None:
+    """/ics: the calendar file."""
+    await respond(update, context, for_member(export))
+
+
+def handlers() -> list[BaseHandler]:
+    return [CommandHandler("ics", on_ics)]

@@ -20,6 +20,7 @@ from bot.i18n import Translator, normalise_language
 from bot.updates import ChatOrderedProcessor
 from handlers import (
     agreements,
+    breaks,
     deadlines,
     forms,
     group,
@@ -42,6 +43,7 @@ from handlers import (
     risks,
     start,
     team,
+    team_calendar,
 )
 from handlers.agreements import AGREEMENTS
 from handlers.common import OUTBOX
@@ -128,6 +130,8 @@ def register(app: TwinApp) -> None:
         progress.handlers(),
         reminders.handlers(),
         ics.handlers(),
+        breaks.handlers(),
+        team_calendar.handlers(),
         *(module.handlers() for module in later),
         start.last_resort(),
     ):

@@ -1,14 +1,17 @@
-"""The quiz chart: where each teacher stands on each scale, as a PNG dot plot.
+"""Pictures: the quiz chart (where each teacher stands on each scale) and the team
+calendar timeline (rows per school, days across, days off shaded).
 
-`points` is the data behind the picture (tests check it); `render` only draws it.
+The data behind each picture is computed elsewhere and tested; these functions only draw.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from io import BytesIO
 
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 SPREAD = 0.22  # vertical offset between teachers who chose the same value
 
@@ -57,6 +60,57 @@ def render(data: list[Point], labels: list[str], poles: list[tuple[str, str]]) -
             fontsize=9,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": "#cfe8ff", "edgecolor": "#3b82c4"},
         )
+    fig.tight_layout()
+    out = BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+SHADES = {
+    "weekend": "#e5e7eb",
+    "public_holiday": "#fdba74",
+    "school_break": "#93c5fd",
+    "personal_pause": "#d8b4fe",
+}
+
+
+@dataclass(frozen=True)
+class Lane:
+    label: str  # a school or teacher, already translated and short
+    days_off: tuple[str | None, ...]  # per day: None = working, else a SHADES key
+
+
+def timeline(
+    lanes: list[Lane], first: date, marks: list[tuple[int, int, str]], legend: dict[str, str]
+) -> bytes:
+    """Rows per school, days across, non-working days shaded; `marks` are (lane, day, label)
+    deadlines drawn as a dot on the owner's row."""
+    days = len(lanes[0].days_off) if lanes else 0
+    fig = Figure(figsize=(max(8.0, days * 0.22), 0.6 * len(lanes) + 1.6), dpi=100)
+    ax = fig.subplots()
+    for row, lane in enumerate(lanes):
+        for day, kind in enumerate(lane.days_off):
+            if kind is not None:
+                ax.add_patch(Rectangle((day, row - 0.4), 1, 0.8, color=SHADES[kind], linewidth=0))
+    for row, day, _label in marks:
+        ax.plot(day + 0.5, row, marker="D", color="#dc2626", markersize=7)
+    ax.set_xlim(0, days)
+    ax.set_ylim(len(lanes) - 0.5, -0.5)
+    ax.set_yticks(range(len(lanes)), [lane.label for lane in lanes])
+    ticks = [d for d in range(days) if (first + timedelta(days=d)).weekday() == 0]
+    ax.set_xticks(
+        [d + 0.5 for d in ticks], [(first + timedelta(days=d)).strftime("%d.%m") for d in ticks]
+    )
+    handles = [Rectangle((0, 0), 1, 1, color=SHADES[k]) for k in legend]
+    ax.legend(
+        handles,
+        list(legend.values()),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
     fig.tight_layout()
     out = BytesIO()
     fig.savefig(out, format="png")

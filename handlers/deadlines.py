@@ -4,7 +4,7 @@ owner on their working days. /deadlines lists what is coming, in the reader's ow
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.dates import format_date
 from sqlmodel import Session, col, select
@@ -17,9 +17,10 @@ from bot.precision import ADVICE, find_vague
 from bot.reply import Reply
 from handlers import forms
 from handlers.common import Actor, for_member, respond
+from handlers.places import team_places
 from handlers.questionnaire import member_of
-from handlers.reminders import HOLIDAY_COUNTRIES, plan_deadline, when, zone_of
-from scheduler.calendar import Place, ReasonKind, affected, nearest_common_working_day
+from handlers.reminders import plan_deadline, when, zone_of
+from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import parse_deadline
 from storage import teams
 from storage.models import Deadline, Membership, Project
@@ -79,9 +80,13 @@ def _day_off_warning(actor: Actor, moment: datetime) -> Html:
     """The guide's advice against "too much, too intense": respect every partner's days off."""
     t = actor.t
     places = {
-        name: Place(country)
-        for name, country in _state(actor).get("countries", {}).items()
-        if country in HOLIDAY_COUNTRIES
+        name: Place(
+            country,
+            breaks=tuple(
+                Break(date.fromisoformat(a), date.fromisoformat(b), n) for a, b, n in gaps
+            ),
+        )
+        for name, (country, gaps) in _state(actor).get("places", {}).items()
     }
     day = moment.astimezone(zone_of(actor.user)).date()
     off = affected(day, places, t.lang)
@@ -204,7 +209,14 @@ def start(session: Session, actor: Actor, project: Project, me: Membership) -> R
     extra = {
         "project": project.id,
         "members": {str(u.id): u.display_name for u in team},
-        "countries": {u.display_name: u.country for u in team},
+        # the calendars travel in the dialog's (JSON) state: country and school breaks
+        "places": {
+            user.display_name: [
+                place.country,
+                [[b.start.isoformat(), b.end.isoformat(), b.name] for b in place.breaks],
+            ]
+            for user, place in team_places(session, project.id).values()
+        },
     }
     intro = actor.t(
         "A new deadline for <b>{title}</b>: three short questions. /cancel stops.",

@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
 from handlers.common import Actor, for_member, respond
-from handlers.reminders import HOLIDAY_COUNTRIES
+from handlers.places import HOLIDAY_COUNTRIES
 from scheduler.calendar import holiday_name
 from storage import teams
 from storage.models import Deadline, Membership, Project

@@ -8,13 +8,10 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from holidays import list_supported_countries
 from sqlmodel import Session
 from telegram import Bot, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -23,14 +20,13 @@ from bot.context import Ctx, Services
 from bot.i18n import Translator
 from bot.reply import Button, Message, Reply
 from handlers.common import Actor, markup, respond, translator_for
-from scheduler.calendar import Place, works_on
+from handlers.places import team_places, working_days
 from scheduler.delivery import Dispatcher
 from scheduler.planning import reminder_moments
 from scheduler.timezones import guess_zone
 from storage import reminders, teams, users
 from storage.models import Deadline, Reminder, Role, User
 
-HOLIDAY_COUNTRIES = frozenset(list_supported_countries())
 DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
 OVERDUE_AFTER = timedelta(hours=1)
 SNOOZE = timedelta(days=1)
@@ -39,14 +35,6 @@ CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
 
 def zone_of(user: User) -> ZoneInfo:
     return ZoneInfo(user.timezone or guess_zone(user.country))
-
-
-def working_days_of(user: User) -> Callable[[date], bool]:
-    """The reader's working days: weekends and their country's public holidays off
-    (Monday to Friday when we do not know the country, or the holidays package does not)."""
-    if user.country in HOLIDAY_COUNTRIES:
-        return partial(works_on, place=Place(user.country))
-    return lambda day: day.weekday() < 5
 
 
 def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
@@ -61,9 +49,9 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
     rows: list[Reminder] = []
     if owner is not None and deadline.done_at is None:
-        for planned in reminder_moments(
-            deadline.due_at, now, zone_of(owner), working_days_of(owner)
-        ):
+        _, place = team_places(session, deadline.project_id).get(owner.id, (owner, None))
+        working = working_days(place)
+        for planned in reminder_moments(deadline.due_at, now, zone_of(owner), working):
             rows.append(
                 Reminder(
                     project_id=deadline.project_id,

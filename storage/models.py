@@ -6,7 +6,7 @@ so SQLite and PostgreSQL behave alike.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -302,3 +302,29 @@ class Reminder(SQLModel, table=True):
     claimed_at: datetime | None = _ts(nullable=True, default=False)
     sent_at: datetime | None = _ts(nullable=True, default=False)
     late: bool = False
+
+
+class SchoolBreak(SQLModel, table=True):
+    """School holidays: fetched from OpenHolidays for a country (project_id empty), or
+    entered by a member for their own country in one project."""
+
+    __tablename__ = "school_break"
+
+    id: int | None = Field(default=None, primary_key=True)
+    country: str = Field(max_length=2, index=True)
+    subdivision: str | None = Field(default=None, max_length=16)
+    start: date
+    end: date
+    name: str = Field(max_length=200)
+    source: str = Field(max_length=16)  # "openholidays", "manual" or "ics"
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="CASCADE")
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
+class HolidayFetch(SQLModel, table=True):
+    """When a country's school holidays were last fetched, for the weekly refresh."""
+
+    __tablename__ = "holiday_fetch"
+
+    country: str = Field(primary_key=True, max_length=2)
+    fetched_at: datetime = _ts()

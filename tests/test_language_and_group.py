@@ -41,6 +41,7 @@ async def test_choosing_a_language_changes_replies_and_menu(driver: Driver, db: 
         "status",
         "risks",
         "deadlines",
+        "calendar",
         "link",
         "language",
         "help",

@@ -294,6 +294,21 @@ class _Handler(RequestHandler):
                 self.api._inflight.discard(task)
 
 
+class _FileHandler(RequestHandler):
+    """Serves ``/file/bot<token>/<path>``: files users "uploaded" with ``put_file``."""
+
+    def initialize(self, api: "FakeBotApi") -> None:
+        self.api = api
+
+    def get(self, _token: str, path: str) -> None:
+        content = self.api._uploads_by_path.get(path)
+        if content is None:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(content)
+
+
 class FakeBotApi:
     """In-process Telegram Bot API: records calls, stores bot messages, serves updates."""
 
@@ -321,6 +336,8 @@ class FakeBotApi:
         self._failures: dict[str, list[_ApiError]] = {}
         self._open_callbacks: set[str] = set()
         self._files: dict[str, tuple[str, int]] = {}
+        self._uploads: dict[str, tuple[str, bytes]] = {}  # file_id → (path, content)
+        self._uploads_by_path: dict[str, bytes] = {}
         self._methods: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
             "getMe": lambda _p, _f: self.bot_user,
             "deleteWebhook": self._delete_webhook,
@@ -339,6 +356,7 @@ class FakeBotApi:
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
             "getChat": self._get_chat,
+            "getFile": self._get_file,
         }
         self._canonical = {name.lower(): name for name in [*self._methods, "getUpdates"]}
 
@@ -349,7 +367,10 @@ class FakeBotApi:
         if self._server is not None:
             raise RuntimeError("FakeBotApi is already running")
         app = Application(
-            [(r"/bot([^/]+)/([A-Za-z_]+)", _Handler, {"api": self})],
+            [
+                (r"/bot([^/]+)/([A-Za-z_]+)", _Handler, {"api": self}),
+                (r"/file/bot([^/]+)/(.+)", _FileHandler, {"api": self}),
+            ],
             log_function=_no_access_log,
         )
         sockets = bind_sockets(port, "127.0.0.1")
@@ -509,6 +530,20 @@ class FakeBotApi:
                     members[joined["id"]] = "member"
             if left := event.get("left_chat_member"):
                 members[left["id"]] = "left"
+
+    def put_file(self, filename: str, content: bytes) -> dict[str, Any]:
+        """A file a user sends: returns the ``document`` object for a message update;
+        the bot can then getFile it and download it from ``base_file_url``."""
+        file_id = f"upload-{len(self._uploads) + 1}"
+        path = f"documents/{file_id}/{filename}"
+        self._uploads[file_id] = (path, content)
+        self._uploads_by_path[path] = content
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": filename,
+            "file_size": len(content),
+        }
 
     def block_chat(self, chat_id: int) -> None:
         """The user blocked the bot: sends and edits to ``chat_id`` answer 403."""
@@ -794,6 +829,18 @@ class FakeBotApi:
             for user_id, status in members.items()
             if status in ("creator", "administrator")
         ]
+
+    def _get_file(self, params: dict[str, Any], _files: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self._uploads:
+            raise _bad_request("Bad Request: invalid file_id")
+        path, content = self._uploads[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
 
     def _get_chat(self, params: dict[str, Any], _files: dict[str, Any]) -> dict[str, Any]:
         return self._chat(_int_param(params, "chat_id")) | {

@@ -1,0 +1,88 @@
+"""School breaks: fetched per country (cached, refreshed weekly) or entered for a project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_, select
+
+from storage.models import HolidayFetch, SchoolBreak
+
+REFRESH_AFTER = timedelta(days=7)
+
+
+def stale(session: Session, *, countries: Iterable[str], now: datetime) -> list[str]:
+    """Countries whose school holidays were never fetched, or not in the last week."""
+    fetched = {
+        row.country: row.fetched_at
+        for row in session.exec(
+            select(HolidayFetch).where(col(HolidayFetch.country).in_(list(countries)))
+        ).all()
+    }
+    return sorted(c for c in set(countries) if c not in fetched or now - fetched[c] > REFRESH_AFTER)
+
+
+def replace_fetched(
+    session: Session, *, country: str, rows: list[tuple[date, date, str, str | None]], now: datetime
+) -> None:
+    """New API answer for a country: (start, end, name, subdivision) rows replace the old."""
+    session.execute(
+        sa.delete(SchoolBreak).where(
+            col(SchoolBreak.country) == country, col(SchoolBreak.source) == "openholidays"
+        )
+    )
+    session.add_all(
+        SchoolBreak(
+            country=country, start=s, end=e, name=n[:200], subdivision=sub, source="openholidays"
+        )
+        for s, e, n, sub in rows
+    )
+    session.merge(HolidayFetch(country=country, fetched_at=now))
+
+
+def add(
+    session: Session,
+    *,
+    project_id: int,
+    country: str,
+    start: date,
+    end: date,
+    name: str,
+    by: int,
+    source: str = "manual",
+) -> SchoolBreak:
+    row = SchoolBreak(
+        project_id=project_id,
+        country=country,
+        start=start,
+        end=end,
+        name=name[:200],
+        created_by=by,
+        source=source,
+    )
+    session.add(row)
+    return row
+
+
+def for_project(
+    session: Session, *, project_id: int, countries: Iterable[str]
+) -> list[SchoolBreak]:
+    """Nationwide fetched breaks of these countries, and the breaks entered in this project."""
+    return list(
+        session.exec(
+            select(SchoolBreak)
+            .where(
+                col(SchoolBreak.country).in_(list(countries)),
+                or_(
+                    col(SchoolBreak.project_id) == project_id,
+                    sa.and_(
+                        col(SchoolBreak.project_id).is_(None),
+                        col(SchoolBreak.subdivision).is_(None),
+                    ),
+                ),
+            )
+            .order_by(col(SchoolBreak.start))
+        ).all()
+    )

@@ -1,0 +1,260 @@
+"""School breaks: fetched from (a loopback fake of) the OpenHolidays API and cached, added
+by hand or from an .ics file, and respected by reminder planning."""
+
+import json
+import socket
+import time
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+from tornado.httpserver import HTTPServer
+from tornado.web import Application, RequestHandler
+
+from bot.app import build_application
+from bot.fakeapi import updates
+from bot.fakeapi.server import FakeBotApi
+from handlers.breaks import parse_range
+from handlers.team_calendar import lanes
+from scheduler.calendar import Break, Place
+from storage.db import Database
+from storage.models import Reminder, SchoolBreak, User
+from tests.conftest import settings_for
+from tests.driver import Driver
+from tests.test_reminders import add_deadline
+from tests.test_roles import team_of_three
+
+# The documented shape of GET /SchoolHolidays (one object per holiday, localized names).
+HOLIDAYS = {
+    "LV": [
+        {
+            "id": "a1",
+            "startDate": "2026-12-21",
+            "endDate": "2027-01-03",
+            "type": "School",
+            "name": [
+                {"language": "EN", "text": "Winter holidays"},
+                {"language": "LV", "text": "Ziemas brīvdienas"},
+            ],
+            "nationwide": True,
+        },
+    ],
+    "LT": [
+        {
+            "id": "b1",
+            "startDate": "2026-12-23",
+            "endDate": "2027-01-02",
+            "type": "School",
+            "name": [{"language": "EN", "text": "Christmas holidays"}],
+            "nationwide": True,
+        },
+        {
+            "id": "b2",
+            "startDate": "2027-02-16",
+            "endDate": "2027-02-20",
+            "type": "School",
+            "name": [{"language": "EN", "text": "Winter break (north)"}],
+            "nationwide": False,
+            "subdivisions": [{"code": "LT-VL", "shortName": "VL"}],
+        },
+    ],
+}
+
+
+class FakeOpenHolidays:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, str]] = []
+
+    def app(self) -> Application:
+        api = self
+
+        class SchoolHolidays(RequestHandler):
+            def get(self) -> None:
+                params = {k: self.get_argument(k) for k in self.request.arguments}
+                api.requests.append(params)
+                self.set_header("Content-Type", "application/json")
+                self.finish(json.dumps(HOLIDAYS.get(params["countryIsoCode"], [])))
+
+        class Countries(RequestHandler):
+            def get(self) -> None:
+                self.finish(
+                    json.dumps(
+                        [
+                            {"isoCode": c, "name": [{"language": "EN", "text": c}]}
+                            for c in ("LV", "LT", "PT")
+                        ]
+                    )
+                )
+
+        return Application([(r"/SchoolHolidays", SchoolHolidays), (r"/Countries", Countries)])
+
+
+@pytest.fixture
+async def holidays_api():
+    fake = FakeOpenHolidays()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = HTTPServer(fake.app())
+    server.listen(port, "127.0.0.1")
+    fake.url = f"http://127.0.0.1:{port}"
+    yield fake
+    server.stop()
+    await server.close_all_connections()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "22.12.2026–03.01.2027 Ziemassvētku brīvlaiks",
+            (date(2026, 12, 22), date(2027, 1, 3), "Ziemassvētku brīvlaiks"),
+        ),
+        (
+            " 2027-02-15 - 2027-02-19 Winter break",
+            (date(2027, 2, 15), date(2027, 2, 19), "Winter break"),
+        ),
+        (
+            "23.12.2026 iki 02.01.2027 Kalėdų atostogos",
+            (date(2026, 12, 23), date(2027, 1, 2), "Kalėdų atostogos"),
+        ),
+        ("03.01.2027–22.12.2026 backwards", None),
+        ("31.02.2027–03.03.2027 impossible", None),
+        ("22.12.2026–03.01.2027", None),  # no name
+        ("soon", None),
+    ],
+)
+def test_parse_range(text, expected):
+    assert parse_range(text) == expected
+
+
+async def test_breaks_are_fetched_once_a_week_and_shown_with_credit(
+    fake: FakeBotApi, db: Database, db_url: str, holidays_api
+):
+    app = build_application(settings_for(fake, db_url, openholidays_url=holidays_api.url), db)
+    await app.initialize()
+    try:
+        driver = Driver(app, fake)
+        anna, jonas, _maria = await team_of_three(driver)
+        sent = await anna.send("/breaks")
+        assert "Winter holidays" in sent.text and "Christmas holidays" in sent.text
+        assert "OpenHolidays" in sent.text and "ODbL" in sent.text
+        assert "Winter break (north)" not in sent.text  # regional: not for the whole country
+        assert {r["countryIsoCode"] for r in holidays_api.requests} >= {"LV", "LT"}
+        asked = len(holidays_api.requests)
+        await jonas.send("/breaks")
+        assert len(holidays_api.requests) == asked  # cached for a week
+        sent = await jonas.send("/breaks add 16.02.2027–19.02.2027 Mūsų žiemos atostogos")
+        assert "Lithuania" in sent.text
+        sent = await jonas.send("/breaks add next week")
+        assert "Write it like this" in sent.text
+        sent = await anna.send("/breaks")
+        assert "Mūsų žiemos atostogos" in sent.text
+        rows = await db.run(
+            lambda s: s.exec(select(SchoolBreak).where(SchoolBreak.source == "manual")).all()
+        )
+        assert [(r.country, r.created_by) for r in rows] == [("LT", 102)]
+    finally:
+        await app.shutdown()
+
+
+async def test_ics_upload_adds_breaks(driver: Driver, db: Database):
+    _anna, jonas, _maria = await team_of_three(driver)
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//school//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20270405\r\nDTEND;VALUE=DATE:20270410\r\nSUMMARY:Velykų atostogos\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+    document = driver.fake.put_file("school.ics", ics)
+    payload = {
+        "message": {
+            "message_id": 900,
+            "date": int(time.time()),
+            "chat": updates.private_chat(jonas.user),
+            "from": jonas.user,
+            "document": document,
+        }
+    }
+    sent = await driver.deliver(payload)
+    assert "Added 1 breaks" in sent.text or "Added 1" in sent.text
+    row = await db.run(lambda s: s.exec(select(SchoolBreak)).one())
+    assert (row.country, row.start, row.end, row.name, row.source) == (
+        "LT",
+        date(2027, 4, 5),
+        date(2027, 4, 9),
+        "Velykų atostogos",
+        "ics",
+    )
+
+
+async def test_reminders_skip_the_owners_school_break(driver: Driver, db: Database):
+    await team_of_three(driver)
+
+    def lithuanian_break(s):
+        s.add(
+            SchoolBreak(
+                country="LT",
+                start=date(2026, 12, 21),
+                end=date(2027, 1, 3),
+                name="Kalėdos",
+                source="manual",
+                project_id=1,
+            )
+        )
+        s.execute(sa.update(User).where(User.id == 102).values(timezone="Europe/Vilnius"))
+
+    await db.run(lithuanian_break)
+    await add_deadline(db, owner=102, due_at=datetime(2027, 1, 5, 21, 59, tzinfo=UTC))
+    planned = await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.due_at)).all())
+    days = [(r.kind, r.due_at.date().isoformat()) for r in planned]
+    # 7 and 2 days before fall in the break (and New Year): both move to the Friday before it
+    assert days == [("before", "2026-12-18"), ("due", "2027-01-05"), ("overdue", "2027-01-05")]
+
+
+async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(
+    fake: FakeBotApi, db: Database, db_url: str, holidays_api
+):
+    app = build_application(settings_for(fake, db_url, openholidays_url=holidays_api.url), db)
+    await app.initialize()
+    try:
+        driver = Driver(app, fake)
+        _anna, jonas, _maria = await team_of_three(driver)
+        await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+        sent = await jonas.send("/calendar")
+        text = sent.text
+        assert "Winter holidays" in text and "Christmas holidays" in text  # both countries' breaks
+        assert "River stories" in text and "ODbL" in text
+        assert (
+            "Common weeks" in text
+            and "30 Nov" in text
+            and "21 Dec" not in text.split("Common weeks")[1]
+        )
+        photo = next(c for c in sent.calls if c.method == "sendPhoto")
+        assert photo.files["photo"][1].startswith(b"\x89PNG")
+    finally:
+        await app.shutdown()
+
+
+def test_timeline_data_marks_each_day_off():
+    first = date(2026, 12, 21)  # a Monday
+    rows = lanes(
+        [
+            ("LV", Place("LV", breaks=(Break(date(2026, 12, 21), date(2027, 1, 3), "Winter"),))),
+            ("TR", Place("TR")),
+        ],
+        first,
+        7,
+    )
+    # Mon–Wed in the break, 24 and 25 December public holidays in Latvia, then the weekend
+    assert rows[0].days_off == ("school_break",) * 3 + ("public_holiday",) * 2 + ("weekend",) * 2
+    assert rows[1].days_off == (
+        None,
+        None,
+        None,
+        None,
+        None,
+        "weekend",
+        "weekend",
+    )  # no Christmas in Turkey

@@ -14,8 +14,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, respond
-from handlers.questionnaire import Questionnaire, command, member_of
+from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project
 

@@ -236,6 +236,14 @@ def for_member(
     return guarded
 
 
+def member_of(session: Session, actor: Actor, project_id: int) -> tuple[Project, Membership] | None:
+    """The project named in a button and the sender's membership, or None: ids in
+    callback data carry no trust."""
+    project = session.get(Project, project_id)
+    m = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    return (project, m) if project is not None and m is not None else None
+
+
 def no_project(actor: Actor) -> Reply:
     t = actor.t
     if actor.private:

@@ -16,9 +16,8 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, for_member, member_of, respond
 from handlers.places import team_places
-from handlers.questionnaire import member_of
 from handlers.reminders import plan_deadline, when, zone_of
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import parse_deadline

@@ -25,9 +25,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.common import Actor, for_member, is_lead, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond
 from handlers.forms import Form
-from handlers.questionnaire import member_of
 from handlers.risks import RISKS
 from storage import answers, checklists, teams
 from storage import risks as risk_store

@@ -16,8 +16,7 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, respond
-from handlers.questionnaire import member_of
+from handlers.common import Actor, for_member, is_lead, member_of, respond
 from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 

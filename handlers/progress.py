@@ -14,9 +14,9 @@ from bot.context import Ctx
 from bot.i18n import Html, escape, lines
 from bot.reply import Button, Message, Reply
 from handlers.agreements import AGREEMENTS
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, for_member, member_of, respond
 from handlers.partners import PARTNERS
-from handlers.questionnaire import Questionnaire, member_of
+from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ
 from storage import answers, teams
 from storage.models import Membership, Project, Role, User

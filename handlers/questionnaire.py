@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.i18n import Html, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -218,9 +218,3 @@ def summary_lines(actor: Actor, q: Questionnaire, given: forms.Answers) -> list[
         shown = t("(skipped)") if value is None else Html(f"<i>{escape(f.show(value, actor))}</i>")
         out.append(t("<b>{question}</b>\n{answer}", question=t(f.prompt), answer=shown))
     return out
-
-
-def member_of(session: Session, actor: Actor, project_id: int) -> tuple[Project, Membership] | None:
-    project = session.get(Project, project_id)
-    m = teams.membership(session, project_id=project_id, user_id=actor.user.id)
-    return (project, m) if project is not None and m is not None else None

@@ -16,8 +16,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, respond
-from handlers.questionnaire import Questionnaire, member_of, open_questionnaire
+from handlers.common import Actor, for_member, member_of, respond
+from handlers.questionnaire import Questionnaire, open_questionnaire
 from storage import answers, teams
 from storage.models import Membership, Project
 

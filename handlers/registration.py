@@ -14,8 +14,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Document, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, respond
-from handlers.questionnaire import member_of
+from handlers.common import Actor, for_member, is_lead, member_of, respond
 from storage import plan
 from storage.models import Membership, Project
 

@@ -47,31 +47,23 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     """(Re)create the reminders of a deadline for its owner, and the overdue check."""
     assert deadline.id is not None
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
-    rows: list[Reminder] = []
+    moments: list[tuple[str, datetime]] = []
     if owner is not None and deadline.done_at is None:
         _, place = team_places(session, deadline.project_id).get(owner.id, (owner, None))
-        working = working_days(place)
-        for planned in reminder_moments(deadline.due_at, now, zone_of(owner), working):
-            rows.append(
-                Reminder(
-                    project_id=deadline.project_id,
-                    deadline_id=deadline.id,
-                    user_id=owner.id,
-                    chat_id=owner.id,
-                    kind=planned.kind,
-                    due_at=planned.at,
-                )
-            )
-        rows.append(
-            Reminder(
-                project_id=deadline.project_id,
-                deadline_id=deadline.id,
-                user_id=owner.id,
-                chat_id=owner.id,
-                kind="overdue",
-                due_at=deadline.due_at + OVERDUE_AFTER,
-            )
+        planned = reminder_moments(deadline.due_at, now, zone_of(owner), working_days(place))
+        moments = [(p.kind, p.at) for p in planned] + [("overdue", deadline.due_at + OVERDUE_AFTER)]
+    rows = [
+        Reminder(
+            project_id=deadline.project_id,
+            deadline_id=deadline.id,
+            user_id=owner.id,
+            chat_id=owner.id,
+            kind=kind,
+            due_at=at,
         )
+        for kind, at in moments
+        if owner is not None
+    ]
     reminders.replace_for_deadline(session, deadline_id=deadline.id, rows=rows)
 
 

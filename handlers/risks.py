@@ -20,8 +20,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, fold, lines
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, respond
-from handlers.questionnaire import member_of, still_member
+from handlers.common import Actor, for_member, member_of, respond
+from handlers.questionnaire import still_member
 from handlers.team import MIN_SCHOOLS
 from storage import checklists, teams
 from storage import risks as store

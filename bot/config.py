@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
-    openholidays_url: str = "https://openholidaysapi.org"
+    openholidays_url: str = "https://openholidaysapi.org"  # empty: do not fetch
     default_language: Literal["lv", "lt", "en"] = "en"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

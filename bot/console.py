@@ -47,6 +47,7 @@ async def run_console(
             "telegram_bot_token": settings.telegram_bot_token or SecretStr(CONSOLE_TOKEN),
             "telegram_api_base_url": fake.base_url,
             "telegram_api_base_file_url": fake.base_file_url,
+            "openholidays_url": "",  # no network: school holidays only as members enter them
         }
     )
     app = build_application(offline, db)

@@ -62,6 +62,8 @@ def parse_range(text: str) -> tuple[date, date, str] | None:
 async def refresh(db: Database, base_url: str, countries: set[str], now: datetime) -> None:
     """Fetch the school holidays of countries not fetched this week. A failure is logged
     and tried again next time: the calendar works with what it has."""
+    if not base_url:  # switched off (the offline console)
+        return
     wanted = await db.run(lambda s: breaks.stale(s, countries=countries, now=now))
     if not wanted:
         return

@@ -37,10 +37,23 @@ def zone_of(user: User) -> ZoneInfo:
     return ZoneInfo(user.timezone or guess_zone(user.country))
 
 
+# Latvian says *when* with the weekday as an adverb and the month in the locative
+# ("otrdien, 2026. gada 24. novembrī"); CLDR only has the nominative forms.
+LV_WEEKDAYS = ("pirmdien", "otrdien", "trešdien", "ceturtdien", "piektdien", "sestdien", "svētdien")
+LV_MONTHS = (
+    "janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā",
+    "jūlijā", "augustā", "septembrī", "oktobrī", "novembrī", "decembrī",
+)  # fmt: skip
+
+
 def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """An explicit date in the reader's language and zone: "otrdiena, 2026. gada 24. novembris, 23:59"."""
+    """An explicit date in the reader's language and zone: "otrdien, 2026. gada 24. novembrī, 23:59"."""
     local = moment.astimezone(tz)
-    return f"{format_date(local.date(), 'full', locale=t.lang)}, {format_time(local.time(), 'HH:mm', locale=t.lang)}"
+    clock = format_time(local.time(), "HH:mm", locale=t.lang)
+    if t.lang == "lv":
+        day = local.date()
+        return f"{LV_WEEKDAYS[day.weekday()]}, {day.year}. gada {day.day}. {LV_MONTHS[day.month - 1]}, {clock}"
+    return f"{format_date(local.date(), 'full', locale=t.lang)}, {clock}"
 
 
 def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:

@@ -4,17 +4,18 @@ owner on their working days. /deadlines lists what is coming, in the reader's ow
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 from sqlmodel import Session, col, select
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
 from bot.precision import ADVICE, find_vague
-from bot.reply import Reply
+from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond
 from handlers.places import team_places
@@ -22,9 +23,10 @@ from handlers.reminders import plan_deadline, when, zone_of
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import parse_deadline
 from storage import teams
-from storage.models import Deadline, Membership, Project
+from storage.models import Deadline, Membership, Project, Role, User
 
 TITLE_MAX = 200
+DECISION = re.compile(r"^dlx:(\d{1,12}):(\d{1,12}):(yes|no)$")
 
 
 def _state(actor: Actor) -> forms.State:
@@ -140,10 +142,29 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     return reply
 
 
+DUE = forms.Field(
+    "due",
+    N_(
+        "By when? Write it as you would say it: “līdz piektdienai”, “iki gruodžio 15 d.”, “next Friday 18:00”."
+    ),
+    parse=_due,
+    show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
+)
+CONFIRM = forms.yes_no(
+    "confirm",
+    N_("That is {when}, your time. Is that right?{warning}"),
+    retry="due",
+    prompt_values=_echo,
+)
 FORM = forms.Form(
     name="deadline",
     fields=(
-        forms.Field("title", N_("What has to be done? Name it in a few words."), precise=True),
+        forms.Field(
+            "title",
+            N_("What has to be done? Name it in a few words."),
+            parse=lambda v, _a: forms.text_answer(v, limit=TITLE_MAX),
+            precise=True,
+        ),
         forms.Field(
             "owner",
             N_("Who is responsible?"),
@@ -154,24 +175,47 @@ FORM = forms.Form(
             ],
             show=lambda v, a: _state(a).get("members", {}).get(v, v),
         ),
-        forms.Field(
-            "due",
-            N_(
-                "By when? Write it as you would say it: “līdz piektdienai”, “iki gruodžio 15 d.”, “next Friday 18:00”."
-            ),
-            parse=_due,
-            show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
-        ),
-        forms.yes_no(
-            "confirm",
-            N_("That is {when}, your time. Is that right?{warning}"),
-            retry="due",
-            prompt_values=_echo,
-        ),
+        DUE,
+        CONFIRM,
     ),
     finish=_save,
 )
-FORMS = [FORM]
+
+
+def _ask_coordinator(
+    session: Session, actor: Actor, answers: forms.Answers, state: forms.State
+) -> Reply:
+    """The owner proposed a later date: the coordinator approves it or keeps the old one."""
+    t = actor.t
+    deadline = session.get(Deadline, state["deadline"])
+    due = answers.get("due")
+    if deadline is None or due is None or deadline.owner_id != actor.user.id:
+        return Reply().say(t("This deadline is not yours any more, so nothing was asked."))
+    lead = teams.coordinator(teams.members(session, project_id=deadline.project_id))
+    if lead is None or lead.user is None:
+        return Reply().say(t("Your project has no coordinator to ask right now."))
+    new = datetime.fromisoformat(due)
+    tt = actor.translator_for(lead.user)
+    zone = zone_of(lead.user)
+    stamp = int(new.timestamp())
+    question = tt(
+        "⏳ {name} asks for more time for “{title}”: from {old} to {new}.",
+        name=actor.user.display_name,
+        title=deadline.title,
+        old=when(tt, deadline.due_at, zone),
+        new=when(tt, new, zone),
+    )
+    buttons = [[
+        Button(tt("Approve"), data=f"dlx:{deadline.id}:{stamp}:yes"),
+        Button(tt("Keep the date"), data=f"dlx:{deadline.id}:{stamp}:no"),
+    ]]  # fmt: skip
+    reply = Reply().say(t("I asked your coordinator; you will hear the answer here."))
+    reply.say(question, buttons, chat_id=lead.user.id)
+    return reply
+
+
+MORE_TIME = forms.Form(name="more_time", fields=(DUE, CONFIRM), finish=_ask_coordinator)
+FORMS = [FORM, MORE_TIME]
 
 
 def _tell_team(
@@ -200,6 +244,17 @@ def _tell_team(
             ),
             chat_id=group.chat_id,
         )
+
+
+def _places_state(session: Session, project_id: int) -> dict[str, object]:
+    """The team's calendars as the dialog's (JSON) state keeps them: country and breaks."""
+    return {
+        user.display_name: [
+            place.country,
+            [[b.start.isoformat(), b.end.isoformat(), b.name] for b in place.breaks],
+        ]
+        for user, place in team_places(session, project_id).values()
+    }
 
 
 def start(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
@@ -270,9 +325,98 @@ async def on_deadlines(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(upcoming))
 
 
+def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
+    """ "Need more time" under a reminder: the owner proposes a new date, as for /deadline."""
+    t = actor.t
+    deadline = session.get(Deadline, deadline_id)
+    if deadline is None or deadline.owner_id != actor.user.id or deadline.done_at is not None:
+        return Reply(alert=t("This button is no longer active."))
+    extra = {"deadline": deadline.id, "places": _places_state(session, deadline.project_id)}
+    intro = t(
+        "Which new date would you propose for “{title}”? Your coordinator decides.",
+        title=deadline.title,
+    )
+    return forms.begin(session, actor, MORE_TIME, intro=intro, extra=extra)
+
+
+def decide_more_time(
+    session: Session, actor: Actor, deadline_id: int, stamp: int, approve: bool
+) -> Reply:
+    """The coordinator's answer to a request for more time; the owner is told either way."""
+    t = actor.t
+    deadline = session.get(Deadline, deadline_id)
+    me = (
+        teams.membership(session, project_id=deadline.project_id, user_id=actor.user.id)
+        if deadline
+        else None
+    )
+    if deadline is None or me is None or me.role != Role.COORDINATOR:
+        return Reply(alert=t("Only the project's coordinator can decide this."))
+    owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
+    new = datetime.fromtimestamp(stamp, UTC)
+    reply = Reply(clear_buttons=True)
+    if approve:
+        deadline.due_at = new
+        session.add(deadline)
+        plan_deadline(session, deadline, actor.now)
+        reply.say(
+            t(
+                "Approved: “{title}” is now due {when}.",
+                title=deadline.title,
+                when=when(t, new, zone_of(actor.user)),
+            )
+        )
+    else:
+        reply.say(t("The date stays as it was."))
+    if owner is not None:
+        tt = actor.translator_for(owner)
+        note = (
+            tt(
+                "✅ Your coordinator approved more time: “{title}” is now due {when}.",
+                title=deadline.title,
+                when=when(tt, new, zone_of(owner)),
+            )
+            if approve
+            else tt(
+                "Your coordinator kept the date for “{title}”: {when}.",
+                title=deadline.title,
+                when=when(tt, deadline.due_at, zone_of(owner)),
+            )
+        )
+        reply.say(note, chat_id=owner.id)
+    return reply
+
+
+async def on_more_time(update: Update, context: Ctx) -> object:
+    """dl:<deadline>:more under a reminder: opens the "new date" dialog."""
+    assert update.callback_query is not None
+    raw = (update.callback_query.data or "").split(":")
+    deadline_id = int(raw[1]) if len(raw) == 3 and raw[1].isdigit() else -1
+    return await respond(update, context, lambda s, a: ask_more_time(s, a, deadline_id))
+
+
+async def on_decision(update: Update, context: Ctx) -> None:
+    """dlx:<deadline>:<new date as a timestamp>:yes|no (the coordinator)."""
+    assert update.callback_query is not None
+    match = DECISION.match(update.callback_query.data or "")
+    if match is None:
+        await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+        return
+    deadline_id, stamp, approve = int(match.group(1)), int(match.group(2)), match.group(3) == "yes"
+    await respond(update, context, lambda s, a: decide_more_time(s, a, deadline_id, stamp, approve))
+
+
 def entry_points() -> list[BaseHandler]:
-    return [CommandHandler("deadline", on_deadline)]
+    return [
+        CommandHandler("deadline", on_deadline),
+        CallbackQueryHandler(on_more_time, pattern=r"^dl:\d+:more$"),
+    ]
 
 
 def handlers() -> list[BaseHandler]:
-    return [CommandHandler("deadlines", on_deadlines)]
+    return [
+        CommandHandler("deadlines", on_deadlines),
+        CallbackQueryHandler(on_decision, pattern="^dlx:"),
+    ]

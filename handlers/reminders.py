@@ -29,6 +29,7 @@ from storage.models import Deadline, Reminder, Role, User
 
 DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
 OVERDUE_AFTER = timedelta(hours=1)
+LEAD_AFTER = timedelta(days=1)  # the coordinator hears only if the owner has not answered
 SNOOZE = timedelta(days=1)
 CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
 
@@ -60,22 +61,25 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     """(Re)create the reminders of a deadline for its owner, and the overdue check."""
     assert deadline.id is not None
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
-    moments: list[tuple[str, datetime]] = []
+    moments: list[tuple[int, str, datetime]] = []
     if owner is not None and deadline.done_at is None:
         _, place = team_places(session, deadline.project_id).get(owner.id, (owner, None))
         planned = reminder_moments(deadline.due_at, now, zone_of(owner), working_days(place))
-        moments = [(p.kind, p.at) for p in planned] + [("overdue", deadline.due_at + OVERDUE_AFTER)]
+        moments = [(owner.id, p.kind, p.at) for p in planned]
+        moments.append((owner.id, "overdue", deadline.due_at + OVERDUE_AFTER))
+        lead = teams.coordinator(teams.members(session, project_id=deadline.project_id))
+        if lead is not None and lead.user is not None and lead.user.id != owner.id:
+            moments.append((lead.user.id, "overdue_lead", deadline.due_at + LEAD_AFTER))
     rows = [
         Reminder(
             project_id=deadline.project_id,
             deadline_id=deadline.id,
-            user_id=owner.id,
-            chat_id=owner.id,
+            user_id=reader,
+            chat_id=reader,
             kind=kind,
             due_at=at,
         )
-        for kind, at in moments
-        if owner is not None
+        for reader, kind, at in moments
     ]
     reminders.replace_for_deadline(session, deadline_id=deadline.id, rows=rows)
 
@@ -92,6 +96,7 @@ def render(session: Session, reminder: Reminder, now: datetime) -> Message | Non
     moment = when(t, deadline.due_at, zone_of(reader))
     buttons = [
         [Button(t("✅ Done"), data=f"dl:{deadline.id}:done")],
+        [Button(t("⏳ Need more time"), data=f"dl:{deadline.id}:more")],
         [Button(t("Snooze one day"), data=f"dl:{deadline.id}:snooze")],
     ]
     if reminder.kind == "before":
@@ -108,6 +113,15 @@ def render(session: Session, reminder: Reminder, now: datetime) -> Message | Non
             title=deadline.title,
             when=moment,
         )
+    elif reminder.kind == "overdue_lead":
+        owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
+        text = t(
+            "“{title}” ({name}) was due {when} and is not marked done yet. Perhaps check in with them privately.",
+            title=deadline.title,
+            name=owner.display_name if owner else "",
+            when=moment,
+        )
+        buttons = []
     else:  # "blocked": a note to the coordinator
         owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
         text = t(

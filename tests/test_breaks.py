@@ -210,7 +210,12 @@ async def test_reminders_skip_the_owners_school_break(driver: Driver, db: Databa
     planned = await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.due_at)).all())
     days = [(r.kind, r.due_at.date().isoformat()) for r in planned]
     # 7 and 2 days before fall in the break (and New Year): both move to the Friday before it
-    assert days == [("before", "2026-12-18"), ("due", "2027-01-05"), ("overdue", "2027-01-05")]
+    assert days == [
+        ("before", "2026-12-18"),
+        ("due", "2027-01-05"),
+        ("overdue", "2027-01-05"),
+        ("overdue_lead", "2027-01-06"),
+    ]
 
 
 async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(

@@ -61,8 +61,9 @@ async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
         ("before", "Fri 11 09:00"),
         ("due", "Tue 15 09:00"),
         ("overdue", "Tue 15 22:59"),
+        ("overdue_lead", "Wed 16 21:59"),
     ]
-    assert all(r.chat_id == 103 for r in planned)
+    assert [r.chat_id for r in planned] == [103, 103, 103, 103, 101]  # the coordinator last
     sent = await jonas.send("/language")
     await jonas.click("Lietuvių")
     sent = await jonas.send("/deadlines")

@@ -115,6 +115,7 @@ async def test_reminders_reach_the_owner_once_with_buttons(
         ("before", "11 09:00"),
         ("due", "15 09:00"),
         ("overdue", "16 00:59"),
+        ("overdue_lead", "16 23:59"),  # the coordinator, a day later
     ]
     dispatcher = make_dispatcher(app, db)
     assert await dispatcher.run_once(datetime(2026, 12, 8, 8, 59, tzinfo=UTC)) == 0
@@ -249,3 +250,29 @@ async def test_missed_while_down_late_if_useful_else_dropped(
     )  # overdue still useful
     dropped = [r.kind for r in await rows(db) if r.status == "dropped"]
     assert dropped == ["due"]
+
+
+async def test_need_more_time_goes_to_the_coordinator(driver: Driver, app: TwinApp, db: Database):
+    anna, jonas, maria = await team_of_three(driver)
+    deadline_id = await add_deadline(
+        db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+    )
+    await make_dispatcher(app, db).run_once(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
+    sent = await jonas.click("Need more time")
+    assert "Which new date" in sent.text
+    await jonas.send("22.12.2026")
+    sent = await jonas.click("Yes")
+    assert "asked your coordinator" in sent.text
+    question = sent.to(101)
+    assert question and "Jonas asks for more time" in question[0] and "December 22" in question[0]
+    refused = await maria.press(
+        driver.fake.messages(101)[-1],
+        driver.fake.messages(101)[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+    )
+    assert "Only the project's coordinator" in refused.alerts[0]
+    sent = await anna.click("Approve")
+    assert "Approved" in sent.text and "now due" in sent.to(102)[0]
+    deadline = await db.run(lambda s: s.get(Deadline, deadline_id))
+    assert deadline.due_at.astimezone(ZoneInfo("Europe/Vilnius")).date() == date(2026, 12, 22)
+    pending = [r for r in await rows(db) if r.status == "pending"]
+    assert pending and max(r.due_at for r in pending) > datetime(2026, 12, 22, tzinfo=UTC)

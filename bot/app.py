@@ -40,6 +40,7 @@ from handlers import (
     quiz_results,
     registration,
     reminders,
+    rhythm,
     risks,
     start,
     team,
@@ -132,6 +133,7 @@ def register(app: TwinApp) -> None:
         ics.handlers(),
         breaks.handlers(),
         team_calendar.handlers(),
+        rhythm.handlers(),
         *(module.handlers() for module in later),
         start.last_resort(),
     ):

@@ -36,6 +36,8 @@ PRIVATE = (
     ("calendar", N_("The coming weeks: holidays, breaks, deadlines")),
     ("breaks", N_("School breaks; add your own")),
     ("ics", N_("The team's calendar as a file")),
+    ("away", N_("Pause your reminders while you are away")),
+    ("reminders", N_("The team's reminder rhythm (coordinator)")),
     ("members", N_("Roles and members (coordinator)")),
     ("profile", N_("Your name, school and contacts")),
     ("language", N_("Change the language")),

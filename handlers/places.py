@@ -1,5 +1,6 @@
 """Each teacher's calendar as the pure calendar maths wants it: their country's public
-holidays, the school breaks known for that country in this project, their own pauses."""
+holidays, the school breaks known for that country in this project, their own pauses
+(/away)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from functools import partial
 from holidays import list_supported_countries
 from sqlmodel import Session
 
-from scheduler.calendar import Break, Place, works_on
-from storage import breaks, teams
+from scheduler.calendar import Break, Pause, Place, works_on
+from storage import breaks, teams, users
 from storage.models import User
 
 HOLIDAY_COUNTRIES = frozenset(list_supported_countries())
@@ -24,8 +25,16 @@ def team_places(session: Session, project_id: int) -> dict[int, tuple[User, Plac
     by_country: dict[str, list[Break]] = {}
     for row in breaks.for_project(session, project_id=project_id, countries=countries):
         by_country.setdefault(row.country, []).append(Break(row.start, row.end, row.name))
+    away = users.aways(session, user_ids=[u.id for u in team])
     return {
-        u.id: (u, Place(u.country, breaks=tuple(by_country.get(u.country, ()))))
+        u.id: (
+            u,
+            Place(
+                u.country,
+                breaks=tuple(by_country.get(u.country, ())),
+                pauses=tuple(Pause(start, end) for start, end in away.get(u.id, [])),
+            ),
+        )
         for u in team
         if u.country in HOLIDAY_COUNTRIES
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -64,7 +64,15 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     moments: list[tuple[int, str, datetime]] = []
     if owner is not None and deadline.done_at is None:
         _, place = team_places(session, deadline.project_id).get(owner.id, (owner, None))
-        planned = reminder_moments(deadline.due_at, now, zone_of(owner), working_days(place))
+        rhythm = reminders.settings(session, project_id=deadline.project_id)
+        planned = reminder_moments(
+            deadline.due_at,
+            now,
+            zone_of(owner),
+            working_days(place),
+            offsets=tuple(int(days) for days in rhythm.offsets.split(",")),
+            local_time=time.fromisoformat(rhythm.local_time),
+        )
         moments = [(owner.id, p.kind, p.at) for p in planned]
         moments.append((owner.id, "overdue", deadline.due_at + OVERDUE_AFTER))
         lead = teams.coordinator(teams.members(session, project_id=deadline.project_id))

@@ -53,6 +53,7 @@ def private_help(actor: Actor) -> Reply:
             "/quality: score the project against the quality label criteria\n"
             "/deadline: add a deadline in plain words; /deadlines: what is coming; /ics: the calendar file\n"
             "/calendar: the coming weeks for the whole team; /breaks: school breaks\n"
+            "/away: pause your reminders; /reminders: the team's reminder rhythm (coordinator)\n"
             "/projects: switch between your projects\n"
             "/invite: a fresh invite link (coordinator and founders)\n"
             "/members: roles, founders and coordination (coordinator)\n"

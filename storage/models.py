@@ -328,3 +328,24 @@ class HolidayFetch(SQLModel, table=True):
 
     country: str = Field(primary_key=True, max_length=2)
     fetched_at: datetime = _ts()
+
+
+class Away(SQLModel, table=True):
+    """A teacher's own pause (sick leave, a school trip, exams): no reminders those days."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        foreign_key="user.id", index=True, sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    start: date
+    end: date
+
+
+class ReminderSettings(SQLModel, table=True):
+    """A team's reminder rhythm; a project without a row uses the defaults."""
+
+    __tablename__ = "reminder_settings"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    offsets: str = Field(default="7,2,0", max_length=32)  # days before the deadline
+    local_time: str = Field(default="09:00", max_length=5)  # in each reader's own zone

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Reminder
+from storage.models import Reminder, ReminderSettings
 
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
 STALE_CLAIM = timedelta(minutes=10)  # a claim older than this belonged to a process that died
@@ -106,3 +106,20 @@ def retry_later(session: Session, *, reminder_id: int, at: datetime) -> None:
 
 def pending_count(session: Session) -> int:
     return session.exec(select(sa.func.count()).where(col(Reminder.status) == PENDING)).one()
+
+
+def settings(session: Session, *, project_id: int) -> ReminderSettings:
+    """The team's rhythm, or the defaults (not stored until someone changes them)."""
+    return session.get(ReminderSettings, project_id) or ReminderSettings(project_id=project_id)
+
+
+def save_settings(
+    session: Session, *, project_id: int, offsets: str | None = None, local_time: str | None = None
+) -> ReminderSettings:
+    row = settings(session, project_id=project_id)
+    if offsets is not None:
+        row.offsets = offsets
+    if local_time is not None:
+        row.local_time = local_time
+    session.add(row)
+    return row

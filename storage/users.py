@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     Answer,
+    Away,
     ConversationState,
     Membership,
     Project,
@@ -139,3 +141,21 @@ def forget_user(session: Session, *, user: User) -> list[tuple[Project, int | No
     )
     session.delete(user)
     return changes
+
+
+def set_away(session: Session, *, user_id: int, start: date, end: date) -> None:
+    """One pause per teacher: a new one replaces the old."""
+    session.execute(sa.delete(Away).where(col(Away.user_id) == user_id))
+    session.add(Away(user_id=user_id, start=start, end=end))
+
+
+def clear_away(session: Session, *, user_id: int) -> None:
+    session.execute(sa.delete(Away).where(col(Away.user_id) == user_id))
+
+
+def aways(session: Session, *, user_ids: list[int]) -> dict[int, list[tuple[date, date]]]:
+    rows = session.exec(select(Away).where(col(Away.user_id).in_(user_ids))).all()
+    out: dict[int, list[tuple[date, date]]] = {}
+    for row in rows:
+        out.setdefault(row.user_id, []).append((row.start, row.end))
+    return out

@@ -276,3 +276,54 @@ async def test_need_more_time_goes_to_the_coordinator(driver: Driver, app: TwinA
     assert deadline.due_at.astimezone(ZoneInfo("Europe/Vilnius")).date() == date(2026, 12, 22)
     pending = [r for r in await rows(db) if r.status == "pending"]
     assert pending and max(r.due_at for r in pending) > datetime(2026, 12, 22, tzinfo=UTC)
+
+
+async def test_away_moves_reminders_and_tells_the_coordinator(
+    driver: Driver, app: TwinApp, db: Database
+):
+    _anna, jonas, _maria = await team_of_three(driver)
+    deadline_id = await add_deadline(
+        db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+    )
+    sent = await jonas.send("/away 12.12.2026")
+    assert "away until" in sent.text and "Jonas is away until" in sent.to(101)[0]
+    kinds = sorted(r.kind for r in await rows(db) if r.deadline_id == deadline_id)
+    # the early reminders would fall in the pause (from today to 12 December): they wait,
+    # only the one on the day itself (after the pause) and the overdue checks remain
+    assert kinds == ["due", "overdue", "overdue_lead"]
+    sent = await jonas.send("/away whenever")
+    assert "Until when" in sent.text
+    sent = await jonas.send("/away off")
+    assert "Welcome back" in sent.text
+    planned = sorted(
+        r.due_at.date()
+        for r in await rows(db)
+        if r.deadline_id == deadline_id and r.kind == "before"
+    )
+    assert planned == [date(2026, 12, 8), date(2026, 12, 11)]
+
+
+async def test_the_coordinator_sets_the_rhythm_and_deadlines_follow(
+    driver: Driver, app: TwinApp, db: Database
+):
+    anna, jonas, _maria = await team_of_three(driver)
+    deadline_id = await add_deadline(
+        db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+    )
+    sent = await jonas.send("/reminders")
+    assert "Only the project's coordinator" in sent.text
+    sent = await anna.send("/reminders")
+    assert "7, 2, 0" in sent.text and "09:00" in sent.text
+    await anna.click("3·1·0")
+    sent = await anna.click("15:00")
+    assert "3, 1, 0" in sent.text and "✓ 15:00" in sent.buttons()
+    planned = [
+        r for r in await rows(db) if r.deadline_id == deadline_id and r.kind in ("before", "due")
+    ]
+    vilnius = ZoneInfo("Europe/Vilnius")
+    assert [
+        r.due_at.astimezone(vilnius).strftime("%d %H:%M")
+        for r in sorted(planned, key=lambda r: r.due_at)
+    ] == ["11 15:00", "14 15:00", "15 15:00"]
+    forged = await jonas.press(driver.fake.messages(101)[-1], "rs:1:time:15:00")
+    assert "Only the project's coordinator" in forged.alerts[0]

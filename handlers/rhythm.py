@@ -1,0 +1,159 @@
+"""/away: a teacher's own pause ("away until 12 January": sick leave, a school trip,
+exams); reminders skip those days and the coordinator is told. /reminders: the
+coordinator sets the team's reminder rhythm (how many days before, at what local time)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Ctx
+from bot.reply import Button, Reply, rows
+from handlers.common import Actor, for_member, member_of, respond
+from handlers.reminders import plan_deadline, when, zone_of
+from scheduler.deadlines import parse_deadline
+from storage import reminders, teams, users
+from storage.models import Deadline, Membership, Project, Role
+
+OFFSETS = ("7,2,0", "3,1,0", "14,7,2,0", "2,0")
+TIMES = ("08:00", "09:00", "12:00", "15:00")
+CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time):([\d,:]{1,16})$")
+
+
+def _replan(
+    session: Session, actor: Actor, *, project_id: int | None = None, owner_id: int | None = None
+) -> None:
+    """Open deadlines follow the new rhythm or pause at once."""
+    query = select(Deadline).where(
+        col(Deadline.done_at).is_(None), col(Deadline.due_at) > actor.now
+    )
+    if project_id is not None:
+        query = query.where(Deadline.project_id == project_id)
+    if owner_id is not None:
+        query = query.where(Deadline.owner_id == owner_id)
+    for deadline in session.exec(query).all():
+        plan_deadline(session, deadline, actor.now)
+
+
+def away(session: Session, actor: Actor, text: str) -> Reply:
+    """ "/away 12.01.2027", "/away līdz 12. janvārim", "/away off"."""
+    t = actor.t
+    if not actor.private:
+        return Reply().say(t("Tell me privately: /away 12.01.2027"))
+    if text.strip().lower() in ("off", "back", "izslēgt", "atpakaļ", "grįžau"):
+        users.clear_away(session, user_id=actor.user.id)
+        _replan(session, actor, owner_id=actor.user.id)
+        return Reply().say(t("Welcome back! Reminders come as usual again."))
+    until = parse_deadline(text, actor.now, zone_of(actor.user), t.lang) if text.strip() else None
+    if until is None:
+        return Reply().say(
+            t(
+                "Until when are you away? For example: /away 12.01.2027 (and /away off when you are back)."
+            )
+        )
+    start = actor.now.astimezone(zone_of(actor.user)).date()
+    users.set_away(session, user_id=actor.user.id, start=start, end=until.date())
+    session.flush()
+    _replan(session, actor, owner_id=actor.user.id)
+    reply = Reply().say(
+        t(
+            "Noted: you are away until {when}. Reminders skip those days; your coordinator knows.",
+            when=when(t, until, zone_of(actor.user)),
+        )
+    )
+    for project in teams.user_projects(session, user_id=actor.user.id):
+        lead = teams.coordinator(teams.members(session, project_id=project.id or 0))
+        if lead is not None and lead.user is not None and lead.user.id != actor.user.id:
+            tt = actor.translator_for(lead.user)
+            reply.say(
+                tt(
+                    "{name} is away until {when} ({title}). Their reminders wait until then.",
+                    name=actor.user.display_name,
+                    when=when(tt, until, zone_of(lead.user)),
+                    title=project.title,
+                ),
+                chat_id=lead.user.id,
+            )
+    return reply
+
+
+def rhythm_screen(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    assert project.id is not None
+    t = actor.t
+    if me.role != Role.COORDINATOR:
+        return Reply().say(t("Only the project's coordinator can change the reminders."))
+    current = reminders.settings(session, project_id=project.id)
+    days = ", ".join(current.offsets.split(","))
+    text = t(
+        "<b>Reminders for {title}</b>\nDays before a deadline: {days} (0 is the day itself)\nAt {time}, in each teacher's own time zone, on their working days.",
+        title=project.title,
+        days=days,
+        time=current.local_time,
+    )
+    offsets = [
+        Button(
+            ("✓ " if o == current.offsets else "") + o.replace(",", "·"),
+            data=f"rs:{project.id}:offsets:{o}",
+        )
+        for o in OFFSETS
+    ]
+    times = [
+        Button(("✓ " if h == current.local_time else "") + h, data=f"rs:{project.id}:time:{h}")
+        for h in TIMES
+    ]
+    return Reply().say(text, rows(offsets, 4) + rows(times, 4))
+
+
+def change(session: Session, actor: Actor, project_id: int, what: str, value: str) -> Reply:
+    t = actor.t
+    found = member_of(session, actor, project_id)
+    if found is None or found[1].role != Role.COORDINATOR:
+        return Reply(alert=t("Only the project's coordinator can change the reminders."))
+    if (what == "offsets" and value not in OFFSETS) or (what == "time" and value not in TIMES):
+        return Reply(alert=t("This button is no longer active."))
+    reminders.save_settings(
+        session,
+        project_id=project_id,
+        offsets=value if what == "offsets" else None,
+        local_time=value if what == "time" else None,
+    )
+    session.flush()
+    _replan(session, actor, project_id=project_id)
+    reply = rhythm_screen(session, actor, *found)
+    reply.messages[0].edit = True
+    return reply
+
+
+async def on_away(update: Update, context: Ctx) -> None:
+    """/away <until when> or /away off."""
+    text = " ".join(context.args or [])
+    await respond(update, context, lambda s, a: away(s, a, text))
+
+
+async def on_reminders(update: Update, context: Ctx) -> None:
+    """/reminders (coordinator): the team's reminder rhythm."""
+    await respond(update, context, for_member(rhythm_screen, private_only=True))
+
+
+async def on_change(update: Update, context: Ctx) -> None:
+    """rs:<project>:offsets|time:<value>."""
+    assert update.callback_query is not None
+    match = CALLBACK.match(update.callback_query.data or "")
+    if match is None:
+        await respond(
+            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
+        )
+        return
+    project_id, what, value = int(match.group(1)), match.group(2), match.group(3)
+    await respond(update, context, lambda s, a: change(s, a, project_id, what, value))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("away", on_away),
+        CommandHandler("reminders", on_reminders),
+        CallbackQueryHandler(on_change, pattern="^rs:"),
+    ]

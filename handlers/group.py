@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers.common import Actor, private_chat_button, respond
+from handlers.reminders import schedule_digest
 from storage import teams, users
 from storage.models import ChatBinding, Project
 
@@ -76,6 +77,7 @@ def _bind(session: Session, actor: Actor, project: Project) -> Reply:
         by=actor.user.id,
         language=actor.t.lang,
     )
+    schedule_digest(session, project_id=project.id, chat_id=actor.chat_id, now=actor.now)
     return Reply().say(
         actor.t(
             "✅ This group now belongs to <b>{title}</b>. Send /team to see everyone.",

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from telegram import Bot, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Ctx, Services
-from bot.i18n import Translator
+from bot.i18n import Translator, lines
 from bot.reply import Button, Message, Reply
 from handlers.common import Actor, markup, respond, translator_for
 from handlers.places import team_places, working_days
@@ -25,7 +25,7 @@ from scheduler.delivery import Dispatcher
 from scheduler.planning import reminder_moments
 from scheduler.timezones import guess_zone
 from storage import reminders, teams, users
-from storage.models import Deadline, Reminder, Role, User
+from storage.models import ChatBinding, Deadline, Reminder, Role, User
 
 DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
 OVERDUE_AFTER = timedelta(hours=1)
@@ -92,8 +92,74 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     reminders.replace_for_deadline(session, deadline_id=deadline.id, rows=rows)
 
 
+def coordinator_zone(session: Session, project_id: int) -> ZoneInfo:
+    lead = teams.coordinator(teams.members(session, project_id=project_id))
+    return zone_of(lead.user) if lead is not None and lead.user is not None else ZoneInfo("UTC")
+
+
+def schedule_digest(session: Session, *, project_id: int, chat_id: int, now: datetime) -> None:
+    """The group's next weekly digest, on the team's day and time in the coordinator's zone."""
+    rhythm = reminders.settings(session, project_id=project_id)
+    zone = coordinator_zone(session, project_id)
+    local = now.astimezone(zone)
+    at = datetime.combine(local.date(), time.fromisoformat(rhythm.digest_time), tzinfo=zone)
+    at += timedelta(days=(rhythm.digest_weekday - local.weekday()) % 7)
+    if at <= local:
+        at += timedelta(days=7)
+    reminders.replace_digest(
+        session, project_id=project_id, chat_id=chat_id, due_at=at.astimezone(UTC)
+    )
+
+
+def _digest(session: Session, reminder: Reminder, now: datetime) -> Message | None:
+    """The coming week's deadlines for the group; the next digest is planned either way."""
+    binding = session.get(ChatBinding, reminder.chat_id)
+    if binding is None or binding.project_id != reminder.project_id:
+        return None  # the group was unlinked: the chain of digests ends
+    schedule_digest(
+        session,
+        project_id=reminder.project_id,
+        chat_id=reminder.chat_id,
+        now=now + timedelta(minutes=1),
+    )
+    week = session.exec(
+        select(Deadline)
+        .where(
+            Deadline.project_id == reminder.project_id,
+            col(Deadline.done_at).is_(None),
+            col(Deadline.due_at) >= now,
+            col(Deadline.due_at) < now + timedelta(days=7),
+        )
+        .order_by(col(Deadline.due_at))
+    ).all()
+    if not week:
+        return None
+    t = Translator(binding.language)
+    zone = coordinator_zone(session, reminder.project_id)
+    names = {
+        m.user.id: m.user.display_name
+        for m in teams.members(session, project_id=reminder.project_id)
+        if m.user
+    }
+    items = [
+        t(
+            "• <b>{title}</b>: {when} ({name})",
+            title=d.title,
+            when=when(t, d.due_at, zone),
+            name=names.get(d.owner_id or 0, "—"),
+        )
+        for d in week
+    ]
+    text = lines(
+        t("📅 Deadlines this week:"), *items, t("/deadlines shows them in your own time zone.")
+    )
+    return Message(text, chat_id=reminder.chat_id)
+
+
 def render(session: Session, reminder: Reminder, now: datetime) -> Message | None:
     """The message for a due reminder, or None when it is no longer useful."""
+    if reminder.kind == "digest":
+        return _digest(session, reminder, now)
     reader = session.get(User, reminder.user_id) if reminder.user_id else None
     deadline = session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
     if reader is None or deadline is None or deadline.done_at is not None:

@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import re
 
+from babel.dates import get_day_names
 from sqlmodel import Session, col, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
+from bot.i18n import lines
 from bot.reply import Button, Reply, rows
 from handlers.common import Actor, for_member, member_of, respond
-from handlers.reminders import plan_deadline, when, zone_of
+from handlers.reminders import plan_deadline, schedule_digest, when, zone_of
 from scheduler.deadlines import parse_deadline
 from storage import reminders, teams, users
 from storage.models import Deadline, Membership, Project, Role
 
 OFFSETS = ("7,2,0", "3,1,0", "14,7,2,0", "2,0")
 TIMES = ("08:00", "09:00", "12:00", "15:00")
-CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time):([\d,:]{1,16})$")
+DAYS = ("0", "1", "2", "3", "4")  # Monday to Friday, for the weekly digest
+CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest):([\d,:]{1,16})$")
 
 
 def _replan(
@@ -93,6 +96,13 @@ def rhythm_screen(session: Session, actor: Actor, project: Project, me: Membersh
         days=days,
         time=current.local_time,
     )
+    weekday_names = get_day_names("abbreviated", locale=t.lang)
+    digest = t(
+        "The group's weekly digest of deadlines: {day} at {time} (the coordinator's time).",
+        day=get_day_names("wide", locale=t.lang)[current.digest_weekday],
+        time=current.digest_time,
+    )
+    text = lines(text, digest, blank=True)
     offsets = [
         Button(
             ("✓ " if o == current.offsets else "") + o.replace(",", "·"),
@@ -104,7 +114,23 @@ def rhythm_screen(session: Session, actor: Actor, project: Project, me: Membersh
         Button(("✓ " if h == current.local_time else "") + h, data=f"rs:{project.id}:time:{h}")
         for h in TIMES
     ]
-    return Reply().say(text, rows(offsets, 4) + rows(times, 4))
+    days_ = [
+        Button(
+            ("✓ " if d == current.digest_weekday else "") + weekday_names[d],
+            data=f"rs:{project.id}:day:{d}",
+        )
+        for d in range(5)
+    ]
+    digest_times = [
+        Button(
+            ("✓ " if h == current.digest_time else "") + "📅 " + h,
+            data=f"rs:{project.id}:digest:{h}",
+        )
+        for h in TIMES
+    ]
+    return Reply().say(
+        text, rows(offsets, 4) + rows(times, 4) + rows(days_, 5) + rows(digest_times, 4)
+    )
 
 
 def change(session: Session, actor: Actor, project_id: int, what: str, value: str) -> Reply:
@@ -112,16 +138,21 @@ def change(session: Session, actor: Actor, project_id: int, what: str, value: st
     found = member_of(session, actor, project_id)
     if found is None or found[1].role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can change the reminders."))
-    if (what == "offsets" and value not in OFFSETS) or (what == "time" and value not in TIMES):
+    allowed = {"offsets": OFFSETS, "time": TIMES, "day": DAYS, "digest": TIMES}[what]
+    if value not in allowed:
         return Reply(alert=t("This button is no longer active."))
     reminders.save_settings(
         session,
         project_id=project_id,
         offsets=value if what == "offsets" else None,
         local_time=value if what == "time" else None,
+        digest_weekday=int(value) if what == "day" else None,
+        digest_time=value if what == "digest" else None,
     )
     session.flush()
     _replan(session, actor, project_id=project_id)
+    for group in teams.group_chats(session, project_id=project_id):
+        schedule_digest(session, project_id=project_id, chat_id=group.chat_id, now=actor.now)
     reply = rhythm_screen(session, actor, *found)
     reply.messages[0].edit = True
     return reply

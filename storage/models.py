@@ -349,3 +349,5 @@ class ReminderSettings(SQLModel, table=True):
     project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
     offsets: str = Field(default="7,2,0", max_length=32)  # days before the deadline
     local_time: str = Field(default="09:00", max_length=5)  # in each reader's own zone
+    digest_weekday: int = 0  # the group's weekly digest: 0 = Monday … 6 = Sunday
+    digest_time: str = Field(default="09:00", max_length=5)  # in the coordinator's zone

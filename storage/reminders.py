@@ -50,6 +50,18 @@ def replace_for_deadline(session: Session, *, deadline_id: int, rows: list[Remin
     session.add_all(rows)
 
 
+def replace_digest(session: Session, *, project_id: int, chat_id: int, due_at: datetime) -> None:
+    """One pending weekly digest per group."""
+    session.execute(
+        sa.delete(Reminder).where(
+            col(Reminder.chat_id) == chat_id,
+            col(Reminder.kind) == "digest",
+            col(Reminder.status) == PENDING,
+        )
+    )
+    add(session, project_id=project_id, chat_id=chat_id, kind="digest", due_at=due_at)
+
+
 def claim(session: Session, *, now: datetime, worker: str, limit: int = 50) -> list[Reminder]:
     """Take up to `limit` due reminders for this worker. Stale claims are taken back first."""
     session.execute(
@@ -114,12 +126,24 @@ def settings(session: Session, *, project_id: int) -> ReminderSettings:
 
 
 def save_settings(
-    session: Session, *, project_id: int, offsets: str | None = None, local_time: str | None = None
+    session: Session,
+    *,
+    project_id: int,
+    offsets: str | None = None,
+    local_time: str | None = None,
+    digest_weekday: int | None = None,
+    digest_time: str | None = None,
 ) -> ReminderSettings:
+    """Change what is given, keep the rest."""
     row = settings(session, project_id=project_id)
-    if offsets is not None:
-        row.offsets = offsets
-    if local_time is not None:
-        row.local_time = local_time
+    changes = {
+        "offsets": offsets,
+        "local_time": local_time,
+        "digest_weekday": digest_weekday,
+        "digest_time": digest_time,
+    }
+    for name, value in changes.items():
+        if value is not None:
+            setattr(row, name, value)
     session.add(row)
     return row

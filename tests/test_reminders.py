@@ -17,6 +17,7 @@ from storage import reminders
 from storage.db import Database
 from storage.models import Deadline, Project, Reminder, User
 from tests.driver import Driver
+from tests.test_quiz import linked_team
 from tests.test_roles import team_of_three
 
 LISBON = ZoneInfo("Europe/Lisbon")
@@ -327,3 +328,32 @@ async def test_the_coordinator_sets_the_rhythm_and_deadlines_follow(
     ] == ["11 15:00", "14 15:00", "15 15:00"]
     forged = await jonas.press(driver.fake.messages(101)[-1], "rs:1:time:15:00")
     assert "Only the project's coordinator" in forged.alerts[0]
+
+
+async def test_weekly_group_digest(driver: Driver, app: TwinApp, db: Database):
+    anna, _jonas, _maria, group = await linked_team(driver)
+    digests = [r for r in await rows(db) if r.kind == "digest"]
+    riga = ZoneInfo("Europe/Riga")
+    assert len(digests) == 1 and digests[0].chat_id == group.id
+    first = digests[0].due_at
+    assert first.astimezone(riga).strftime("%a %H:%M") == "Mon 09:00"
+    await add_deadline(db, owner=102, due_at=first + timedelta(days=3))
+    await add_deadline(db, owner=103, due_at=first + timedelta(days=20), title="Later work")
+    await make_dispatcher(app, db).run_once(first)
+    assert [r.status for r in await rows(db) if r.kind == "digest"] == ["sent", "pending"]
+    text = driver.fake.messages(group.id)[-1]["text"]
+    assert "Deadlines this week" in text and "River stories" in text and "Later work" not in text
+    following = [r for r in await rows(db) if r.kind == "digest" and r.status == "pending"]
+    assert [r.due_at - first for r in following] == [timedelta(days=7)]
+    # the coordinator moves the digest to Friday at 15:00
+    await anna.send("/reminders")
+    await anna.click("Fri")
+    await anna.click("📅 15:00")
+    moved = [r for r in await rows(db) if r.kind == "digest" and r.status == "pending"]
+    assert len(moved) == 1 and moved[0].due_at.astimezone(riga).strftime("%a %H:%M") == "Fri 15:00"
+    # once the group is unlinked, its digests stop
+    await group.remove_bot(anna)
+    before = len(driver.fake.messages(group.id))
+    await make_dispatcher(app, db).run_once(moved[0].due_at)
+    assert [r.status for r in await rows(db) if r.kind == "digest"] == ["sent", "dropped"]
+    assert len(driver.fake.messages(group.id)) == before

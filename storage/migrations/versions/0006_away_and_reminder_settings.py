@@ -26,6 +26,8 @@ def upgrade() -> None:
     sa.Column('project_id', sa.Integer(), nullable=False),
     sa.Column('offsets', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('local_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('digest_weekday', sa.Integer(), nullable=False),
+    sa.Column('digest_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id')
     )

@@ -21,6 +21,7 @@ from bot.i18n import Translator, lines
 from bot.reply import Button, Message, Reply
 from handlers.common import Actor, markup, respond, translator_for
 from handlers.places import team_places, working_days
+from handlers.quiz import QUIZ
 from scheduler.delivery import Dispatcher
 from scheduler.planning import reminder_moments
 from scheduler.timezones import guess_zone
@@ -57,6 +58,26 @@ def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
     return f"{format_date(local.date(), 'full', locale=t.lang)}, {clock}"
 
 
+EARLY = 7  # days: the early reminder for those who work at the last moment
+
+
+def quiz_value(session: Session, project_id: int, user_id: int, scale: str) -> int | None:
+    """The teacher's answer on one work-style scale (1–5), if they took the quiz."""
+    value = QUIZ.answers_of(session, project_id, user_id).get(scale)
+    return int(value) if value and value.isdigit() else None
+
+
+def fitted_offsets(team: tuple[int, ...], deadlines_scale: int | None) -> tuple[int, ...]:
+    """Reminders that fit the person (quiz: "Deadlines: I do my tasks…"): someone who
+    works right away (1–2) gets only the earliest one, someone who works at the last
+    moment (4–5) always gets an early one too; everyone else the team's rhythm."""
+    if deadlines_scale is not None and deadlines_scale <= 2:
+        return (max(team),)
+    if deadlines_scale is not None and deadlines_scale >= 4:
+        return tuple(sorted({*team, EARLY}, reverse=True))
+    return team
+
+
 def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     """(Re)create the reminders of a deadline for its owner, and the overdue check."""
     assert deadline.id is not None
@@ -70,7 +91,10 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
             now,
             zone_of(owner),
             working_days(place),
-            offsets=tuple(int(days) for days in rhythm.offsets.split(",")),
+            offsets=fitted_offsets(
+                tuple(int(days) for days in rhythm.offsets.split(",")),
+                quiz_value(session, deadline.project_id, owner.id, "s_deadlines"),
+            ),
             local_time=time.fromisoformat(rhythm.local_time),
         )
         moments = [(owner.id, p.kind, p.at) for p in planned]
@@ -173,13 +197,22 @@ def render(session: Session, reminder: Reminder, now: datetime) -> Message | Non
         [Button(t("⏳ Need more time"), data=f"dl:{deadline.id}:more")],
         [Button(t("Snooze one day"), data=f"dl:{deadline.id}:snooze")],
     ]
+    direct = (quiz_value(session, deadline.project_id, reader.id, "s_criticism_get") or 0) >= 4
     if reminder.kind == "before":
-        text = t(
-            "⏰ A gentle reminder: “{title}” is due {when}.", title=deadline.title, when=moment
+        text = (
+            t("⏰ “{title}” is due {when}.", title=deadline.title, when=moment)
+            if direct
+            else t(
+                "⏰ A gentle reminder: “{title}” is due {when}.", title=deadline.title, when=moment
+            )
         )
     elif reminder.kind == "due":
-        text = t(
-            "⏰ Today is the day for “{title}”: due {when}.", title=deadline.title, when=moment
+        text = (
+            t("⏰ “{title}” is due today: {when}.", title=deadline.title, when=moment)
+            if direct
+            else t(
+                "⏰ Today is the day for “{title}”: due {when}.", title=deadline.title, when=moment
+            )
         )
     elif reminder.kind == "overdue":
         text = t(

@@ -11,13 +11,14 @@ from sqlmodel import select
 
 from bot.context import TwinApp
 from handlers import reminders as flow
+from handlers.reminders import fitted_offsets
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
 from storage import reminders
 from storage.db import Database
 from storage.models import Deadline, Project, Reminder, User
 from tests.driver import Driver
-from tests.test_quiz import linked_team
+from tests.test_quiz import linked_team, take_quiz
 from tests.test_roles import team_of_three
 
 LISBON = ZoneInfo("Europe/Lisbon")
@@ -357,3 +358,32 @@ async def test_weekly_group_digest(driver: Driver, app: TwinApp, db: Database):
     await make_dispatcher(app, db).run_once(moved[0].due_at)
     assert [r.status for r in await rows(db) if r.kind == "digest"] == ["sent", "dropped"]
     assert len(driver.fake.messages(group.id)) == before
+
+
+def test_offsets_fit_the_person():
+    assert fitted_offsets((7, 2, 0), None) == (7, 2, 0)
+    assert fitted_offsets((7, 2, 0), 3) == (7, 2, 0)
+    assert fitted_offsets((7, 2, 0), 1) == (7,)  # works right away: not pestered
+    assert fitted_offsets((3, 1, 0), 5) == (7, 3, 1, 0)  # last moment: an early one too
+
+
+async def test_reminders_follow_the_quiz_answers(driver: Driver, app: TwinApp, db: Database):
+    _anna, jonas, maria = await team_of_three(driver)
+    await take_quiz(jonas, [5, 5, 3, 3, 3, 3, 3, 3, 3], {})  # last moment; criticism directly
+    await take_quiz(maria, [1, 1, 3, 3, 3, 3, 3, 3, 3], {})  # right away; very gently
+    await db.run(lambda s: s.execute(sa.update(Reminder).values(status="dropped")))
+    late_worker = await add_deadline(
+        db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+    )
+    early_bird = await add_deadline(
+        db, owner=103, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC), title="Maps"
+    )
+    kinds = {
+        d: sorted(r.kind for r in await rows(db) if r.deadline_id == d and r.status == "pending")
+        for d in (late_worker, early_bird)
+    }
+    assert kinds[late_worker] == ["before", "before", "due", "overdue", "overdue_lead"]
+    assert kinds[early_bird] == ["before", "overdue", "overdue_lead"]
+    await make_dispatcher(app, db).run_once(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
+    assert "gentle" not in driver.fake.messages(102)[-1]["text"]  # Jonas likes it direct
+    assert "gentle" in driver.fake.messages(103)[-1]["text"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import Update
@@ -21,9 +23,12 @@ from bot.i18n import N_, Html, Translator, escape, fold, lines
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond
+from handlers.places import team_places
 from handlers.questionnaire import still_member
 from handlers.team import MIN_SCHOOLS
-from storage import checklists, teams
+from scheduler.calendar import works_on
+from scheduler.deadlines import parse_deadline
+from storage import checklists, plan, teams
 from storage import risks as store
 from storage.models import Membership, Project, RiskMark
 from storage.teams import Member
@@ -133,11 +138,24 @@ class Flag:
 
 
 def auto_flags(
-    *, schools: int, collaboration_planned: bool, new_tools: Iterable[str]
+    *,
+    schools: int,
+    collaboration_planned: bool,
+    new_tools: Iterable[str],
+    on_days_off: Iterable[str] = (),
 ) -> dict[str, Flag]:
     """The risks the data already point to. Pure, so the rules are easy to test and reuse.
-    (Overload waits for the calendar of holidays and school breaks.)"""
+    `on_days_off` names activities that start or end on a day off of some partner."""
     flags: list[Flag] = []
+    packed = list(dict.fromkeys(on_days_off))
+    if packed:
+        flags.append(
+            Flag(
+                "overload",
+                N_("Activities start or end on a partner's holiday or school break: {activities}."),
+                {"activities": ", ".join(packed)},
+            )
+        )
     if schools < MIN_SCHOOLS:
         flags.append(
             Flag(
@@ -170,13 +188,29 @@ def auto_flags(
     return {flag.risk: flag for flag in flags}
 
 
-def project_flags(session: Session, *, project_id: int, team: list[Member]) -> dict[str, Flag]:
-    """`auto_flags` for one project, read from its team and plan."""
+def project_flags(
+    session: Session, *, project_id: int, team: list[Member], now: datetime
+) -> dict[str, Flag]:
+    """`auto_flags` for one project, read from its team, plan and the partners' calendars."""
     return auto_flags(
         schools=teams.school_count(team),
         collaboration_planned="collab" in checklists.plan_sections(session, project_id=project_id),
         new_tools=store.new_tools(session, project_id=project_id),
+        on_days_off=_activities_on_days_off(session, project_id, now),
     )
+
+
+def _activities_on_days_off(session: Session, project_id: int, now: datetime) -> list[str]:
+    """Activities whose start or deadline (as written in the plan) is a day off for a partner."""
+    places = [place for _user, place in team_places(session, project_id).values()]
+    names = []
+    for row in plan.items(session, project_id=project_id, section="activity"):
+        details = plan.details(row)
+        for written in (details.get("start"), details.get("deadline")):
+            moment = parse_deadline(written, now, ZoneInfo("UTC")) if written else None
+            if moment is not None and not all(works_on(moment.date(), p) for p in places):
+                names.append(row.text)
+    return names
 
 
 @dataclass(frozen=True)
@@ -201,7 +235,7 @@ def _view(session: Session, project: Project) -> View:
         project,
         team,
         store.marks(session, project_id=project.id),
-        project_flags(session, project_id=project.id, team=team),
+        project_flags(session, project_id=project.id, team=team, now=datetime.now(UTC)),
     )
 
 

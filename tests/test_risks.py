@@ -2,12 +2,13 @@
 and a precision-checked mitigation, and access checks on every button."""
 
 import json
+from datetime import date
 
 from sqlmodel import select
 
 from handlers.risks import RISKS, auto_flags
 from storage.db import Database
-from storage.models import PlanItem, Project, RiskMark
+from storage.models import PlanItem, Project, RiskMark, SchoolBreak
 from tests.driver import Driver
 from tests.test_quiz import linked_team
 from tests.test_team_flow import create_project, join
@@ -148,3 +149,53 @@ async def test_only_members_act_and_forged_buttons_change_nothing(driver: Driver
         sent = await stranger.press(start, data)
         assert sent.alerts == ["You are not a member of that project."], data
     assert await marks(db) == {}
+
+
+def test_activities_on_days_off_flag_risk_3():
+    flags = auto_flags(
+        schools=3,
+        collaboration_planned=True,
+        new_tools=[],
+        on_days_off=["Carol concert", "Carol concert"],
+    )
+    assert "overload" in flags and flags["overload"].values == {"activities": "Carol concert"}
+    assert "overload" not in auto_flags(schools=3, collaboration_planned=True, new_tools=[])
+
+
+async def test_an_activity_during_a_partners_break_is_flagged(driver: Driver, db: Database):
+    anna, _jonas, _maria, group = await linked_team(driver)
+    project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
+
+    def write(s):
+        s.add(
+            SchoolBreak(
+                country="LT",
+                start=date(2026, 12, 21),
+                end=date(2027, 1, 3),
+                name="Kalėdos",
+                source="manual",
+                project_id=project_id,
+            )
+        )
+        s.add(
+            PlanItem(
+                project_id=project_id,
+                section="activity",
+                position=1,
+                text="Carol concert",
+                details=json.dumps({"start": "22.12.2026", "deadline": "23.12.2026"}),
+            )
+        )
+        s.add(
+            PlanItem(
+                project_id=project_id,
+                section="activity",
+                position=2,
+                text="River walk",
+                details=json.dumps({"start": "12.01.2027", "deadline": "15.01.2027"}),
+            )
+        )
+
+    await db.run(write)
+    sent = await anna.send("/risks", group)
+    assert "Carol concert" in sent.text and "River walk" not in sent.text

@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project
@@ -182,9 +182,7 @@ async def on_mark(update: Update, context: Ctx) -> object:
     assert update.callback_query is not None and update.callback_query.data is not None
     match = CALLBACK.match(update.callback_query.data)
     if match is None:
-        return await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        return await respond(update, context, stale)
     project_id, topic = int(match.group(1)), match.group(2)
     return await respond(update, context, lambda s, a: start_wording(s, a, project_id, topic))
 

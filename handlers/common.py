@@ -113,6 +113,11 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
     return reply.state
 
 
+def stale(_session: Session, actor: Actor) -> Reply:
+    """A button that no longer means anything (or forged data): a pop-up, nothing changes."""
+    return Reply(alert=actor.t("This button is no longer active."))
+
+
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None

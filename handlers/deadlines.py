@@ -17,7 +17,7 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.places import team_places
 from handlers.reminders import plan_deadline, when, zone_of
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
@@ -400,9 +400,7 @@ async def on_decision(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None
     match = DECISION.match(update.callback_query.data or "")
     if match is None:
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
         return
     deadline_id, stamp, approve = int(match.group(1)), int(match.group(2)), match.group(3) == "yes"
     await respond(update, context, lambda s, a: decide_more_time(s, a, deadline_id, stamp, approve))

@@ -25,7 +25,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.forms import Form
 from handlers.risks import RISKS
 from storage import answers, checklists, teams
@@ -784,9 +784,7 @@ async def on_press(update: Update, context: Ctx) -> None:
         project_id, key = opened.groups()
         await respond(update, context, lambda s, a: open_part(s, a, int(project_id), key))
     else:
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
 
 
 FORMS: list[Form] = []

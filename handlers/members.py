@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, for_member, respond, stale
 from handlers.team import role_label
 from storage import teams
 from storage.models import Membership, Project, Role
@@ -230,9 +230,7 @@ async def on_member_action(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None and update.callback_query.data is not None
     parts = update.callback_query.data.split(":")
     if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
         return
     project_id, user_id, action = int(parts[1]), int(parts[2]), parts[3]
     await respond(update, context, lambda s, a: manage(s, a, project_id, user_id, action))

@@ -16,7 +16,7 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 
@@ -450,9 +450,7 @@ async def on_plan_button(update: Update, context: Ctx) -> object:
     assert update.callback_query is not None and update.callback_query.data is not None
     match = CALLBACK.match(update.callback_query.data)
     if match is None:
-        return await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        return await respond(update, context, stale)
     project_id, action, key = int(match.group(1)), match.group(2), match.group(3)
     item_id = int(match.group(4)) if match.group(4) else None
     return await respond(
@@ -465,9 +463,7 @@ async def on_activity_field(update: Update, context: Ctx) -> object:
     assert update.callback_query is not None and update.callback_query.data is not None
     parts = update.callback_query.data.split(":")
     if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-        return await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        return await respond(update, context, stale)
     project_id, item_id, field = int(parts[1]), int(parts[2]), parts[3]
     return await respond(
         update, context, lambda s, a: edit_activity_field(s, a, project_id, item_id, field)

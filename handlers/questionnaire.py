@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.i18n import Html, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -200,9 +200,7 @@ def entry_points(questionnaires: list[Questionnaire]) -> list[BaseHandler]:
         parts = update.callback_query.data.split(":", 3)
         q = by_id.get(parts[1]) if len(parts) == 4 else None
         if q is None or not parts[2].isdigit():
-            return await respond(
-                update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-            )
+            return await respond(update, context, stale)
         project_id, action = int(parts[2]), parts[3]
         return await respond(update, context, lambda s, a: _manage(s, a, q, project_id, action))
 

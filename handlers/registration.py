@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Document, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from storage import plan
 from storage.models import Membership, Project
 
@@ -150,9 +150,7 @@ async def on_edit(update: Update, context: Ctx) -> object:
     assert update.callback_query is not None and update.callback_query.data is not None
     match = CALLBACK.match(update.callback_query.data)
     if match is None:
-        return await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        return await respond(update, context, stale)
     project_id, key = int(match.group(1)), match.group(2)
     return await respond(update, context, lambda s, a: start_edit(s, a, project_id, key))
 

@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import Ctx, Services
 from bot.i18n import Translator, lines
 from bot.reply import Button, Message, Reply
-from handlers.common import Actor, markup, respond, translator_for
+from handlers.common import Actor, markup, respond, stale, translator_for
 from handlers.places import team_places, working_days
 from handlers.quiz import QUIZ
 from scheduler.delivery import Dispatcher
@@ -319,9 +319,7 @@ async def on_reminder_button(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None
     match = CALLBACK.match(update.callback_query.data or "")
     if match is None:
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
         return
     deadline_id, action = int(match.group(1)), match.group(2)
     await respond(update, context, lambda s, a: answer_reminder(s, a, deadline_id, action))

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import lines
 from bot.reply import Button, Reply, rows
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.reminders import plan_deadline, schedule_digest, when, zone_of
 from scheduler.deadlines import parse_deadline
 from storage import reminders, teams, users
@@ -174,9 +174,7 @@ async def on_change(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None
     match = CALLBACK.match(update.callback_query.data or "")
     if match is None:
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
         return
     project_id, what, value = int(match.group(1)), match.group(2), match.group(3)
     await respond(update, context, lambda s, a: change(s, a, project_id, what, value))

@@ -22,7 +22,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, fold, lines
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.places import team_places
 from handlers.questionnaire import still_member
 from handlers.team import MIN_SCHOOLS
@@ -464,9 +464,7 @@ async def on_press(update: Update, context: Ctx) -> None:
     assert update.callback_query is not None
     pressed = parse(update.callback_query.data)
     if pressed is None:
-        await respond(
-            update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-        )
+        await respond(update, context, stale)
         return
     await respond(update, context, lambda s, a: press(s, a, pressed))
 

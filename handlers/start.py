@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Translator, lines
 from bot.reply import Button, Reply
-from handlers.common import Actor, respond
+from handlers.common import Actor, respond, stale
 from storage import teams
 from storage.models import ChatBinding
 
@@ -143,9 +143,7 @@ async def on_unknown(update: Update, context: Ctx) -> None:
 
 async def on_stale_button(update: Update, context: Ctx) -> None:
     """A button whose dialog is over (or forged data): a short pop-up, nothing changes."""
-    await respond(
-        update, context, lambda _s, a: Reply(alert=a.t("This button is no longer active."))
-    )
+    await respond(update, context, stale)
 
 
 def handlers() -> list[BaseHandler]:

@@ -176,4 +176,10 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
         name="send-due-reminders",
         data=reminders.dispatcher(services, app.bot),
     )
+    app.job_queue.run_repeating(
+        reminders.checkin_job,
+        interval=reminders.CHECK_EVERY,
+        first=60.0,
+        name="check-in-on-quiet-teachers",
+    )
     return app

@@ -26,7 +26,7 @@ from scheduler.delivery import Dispatcher
 from scheduler.planning import reminder_moments
 from scheduler.timezones import guess_zone
 from storage import reminders, teams, users
-from storage.models import ChatBinding, Deadline, Reminder, Role, User
+from storage.models import ChatBinding, Deadline, Project, Reminder, Role, User
 
 DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
 OVERDUE_AFTER = timedelta(hours=1)
@@ -180,10 +180,65 @@ def _digest(session: Session, reminder: Reminder, now: datetime) -> Message | No
     return Message(text, chat_id=reminder.chat_id)
 
 
+QUIET = timedelta(days=14)
+CHECK_EVERY = 6 * 3600.0  # seconds between looks for teachers who went quiet
+
+
+def plan_checkins(session: Session, now: datetime) -> None:
+    """Risk 1, "a partner disappears": a gentle private check-in for a teacher who ignored
+    two reminders and has been quiet for two weeks, and a private note to the coordinator."""
+    for user_id, project_id in reminders.silent(session, now=now, quiet=QUIET):
+        reminders.add(
+            session,
+            project_id=project_id,
+            chat_id=user_id,
+            user_id=user_id,
+            kind="checkin",
+            due_at=now,
+        )
+        lead = teams.coordinator(teams.members(session, project_id=project_id))
+        if lead is not None and lead.user is not None and lead.user.id != user_id:
+            reminders.add(
+                session,
+                project_id=project_id,
+                chat_id=lead.user.id,
+                user_id=user_id,
+                kind="checkin_lead",
+                due_at=now,
+            )
+
+
+def _checkin(session: Session, reminder: Reminder) -> Message | None:
+    teacher = session.get(User, reminder.user_id) if reminder.user_id else None
+    project = session.get(Project, reminder.project_id)
+    if teacher is None or project is None:
+        return None
+    if reminder.kind == "checkin":
+        t = translator_for(teacher, "en")
+        text = t(
+            "👋 Hello {name}! We have not heard from you in “{title}” for a while. Is everything all right? A short note such as “busy until 10.01.” (/away) helps the team plan.",
+            name=teacher.display_name,
+            title=project.title,
+        )
+        return Message(text, chat_id=reminder.chat_id)
+    reader = session.get(User, reminder.chat_id)
+    if reader is None:
+        return None
+    t = translator_for(reader, "en")
+    text = t(
+        "{name} has not answered two reminders and has been quiet for two weeks in “{title}”. I sent a gentle check-in; perhaps contact them too.",
+        name=teacher.display_name,
+        title=project.title,
+    )
+    return Message(text, chat_id=reminder.chat_id)
+
+
 def render(session: Session, reminder: Reminder, now: datetime) -> Message | None:
     """The message for a due reminder, or None when it is no longer useful."""
     if reminder.kind == "digest":
         return _digest(session, reminder, now)
+    if reminder.kind in ("checkin", "checkin_lead"):
+        return _checkin(session, reminder)
     reader = session.get(User, reminder.user_id) if reminder.user_id else None
     deadline = session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
     if reader is None or deadline is None or deadline.done_at is not None:
@@ -327,6 +382,12 @@ async def on_reminder_button(update: Update, context: Ctx) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_reminder_button, pattern="^dl:")]
+
+
+async def checkin_job(context: Ctx) -> None:
+    """Every few hours: plan check-ins for teachers who went quiet (sent by the dispatcher)."""
+    now = datetime.now(UTC)
+    await context.db.run(lambda s: plan_checkins(s, now))
 
 
 async def dispatch_job(context: Ctx) -> None:

@@ -76,6 +76,7 @@ class User(SQLModel, table=True):
     )
     reachable: bool = True  # false after Telegram answered 403 to a private message
     started: bool = False  # has opened a private chat with the bot
+    last_seen: datetime | None = _ts(nullable=True, default=False)  # hourly precision is enough
     created_at: datetime = _ts()
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Reminder, ReminderSettings
+from storage.models import Reminder, ReminderSettings, User
 
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
 STALE_CLAIM = timedelta(minutes=10)  # a claim older than this belonged to a process that died
@@ -147,3 +147,32 @@ def save_settings(
             setattr(row, name, value)
     session.add(row)
     return row
+
+
+def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[int, int]]:
+    """(teacher, project) pairs where the teacher got two reminders or more since they last
+    wrote to the bot, has been quiet for `quiet`, and was not checked in on since."""
+    rows = session.exec(
+        select(Reminder, User)
+        .join(User, col(User.id) == Reminder.user_id)
+        .where(
+            col(Reminder.status) == SENT,
+            col(Reminder.kind).in_(("before", "due", "overdue")),
+            col(User.last_seen) < now - quiet,
+        )
+    ).all()
+    ignored: dict[tuple[int, int], int] = {}
+    for reminder, user in rows:
+        if reminder.sent_at and user.last_seen and reminder.sent_at > user.last_seen:
+            key = (user.id, reminder.project_id)
+            ignored[key] = ignored.get(key, 0) + 1
+    asked = {
+        (r.user_id, r.project_id)
+        for r, u in session.exec(
+            select(Reminder, User)
+            .join(User, col(User.id) == Reminder.user_id)
+            .where(col(Reminder.kind) == "checkin")
+        ).all()
+        if u.last_seen is None or r.due_at > u.last_seen
+    }
+    return sorted(key for key, n in ignored.items() if n >= 2 and key not in asked)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from storage.models import (
     UserScratch,
 )
 
+SEEN_PRECISION = timedelta(hours=1)
 PROFILE_FIELDS = ("display_name", "country", "school", "contact", "timezone")
 
 
@@ -35,6 +36,9 @@ def touch_user(
     if private and not (user.started and user.reachable):
         user.started = True
         user.reachable = True
+    now = datetime.now(UTC)
+    if user.last_seen is None or now - user.last_seen > SEEN_PRECISION:
+        user.last_seen = now  # at most one write an hour, not one per update
     return user
 
 

@@ -387,3 +387,48 @@ async def test_reminders_follow_the_quiz_answers(driver: Driver, app: TwinApp, d
     await make_dispatcher(app, db).run_once(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
     assert "gentle" not in driver.fake.messages(102)[-1]["text"]  # Jonas likes it direct
     assert "gentle" in driver.fake.messages(103)[-1]["text"]
+
+
+async def test_a_quiet_teacher_gets_a_gentle_check_in_and_the_coordinator_hears(
+    driver: Driver, app: TwinApp, db: Database
+):
+    await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    last_seen = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    await db.run(
+        lambda s: s.execute(sa.update(User).where(User.id == 102).values(last_seen=last_seen))
+    )
+    dispatcher = make_dispatcher(app, db)
+    await dispatcher.run_once(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    moment = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
+    await dispatcher.run_once(moment)
+    await db.run(lambda s: flow.plan_checkins(s, moment))  # only 17 days: quiet, two ignored
+    checkins = [r.kind for r in await rows(db) if r.kind.startswith("checkin")]
+    assert checkins == ["checkin", "checkin_lead"]
+    await dispatcher.run_once(moment)
+    assert "Is everything all right?" in driver.fake.messages(102)[-1]["text"]
+    assert "has not answered two reminders" in driver.fake.messages(101)[-1]["text"]
+    await db.run(lambda s: flow.plan_checkins(s, moment + timedelta(days=1)))
+    assert [r.kind for r in await rows(db) if r.kind.startswith("checkin")] == checkins  # once
+
+
+async def test_no_check_in_after_one_reminder_or_a_short_silence(
+    driver: Driver, app: TwinApp, db: Database
+):
+    await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    await db.run(
+        lambda s: s.execute(
+            sa.update(User)
+            .where(User.id == 102)
+            .values(last_seen=datetime(2026, 12, 1, tzinfo=UTC))
+        )
+    )
+    dispatcher = make_dispatcher(app, db)
+    await dispatcher.run_once(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    await db.run(lambda s: flow.plan_checkins(s, datetime(2026, 12, 16, tzinfo=UTC)))  # one ignored
+    await dispatcher.run_once(datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
+    await db.run(
+        lambda s: flow.plan_checkins(s, datetime(2026, 12, 12, tzinfo=UTC))
+    )  # 11 days quiet
+    assert not [r for r in await rows(db) if r.kind.startswith("checkin")]

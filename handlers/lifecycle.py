@@ -25,7 +25,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale, translator_for
 from handlers.forms import Form
 from handlers.risks import RISKS
 from storage import answers, checklists, teams
@@ -559,7 +559,31 @@ def settle(
                 _next_line(gt, project, facts, team),
             )
         posts.append(Message(text, chat_id=group.chat_id))
-    return posts
+    return posts + _end_of_project_notes(project, team, before[0])
+
+
+EVALUATION, LABELS = 6, 7
+END_NOTES = {
+    EVALUATION: N_(
+        "📋 <b>{title}</b> has reached its evaluation. Ask your pupils (and their parents) what they learnt and "
+        "how the work went, draw conclusions together with the partners, and share the results beyond the team."
+    ),
+    LABELS: N_(
+        "🏅 <b>{title}</b> is finished: now each teacher applies for the National Quality Label individually "
+        "on the eTwinning platform (at most four labels per school year). /quality shows how your project scores first."
+    ),
+}
+
+
+def _end_of_project_notes(project: Project, team: list[Member], stage_before: int) -> list[Message]:
+    """When the project reaches evaluation or the labels, every teacher hears privately."""
+    reached = [n for n in END_NOTES if stage_before < n <= current_stage(project)]
+    return [
+        Message(translator_for(m.user, "en")(END_NOTES[n], title=project.title), chat_id=m.user.id)
+        for n in reached
+        for m in team
+        if m.user is not None
+    ]
 
 
 def _change_tick(

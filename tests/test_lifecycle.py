@@ -205,3 +205,24 @@ async def test_forged_buttons_change_nothing(driver: Driver, db: Database):
     assert await db.run(lambda s: s.exec(select(Project.stage)).all()) == [1, 1]
     sent = await stranger.send("/status")
     assert "not in a project yet" in sent.text
+
+
+async def test_evaluation_and_labels_are_announced_to_every_teacher(driver: Driver, db: Database):
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 5)
+    now = datetime.now(UTC)
+    stage_five = ("s5.visible", "s5.meetings", "s5.pupils", "s5.product")
+
+    def ticked(s):
+        for item in stage_five[:-1]:
+            s.add(ChecklistTick(project_id=pid, item=item, ticked_by=101, ticked_at=now))
+
+    await db.run(ticked)
+    await anna.send("/status")
+    sent = await anna.click("▫️ 4")
+    assert await stage(db) == 6
+    for teacher in (101, 102, 103):
+        notes = sent.to(teacher)
+        assert any("reached its evaluation" in n for n in notes), teacher
+    assert not any("National Quality Label individually" in n for n in sent.to(102))

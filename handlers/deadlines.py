@@ -5,7 +5,7 @@ owner on their working days. /deadlines lists what is coming, in the reader's ow
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 from sqlmodel import Session, col, select
@@ -21,8 +21,8 @@ from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.places import team_places
 from handlers.reminders import plan_deadline, when, zone_of
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
-from scheduler.deadlines import parse_deadline
-from storage import teams
+from scheduler.deadlines import END_OF_DAY, is_by_weekday, parse_deadline
+from storage import reminders, teams
 from storage.models import Deadline, Membership, Project, Role, User
 
 TITLE_MAX = 200
@@ -54,6 +54,8 @@ def _due(value: str, actor: Actor) -> str:
             "I could not read a future date in “{text}”. Try “15.12.”, “next Friday 18:00” or “in two weeks”.",
             text=value[:64],
         )
+    if _state(actor).get("by_eve") and is_by_weekday(value) and moment.time() == END_OF_DAY:
+        moment -= timedelta(days=1)  # the team agreed: "by Friday" ends on Thursday night
     return moment.isoformat()
 
 
@@ -263,14 +265,8 @@ def start(session: Session, actor: Actor, project: Project, me: Membership) -> R
     extra = {
         "project": project.id,
         "members": {str(u.id): u.display_name for u in team},
-        # the calendars travel in the dialog's (JSON) state: country and school breaks
-        "places": {
-            user.display_name: [
-                place.country,
-                [[b.start.isoformat(), b.end.isoformat(), b.name] for b in place.breaks],
-            ]
-            for user, place in team_places(session, project.id).values()
-        },
+        "places": _places_state(session, project.id),
+        "by_eve": reminders.settings(session, project_id=project.id).by_day == "eve",
     }
     intro = actor.t(
         "A new deadline for <b>{title}</b>: three short questions. /cancel stops.",
@@ -331,7 +327,11 @@ def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
     deadline = session.get(Deadline, deadline_id)
     if deadline is None or deadline.owner_id != actor.user.id or deadline.done_at is not None:
         return Reply(alert=t("This button is no longer active."))
-    extra = {"deadline": deadline.id, "places": _places_state(session, deadline.project_id)}
+    extra = {
+        "deadline": deadline.id,
+        "places": _places_state(session, deadline.project_id),
+        "by_eve": reminders.settings(session, project_id=deadline.project_id).by_day == "eve",
+    }
     intro = t(
         "Which new date would you propose for “{title}”? Your coordinator decides.",
         title=deadline.title,

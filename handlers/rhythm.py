@@ -23,7 +23,8 @@ from storage.models import Deadline, Membership, Project, Role
 OFFSETS = ("7,2,0", "3,1,0", "14,7,2,0", "2,0")
 TIMES = ("08:00", "09:00", "12:00", "15:00")
 DAYS = ("0", "1", "2", "3", "4")  # Monday to Friday, for the weekly digest
-CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest):([\d,:]{1,16})$")
+BY_DAY = ("end", "eve")  # "by Friday": the end of Friday, or of Thursday
+CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest|by):([\w,:]{1,16})$")
 
 
 def _replan(
@@ -128,9 +129,17 @@ def rhythm_screen(session: Session, actor: Actor, project: Project, me: Membersh
         )
         for h in TIMES
     ]
-    return Reply().say(
-        text, rows(offsets, 4) + rows(times, 4) + rows(days_, 5) + rows(digest_times, 4)
+    meaning = {"end": t("“By Friday” = end of Friday"), "eve": t("“By Friday” = end of Thursday")}
+    by_day = [
+        Button(
+            ("✓ " if key == current.by_day else "") + str(label), data=f"rs:{project.id}:by:{key}"
+        )
+        for key, label in meaning.items()
+    ]
+    keyboard = (
+        rows(offsets, 4) + rows(times, 4) + rows(days_, 5) + rows(digest_times, 4) + rows(by_day, 1)
     )
+    return Reply().say(text, keyboard)
 
 
 def change(session: Session, actor: Actor, project_id: int, what: str, value: str) -> Reply:
@@ -138,7 +147,7 @@ def change(session: Session, actor: Actor, project_id: int, what: str, value: st
     found = member_of(session, actor, project_id)
     if found is None or found[1].role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can change the reminders."))
-    allowed = {"offsets": OFFSETS, "time": TIMES, "day": DAYS, "digest": TIMES}[what]
+    allowed = {"offsets": OFFSETS, "time": TIMES, "day": DAYS, "digest": TIMES, "by": BY_DAY}[what]
     if value not in allowed:
         return Reply(alert=t("This button is no longer active."))
     reminders.save_settings(
@@ -148,6 +157,7 @@ def change(session: Session, actor: Actor, project_id: int, what: str, value: st
         local_time=value if what == "time" else None,
         digest_weekday=int(value) if what == "day" else None,
         digest_time=value if what == "digest" else None,
+        by_day=value if what == "by" else None,
     )
     session.flush()
     _replan(session, actor, project_id=project_id)

@@ -403,6 +403,15 @@ def _ask_dateparser(
     return datetime.combine(data.date_obj.date(), clock, tzinfo=tz)
 
 
+_BY_WEEKDAY = re.compile(rf"\b(?:by|until|before|lidz|iki)\s+(?:{'|'.join(_WEEKDAYS)})\b")
+
+
+def is_by_weekday(text: str) -> bool:
+    """ "by Friday", "līdz piektdienai", "iki penktadienio": phrases a team may read as the
+    end of that day or the end of the day before (the work-style quiz's own example)."""
+    return bool(_BY_WEEKDAY.search(fold(text)))
+
+
 def parse_deadline(
     text: str, now: datetime, tz: ZoneInfo, lang: str | None = None
 ) -> datetime | None:

@@ -352,3 +352,4 @@ class ReminderSettings(SQLModel, table=True):
     local_time: str = Field(default="09:00", max_length=5)  # in each reader's own zone
     digest_weekday: int = 0  # the group's weekly digest: 0 = Monday … 6 = Sunday
     digest_time: str = Field(default="09:00", max_length=5)  # in the coordinator's zone
+    by_day: str = Field(default="end", max_length=4)  # "by Friday": "end" of Friday or the "eve"

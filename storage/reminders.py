@@ -133,6 +133,7 @@ def save_settings(
     local_time: str | None = None,
     digest_weekday: int | None = None,
     digest_time: str | None = None,
+    by_day: str | None = None,
 ) -> ReminderSettings:
     """Change what is given, keep the rest."""
     row = settings(session, project_id=project_id)
@@ -141,6 +142,7 @@ def save_settings(
         "local_time": local_time,
         "digest_weekday": digest_weekday,
         "digest_time": digest_time,
+        "by_day": by_day,
     }
     for name, value in changes.items():
         if value is not None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from bot.app import build_application
 from bot.config import Settings
@@ -21,6 +23,9 @@ from storage.migrate import upgrade
 from tests.driver import Driver
 
 TOKEN = "123456:TEST-token-for-the-loopback-fake-api"
+# Every test lives on Monday 23 November 2026, 10:00 UTC (the clock still ticks), so
+# phrases like "by Friday" and "15.12." mean the same whatever day the suite runs.
+TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -32,6 +37,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgresql" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -167,7 +167,7 @@ async def test_two_bot_processes_on_postgresql_send_each_reminder_once(
         deadline = Deadline(
             project_id=project.id,
             title="Exactly once",
-            due_at=now + timedelta(days=3),
+            due_at=now + timedelta(days=3650),  # far ahead: the processes run on the real clock
             owner_id=5000,
         )
         s.add(deadline)

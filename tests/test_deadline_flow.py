@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 from sqlmodel import select
 
+from scheduler.deadlines import is_by_weekday
 from storage.db import Database
 from storage.models import Deadline, Reminder, User
 from tests.driver import Driver
@@ -99,3 +100,31 @@ async def test_ics_export_parses_back_with_stable_uids(driver: Driver, db: Datab
     assert uids == [str(e.get("uid")) for e in calendars[1].walk("VEVENT")]
     deadline = next(e for e in events if str(e.get("summary")) == "⏰ River stories")
     assert deadline.decoded("dtstart") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)
+
+
+async def test_the_team_decides_what_by_friday_means(driver: Driver, db: Database):
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    await anna.send("/reminders")
+    sent = await anna.click("end of Thursday")
+    assert "✓ “By Friday” = end of Thursday" in sent.buttons()
+    await anna.send("/deadline")
+    await anna.send("Posters")
+    await anna.click("Jonas")
+    sent = await anna.send("by Friday")
+    assert "Thursday, November 26, 2026, 23:59" in sent.text  # today is Monday 23 November
+    sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:no")
+    sent = await anna.send("by Friday 18:00")  # an explicit time is taken as written
+    assert "Friday, November 27, 2026, 18:00" in sent.text
+
+
+def test_by_weekday_phrases():
+    assert (
+        is_by_weekday("by Friday")
+        and is_by_weekday("līdz piektdienai")
+        and is_by_weekday("iki penktadienio")
+    )
+    assert (
+        not is_by_weekday("next Friday")
+        and not is_by_weekday("15.12.")
+        and not is_by_weekday("piektdien")
+    )

@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('local_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('digest_weekday', sa.Integer(), nullable=False),
     sa.Column('digest_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('by_day', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id')
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest

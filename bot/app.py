@@ -27,6 +27,7 @@ from handlers import (
     ics,
     join,
     lifecycle,
+    meetings,
     members,
     newproject,
     partners,
@@ -104,7 +105,7 @@ async def apologise(update: object, context: Ctx) -> None:
 def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the dialog comes first so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
-    later = (plan, registration, lifecycle, risks, quality, deadlines)
+    later = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
     dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
     dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
     dialogs += [form for module in later for form in module.FORMS]

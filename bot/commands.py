@@ -37,6 +37,7 @@ PRIVATE = (
     ("breaks", N_("School breaks; add your own")),
     ("ics", N_("The team's calendar as a file")),
     ("away", N_("Pause your reminders while you are away")),
+    ("meeting", N_("The team's regular meeting")),
     ("reminders", N_("The team's reminder rhythm (coordinator)")),
     ("members", N_("Roles and members (coordinator)")),
     ("profile", N_("Your name, school and contacts")),

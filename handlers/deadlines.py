@@ -18,8 +18,9 @@ from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond, stale
+from handlers.moments import when, zone_of
 from handlers.places import team_places
-from handlers.reminders import plan_deadline, when, zone_of
+from handlers.reminders import plan_deadline
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import END_OF_DAY, is_by_weekday, parse_deadline
 from storage import reminders, teams

@@ -11,7 +11,6 @@ import socket
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from sqlmodel import Session, col, select
 from telegram import Bot, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -20,11 +19,12 @@ from bot.context import Ctx, Services
 from bot.i18n import Translator, lines
 from bot.reply import Button, Message, Reply
 from handlers.common import Actor, markup, respond, stale, translator_for
+from handlers.meetings import render_meeting
+from handlers.moments import when, zone_of
 from handlers.places import team_places, working_days
 from handlers.quiz import QUIZ
 from scheduler.delivery import Dispatcher
 from scheduler.planning import reminder_moments
-from scheduler.timezones import guess_zone
 from storage import reminders, teams, users
 from storage.models import ChatBinding, Deadline, Project, Reminder, Role, User
 
@@ -33,29 +33,6 @@ OVERDUE_AFTER = timedelta(hours=1)
 LEAD_AFTER = timedelta(days=1)  # the coordinator hears only if the owner has not answered
 SNOOZE = timedelta(days=1)
 CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
-
-
-def zone_of(user: User) -> ZoneInfo:
-    return ZoneInfo(user.timezone or guess_zone(user.country))
-
-
-# Latvian says *when* with the weekday as an adverb and the month in the locative
-# ("otrdien, 2026. gada 24. novembrī"); CLDR only has the nominative forms.
-LV_WEEKDAYS = ("pirmdien", "otrdien", "trešdien", "ceturtdien", "piektdien", "sestdien", "svētdien")
-LV_MONTHS = (
-    "janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā",
-    "jūlijā", "augustā", "septembrī", "oktobrī", "novembrī", "decembrī",
-)  # fmt: skip
-
-
-def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """An explicit date in the reader's language and zone: "otrdien, 2026. gada 24. novembrī, 23:59"."""
-    local = moment.astimezone(tz)
-    clock = format_time(local.time(), "HH:mm", locale=t.lang)
-    if t.lang == "lv":
-        day = local.date()
-        return f"{LV_WEEKDAYS[day.weekday()]}, {day.year}. gada {day.day}. {LV_MONTHS[day.month - 1]}, {clock}"
-    return f"{format_date(local.date(), 'full', locale=t.lang)}, {clock}"
 
 
 EARLY = 7  # days: the early reminder for those who work at the last moment
@@ -239,6 +216,8 @@ def render(session: Session, reminder: Reminder, now: datetime) -> Message | Non
         return _digest(session, reminder, now)
     if reminder.kind in ("checkin", "checkin_lead"):
         return _checkin(session, reminder)
+    if reminder.kind == "meeting":
+        return render_meeting(session, reminder, now)
     reader = session.get(User, reminder.user_id) if reminder.user_id else None
     deadline = session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
     if reader is None or deadline is None or deadline.done_at is not None:

@@ -15,7 +15,8 @@ from bot.context import Ctx
 from bot.i18n import lines
 from bot.reply import Button, Reply, rows
 from handlers.common import Actor, for_member, member_of, respond, stale
-from handlers.reminders import plan_deadline, schedule_digest, when, zone_of
+from handlers.moments import when, zone_of
+from handlers.reminders import plan_deadline, schedule_digest
 from scheduler.deadlines import parse_deadline
 from storage import reminders, teams, users
 from storage.models import Deadline, Membership, Project, Role

@@ -54,6 +54,7 @@ def private_help(actor: Actor) -> Reply:
             "/deadline: add a deadline in plain words; /deadlines: what is coming; /ics: the calendar file\n"
             "/calendar: the coming weeks for the whole team; /breaks: school breaks\n"
             "/away: pause your reminders; /reminders: the team's reminder rhythm (coordinator)\n"
+            "/meeting: the team's regular meeting, announced in everyone's own time\n"
             "/projects: switch between your projects\n"
             "/invite: a fresh invite link (coordinator and founders)\n"
             "/members: roles, founders and coordination (coordinator)\n"

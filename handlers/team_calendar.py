@@ -19,8 +19,8 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, for_member, respond
+from handlers.moments import zone_of
 from handlers.places import team_places
-from handlers.reminders import zone_of
 from scheduler.calendar import Place, ReasonKind, common_weeks, why_not_working
 from scheduler.openholidays import CREDIT
 from storage.models import Deadline, Membership, Project

@@ -291,6 +291,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     deadline_id: int | None = Field(default=None, foreign_key="deadline.id", ondelete="CASCADE")
+    meeting_at: datetime | None = _ts(nullable=True, default=False)  # for meeting notes
     user_id: int | None = Field(
         default=None, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
     )
@@ -353,3 +354,15 @@ class ReminderSettings(SQLModel, table=True):
     digest_weekday: int = 0  # the group's weekly digest: 0 = Monday … 6 = Sunday
     digest_time: str = Field(default="09:00", max_length=5)  # in the coordinator's zone
     by_day: str = Field(default="end", max_length=4)  # "by Friday": "end" of Friday or the "eve"
+
+
+class Meeting(SQLModel, table=True):
+    """A regular online team meeting, e.g. every second Tuesday at 16:00 Riga time."""
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    weekday: int  # 0 = Monday
+    at: str = Field(max_length=5)  # HH:MM in `zone`
+    zone: str = Field(max_length=64)
+    every_weeks: int = 1
+    first: date  # the first meeting day
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)

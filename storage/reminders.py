@@ -50,6 +50,16 @@ def replace_for_deadline(session: Session, *, deadline_id: int, rows: list[Remin
     session.add_all(rows)
 
 
+def drop_pending(session: Session, *, project_id: int, kind: str) -> None:
+    session.execute(
+        sa.delete(Reminder).where(
+            col(Reminder.project_id) == project_id,
+            col(Reminder.kind) == kind,
+            col(Reminder.status) == PENDING,
+        )
+    )
+
+
 def replace_digest(session: Session, *, project_id: int, chat_id: int, due_at: datetime) -> None:
     """One pending weekly digest per group."""
     session.execute(

@@ -432,3 +432,32 @@ async def test_no_check_in_after_one_reminder_or_a_short_silence(
         lambda s: flow.plan_checkins(s, datetime(2026, 12, 12, tzinfo=UTC))
     )  # 11 days quiet
     assert not [r for r in await rows(db) if r.kind.startswith("checkin")]
+
+
+async def test_a_regular_meeting_is_announced_in_each_members_time(
+    driver: Driver, app: TwinApp, db: Database
+):
+    anna, jonas, _maria, group = await linked_team(driver)
+    await db.run(
+        lambda s: s.execute(sa.update(User).where(User.id == 103).values(timezone="Europe/Lisbon"))
+    )
+    sent = await jonas.send("/meeting")
+    assert "Only the coordinator and the founders" in sent.text
+    await anna.send("/meeting")
+    await anna.click("Tuesday")
+    await anna.click("16:00")
+    sent = await anna.click("every 2 weeks")
+    assert "every 2 weeks on Tuesday at 16:00 (Europe/Riga)" in sent.text
+    assert any("Team meeting" in t for t in sent.to(group.id))
+    notes = sorted((r.chat_id, r.meeting_at) for r in await rows(db) if r.kind == "meeting")
+    assert [c for c, _ in notes] == [101, 102, 103]
+    first = notes[0][1]
+    assert first.astimezone(ZoneInfo("Europe/Riga")).strftime("%a %d %H:%M") == "Tue 24 16:00"
+    dispatcher = make_dispatcher(app, db)
+    await dispatcher.run_once(first - timedelta(days=1))
+    assert "14:00" in driver.fake.messages(103)[-1]["text"]  # 16:00 in Riga is 14:00 in Lisbon
+    assert "16:00" in driver.fake.messages(101)[-1]["text"]
+    following = [
+        r.meeting_at for r in await rows(db) if r.kind == "meeting" and r.status == "pending"
+    ]
+    assert set(following) == {first + timedelta(weeks=2)}

@@ -1,6 +1,7 @@
-"""/ics: the team's calendar as an .ics file (deadlines and every member country's public
-holidays for the coming year), importable into Google Calendar and Outlook. UIDs are
-stable, so importing a newer file updates events instead of doubling them."""
+"""/ics: the team's calendar as an .ics file (deadlines, the regular meeting, school
+breaks and every member country's public holidays for the coming year), importable into
+Google Calendar and Outlook. UIDs are stable, so importing a newer file updates events
+instead of doubling them."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
 from handlers.common import Actor, for_member, respond
+from handlers.meetings import occurrences
 from handlers.places import HOLIDAY_COUNTRIES
 from scheduler.calendar import holiday_name
-from storage import teams
-from storage.models import Deadline, Membership, Project
+from storage import breaks, teams
+from storage.models import Deadline, Meeting, Membership, Project
 
 DAYS_AHEAD = 365
 
@@ -44,9 +46,27 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         event.add("summary", f"⏰ {d.title}")
         event.add("description", names.get(d.owner_id or 0, ""))
         cal.add_component(event)
-    countries = sorted(
-        {m.membership.country for m in team if m.membership.country in HOLIDAY_COUNTRIES}
-    )
+    for row in breaks.for_project(session, project_id=project.id, countries=_countries(team)):
+        event = Event()
+        event.add("uid", f"break-{row.id}@twincoach")
+        event.add("dtstamp", actor.now)
+        event.add("dtstart", row.start)
+        event.add("dtend", row.end + timedelta(days=1))
+        event.add("summary", f"{flag(row.country)} {country_name(row.country, t.lang)}: {row.name}")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    meeting = session.get(Meeting, project.id)
+    if meeting is not None:
+        event = Event()
+        event.add("uid", f"meeting-{project.id}@twincoach")
+        event.add("dtstamp", actor.now)
+        start = occurrences(meeting, actor.now)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(hours=1))
+        event.add("rrule", {"freq": "weekly", "interval": meeting.every_weeks})
+        event.add("summary", f"📹 {project.title}")
+        cal.add_component(event)
+    countries = _countries(team)
     today = actor.now.date()
     for country in countries:
         for offset in range(DAYS_AHEAD):
@@ -63,6 +83,10 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     return cal.to_ical()
+
+
+def _countries(team: list[teams.Member]) -> list[str]:
+    return sorted({m.membership.country for m in team if m.membership.country in HOLIDAY_COUNTRIES})
 
 
 def export(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -17,8 +17,11 @@ from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_to
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.moments import when, zone_of
+from handlers.reminders import plan_deadline
+from scheduler.deadlines import parse_deadline
 from storage import plan, teams
-from storage.models import Membership, PlanItem, Project
+from storage.models import Deadline, Membership, PlanItem, Project
 
 MIN_COLLAB = 3
 CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
@@ -156,10 +159,52 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         now=actor.now,
         item_id=state.get("item"),
     )
-    reply = Reply().say(lines(t("Saved."), *_warnings(t, section, [row])))
+    notes = _warnings(t, section, [row])
+    if section == "activity":
+        session.flush()
+        notes += _activity_deadline(session, actor, row)
+    reply = Reply().say(lines(t("Saved."), *notes))
     _tell_if_locked(session, actor, project, section, text, reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
     return reply
+
+
+def _activity_deadline(session: Session, actor: Actor, row: PlanItem) -> list[Html]:
+    """An activity's deadline, written in plain words, becomes a real deadline with
+    reminders for its responsible partner (kept in step when the activity changes)."""
+    t = actor.t
+    details = plan.details(row)
+    written, owner = details.get("deadline"), details.get("owner")
+    moment = parse_deadline(written, actor.now, zone_of(actor.user), t.lang) if written else None
+    existing = session.exec(select(Deadline).where(Deadline.plan_item_id == row.id)).first()
+    if moment is None or owner is None:
+        if existing is not None:
+            session.delete(existing)
+        if written and moment is None:
+            return [
+                t(
+                    "I could not read “{text}” as a future date, so there are no reminders for it yet.",
+                    text=written,
+                )
+            ]
+        return []
+    deadline = existing or Deadline(
+        project_id=row.project_id,
+        title=row.text,
+        due_at=moment,
+        plan_item_id=row.id,
+        created_by=actor.user.id,
+    )
+    deadline.title, deadline.due_at, deadline.owner_id = row.text, moment, owner
+    session.add(deadline)
+    session.flush()
+    plan_deadline(session, deadline, actor.now)
+    return [
+        t(
+            "📌 Deadline: {when}. I will remind the person responsible.",
+            when=when(t, moment, zone_of(actor.user)),
+        )
+    ]
 
 
 ACTIVITY = forms.Form(

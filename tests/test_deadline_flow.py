@@ -82,6 +82,11 @@ async def test_ics_export_parses_back_with_stable_uids(driver: Driver, db: Datab
     await anna.click("Jonas")
     await anna.send("15.12.")
     await anna.click("Yes")
+    await anna.send("/breaks add 21.12.2026–03.01.2027 Ziemas brīvlaiks")
+    await anna.send("/meeting")
+    await anna.click("Tuesday")
+    await anna.click("16:00")
+    await anna.click("every 2 weeks")
     first = await jonas.send("/ics")
     second = await jonas.send("/ics")
     calendars = []
@@ -98,6 +103,9 @@ async def test_ics_export_parses_back_with_stable_uids(driver: Driver, db: Datab
     uids = [str(e.get("uid")) for e in events]
     assert len(uids) == len(set(uids))
     assert uids == [str(e.get("uid")) for e in calendars[1].walk("VEVENT")]
+    assert any("Ziemas brīvlaiks" in s for s in summaries)
+    meeting = next(e for e in events if str(e.get("summary")).startswith("📹"))
+    assert meeting.get("rrule")["INTERVAL"] == [2]
     deadline = next(e for e in events if str(e.get("summary")) == "⏰ River stories")
     assert deadline.decoded("dtstart") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)
 

@@ -1,14 +1,16 @@
 """The plan sheet: built by two members, checked like the guide would, shown in the group,
 locked sections announced when changed."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
 from storage import plan
 from storage.db import Database
-from storage.models import PlanItem, PlanLock, Project
+from storage.models import Deadline, PlanItem, PlanLock, Project, Reminder, User
 from tests.driver import Driver
 from tests.test_quiz import linked_team
 
@@ -159,3 +161,36 @@ async def test_a_long_plan_is_split_cleanly(driver: Driver, db: Database):
     texts = sent.to(group.id)
     assert len(texts) >= 3 and all(len(t) <= 4096 for t in texts)
     assert "Activity 0 " in texts[0] and "Activity 59 " in texts[-1]
+
+
+async def test_an_activity_deadline_in_plain_words_brings_reminders(driver: Driver, db: Database):
+    """The issue's walk-through: an activity "līdz 15. decembrim" owned by a partner in
+    Portugal; her reminders come at 09:00 Lisbon time on working days; a partner in
+    Lithuania sees the deadline in Lithuanian, in his own time."""
+    anna, jonas, _maria, _group = await linked_team(driver)
+    await db.run(
+        lambda s: s.execute(sa.update(User).where(User.id == 103).values(timezone="Europe/Lisbon"))
+    )
+    await anna.send("/plan")
+    await anna.click("Activities")
+    await anna.click("Add")
+    await anna.send("Pupils interview their grandparents")
+    await anna.send("Collect the stories")
+    await anna.send("two weeks")
+    await anna.click("Maria")
+    await anna.send("/skip")
+    await anna.send("/skip")
+    await anna.send("1. decembrī")
+    sent = await anna.send("līdz 15. decembrim")
+    assert "📌" in sent.text
+    deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
+    assert deadline.owner_id == 103 and deadline.plan_item_id is not None
+    lisbon = ZoneInfo("Europe/Lisbon")
+    planned = await db.run(lambda s: s.exec(select(Reminder).where(Reminder.chat_id == 103)).all())
+    moments = sorted(r.due_at.astimezone(lisbon) for r in planned if r.kind in ("before", "due"))
+    assert all(m.strftime("%H:%M") == "09:00" and m.weekday() < 5 for m in moments)
+    assert date(2026, 12, 8) not in {m.date() for m in moments}  # a public holiday in Portugal
+    await jonas.send("/language")
+    await jonas.click("Lietuvių")
+    sent = await jonas.send("/deadlines")
+    assert "gruodžio" in sent.text and "Pupils interview their grandparents" in sent.text

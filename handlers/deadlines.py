@@ -20,7 +20,7 @@ from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.moments import when, zone_of
 from handlers.places import team_places
-from handlers.reminders import plan_deadline
+from handlers.reminders import deadline_lines, plan_deadline
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import END_OF_DAY, is_by_weekday, parse_deadline
 from storage import reminders, teams
@@ -291,21 +291,8 @@ def upcoming(session: Session, actor: Actor, project: Project, me: Membership) -
     ).all()
     if not rows:
         return Reply().say(t("No open deadlines. /deadline adds one."))
-    names = {
-        m.user.id: m.user.display_name
-        for m in teams.members(session, project_id=project.id)
-        if m.user
-    }
     zone = zone_of(actor.user)
-    items = [
-        t(
-            "• <b>{title}</b>: {when} ({name})",
-            title=d.title,
-            when=when(t, d.due_at, zone),
-            name=names.get(d.owner_id or 0, "—"),
-        )
-        for d in rows
-    ]
+    items = deadline_lines(session, t, project.id, list(rows), zone)
     note = t("Times are in {zone}.", zone=str(zone))
     return Reply().say(
         lines(t("<b>Deadlines: {title}</b>", title=project.title), *items, Html(f"<i>{note}</i>"))

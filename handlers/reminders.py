@@ -16,7 +16,7 @@ from telegram import Bot, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Ctx, Services
-from bot.i18n import Translator, lines
+from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Message, Reply
 from handlers.common import Actor, markup, respond, stale, translator_for
 from handlers.meetings import render_meeting
@@ -112,6 +112,26 @@ def schedule_digest(session: Session, *, project_id: int, chat_id: int, now: dat
     )
 
 
+def deadline_lines(
+    session: Session, t: Translator, project_id: int, deadlines: list[Deadline], zone: ZoneInfo
+) -> list[Html]:
+    """One line per deadline: what, when (in `zone`) and who."""
+    names = {
+        m.user.id: m.user.display_name
+        for m in teams.members(session, project_id=project_id)
+        if m.user
+    }
+    return [
+        t(
+            "• <b>{title}</b>: {when} ({name})",
+            title=d.title,
+            when=when(t, d.due_at, zone),
+            name=names.get(d.owner_id or 0, "—"),
+        )
+        for d in deadlines
+    ]
+
+
 def _digest(session: Session, reminder: Reminder, now: datetime) -> Message | None:
     """The coming week's deadlines for the group; the next digest is planned either way."""
     binding = session.get(ChatBinding, reminder.chat_id)
@@ -137,20 +157,7 @@ def _digest(session: Session, reminder: Reminder, now: datetime) -> Message | No
         return None
     t = Translator(binding.language)
     zone = coordinator_zone(session, reminder.project_id)
-    names = {
-        m.user.id: m.user.display_name
-        for m in teams.members(session, project_id=reminder.project_id)
-        if m.user
-    }
-    items = [
-        t(
-            "• <b>{title}</b>: {when} ({name})",
-            title=d.title,
-            when=when(t, d.due_at, zone),
-            name=names.get(d.owner_id or 0, "—"),
-        )
-        for d in week
-    ]
+    items = deadline_lines(session, t, reminder.project_id, list(week), zone)
     text = lines(
         t("📅 Deadlines this week:"), *items, t("/deadlines shows them in your own time zone.")
     )

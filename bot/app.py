@@ -160,6 +160,8 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
         .context_types(ContextTypes(context=Ctx))
         .persistence(DbPersistence(db))
         .concurrent_updates(ChatOrderedProcessor(16))
+        # a second connection for the last getUpdates at shutdown, while the long poll winds down
+        .get_updates_connection_pool_size(2)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.app import build_application
 from bot.config import Settings
 from bot.console import run_console
+from bot.doctor import doctor
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "migrate", "console", "version"],
+        choices=["run", "migrate", "console", "doctor", "version"],
         help="default: run when TELEGRAM_BOT_TOKEN is set, else console",
     )
     args = parser.parse_args(argv)
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     if command == "migrate":
         _database(settings).close()
         print("twincoach: the database schema is up to date.")
+    elif command == "doctor":
+        raise SystemExit(doctor(settings))
     elif command == "console":
         logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_console(settings, _database(settings)))

@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, button, for_member, is_lead, member_of, respond
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project
@@ -177,14 +177,8 @@ async def on_overview(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(overview))
 
 
-async def on_mark(update: Update, context: Ctx) -> object:
-    """A topic button under /agreements (coordinator, founders): asks for the final wording."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    match = CALLBACK.match(update.callback_query.data)
-    if match is None:
-        return await respond(update, context, stale)
-    project_id, topic = int(match.group(1)), match.group(2)
-    return await respond(update, context, lambda s, a: start_wording(s, a, project_id, topic))
+# A topic button under /agreements (coordinator, founders): asks for the final wording.
+on_mark = button(CALLBACK, lambda s, a, m: start_wording(s, a, int(m[1]), m[2]))
 
 
 def entry_points() -> list[BaseHandler]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,6 +117,22 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
 def stale(_session: Session, actor: Actor) -> Reply:
     """A button that no longer means anything (or forged data): a pop-up, nothing changes."""
     return Reply(alert=actor.t("This button is no longer active."))
+
+
+def button(
+    pattern: re.Pattern[str], step: Callable[[Session, Actor, re.Match[str]], Reply]
+) -> Callable[[Update, Ctx], Coroutine[Any, Any, object]]:
+    """A button handler: data that do not match `pattern` get the stale-button answer;
+    otherwise `step` runs with the match (ids in it are re-checked by the step)."""
+
+    async def handle(update: Update, context: Ctx) -> object:
+        data = update.callback_query.data if update.callback_query else None
+        match = pattern.match(data or "")
+        if match is None:
+            return await respond(update, context, stale)
+        return await respond(update, context, lambda s, a: step(s, a, match))
+
+    return handle
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:

@@ -17,7 +17,7 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, member_of, respond, stale
+from handlers.common import Actor, button, for_member, member_of, respond
 from handlers.moments import when, zone_of
 from handlers.places import team_places
 from handlers.reminders import deadline_lines, plan_deadline
@@ -383,15 +383,10 @@ async def on_more_time(update: Update, context: Ctx) -> object:
     return await respond(update, context, lambda s, a: ask_more_time(s, a, deadline_id))
 
 
-async def on_decision(update: Update, context: Ctx) -> None:
-    """dlx:<deadline>:<new date as a timestamp>:yes|no (the coordinator)."""
-    assert update.callback_query is not None
-    match = DECISION.match(update.callback_query.data or "")
-    if match is None:
-        await respond(update, context, stale)
-        return
-    deadline_id, stamp, approve = int(match.group(1)), int(match.group(2)), match.group(3) == "yes"
-    await respond(update, context, lambda s, a: decide_more_time(s, a, deadline_id, stamp, approve))
+# dlx:<deadline>:<new date as a timestamp>:yes|no (the coordinator).
+on_decision = button(
+    DECISION, lambda s, a, m: decide_more_time(s, a, int(m[1]), int(m[2]), m[3] == "yes")
+)
 
 
 def entry_points() -> list[BaseHandler]:

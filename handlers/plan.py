@@ -16,7 +16,7 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
 from handlers.moments import when, zone_of
 from handlers.reminders import plan_deadline
 from scheduler.deadlines import parse_deadline
@@ -490,17 +490,11 @@ async def on_plan(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(plan_command))
 
 
-async def on_plan_button(update: Update, context: Ctx) -> object:
-    """plan:<project>:<action>[:<section>[:<item>]] — may open a dialog (add, edit)."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    match = CALLBACK.match(update.callback_query.data)
-    if match is None:
-        return await respond(update, context, stale)
-    project_id, action, key = int(match.group(1)), match.group(2), match.group(3)
-    item_id = int(match.group(4)) if match.group(4) else None
-    return await respond(
-        update, context, lambda s, a: act(s, a, project_id, action, key=key, item_id=item_id)
-    )
+# plan:<project>:<action>[:<section>[:<item>]]; may open a dialog (add, edit).
+on_plan_button = button(
+    CALLBACK,
+    lambda s, a, m: act(s, a, int(m[1]), m[2], key=m[3], item_id=int(m[4]) if m[4] else None),
+)
 
 
 async def on_activity_field(update: Update, context: Ctx) -> object:

@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Document, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, button, for_member, is_lead, member_of, respond
 from storage import plan
 from storage.models import Membership, Project
 
@@ -145,14 +145,8 @@ async def on_registration(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(kit))
 
 
-async def on_edit(update: Update, context: Ctx) -> object:
-    """reg:<project>:<field> (coordinator, founders): asks for the new text."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    match = CALLBACK.match(update.callback_query.data)
-    if match is None:
-        return await respond(update, context, stale)
-    project_id, key = int(match.group(1)), match.group(2)
-    return await respond(update, context, lambda s, a: start_edit(s, a, project_id, key))
+# reg:<project>:<field> (coordinator, founders): asks for the new text.
+on_edit = button(CALLBACK, lambda s, a, m: start_edit(s, a, int(m[1]), m[2]))
 
 
 def entry_points() -> list[BaseHandler]:

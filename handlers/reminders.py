@@ -12,13 +12,13 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Ctx, Services
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Message, Reply
-from handlers.common import Actor, markup, respond, stale, translator_for
+from handlers.common import Actor, button, markup, translator_for
 from handlers.meetings import render_meeting
 from handlers.moments import when, zone_of
 from handlers.places import team_places, working_days
@@ -355,15 +355,8 @@ def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: st
     return Reply(clear_buttons=True).say(t("I will remind you again tomorrow."))
 
 
-async def on_reminder_button(update: Update, context: Ctx) -> None:
-    """dl:<deadline>:done|snooze under a reminder."""
-    assert update.callback_query is not None
-    match = CALLBACK.match(update.callback_query.data or "")
-    if match is None:
-        await respond(update, context, stale)
-        return
-    deadline_id, action = int(match.group(1)), match.group(2)
-    await respond(update, context, lambda s, a: answer_reminder(s, a, deadline_id, action))
+# dl:<deadline>:done|snooze under a reminder.
+on_reminder_button = button(CALLBACK, lambda s, a, m: answer_reminder(s, a, int(m[1]), m[2]))
 
 
 def handlers() -> list[BaseHandler]:

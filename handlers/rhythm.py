@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import lines
 from bot.reply import Button, Reply, rows
-from handlers.common import Actor, for_member, member_of, respond, stale
+from handlers.common import Actor, button, for_member, member_of, respond
 from handlers.moments import when, zone_of
 from handlers.reminders import plan_deadline, schedule_digest
 from scheduler.deadlines import parse_deadline
@@ -180,15 +180,8 @@ async def on_reminders(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(rhythm_screen, private_only=True))
 
 
-async def on_change(update: Update, context: Ctx) -> None:
-    """rs:<project>:offsets|time:<value>."""
-    assert update.callback_query is not None
-    match = CALLBACK.match(update.callback_query.data or "")
-    if match is None:
-        await respond(update, context, stale)
-        return
-    project_id, what, value = int(match.group(1)), match.group(2), match.group(3)
-    await respond(update, context, lambda s, a: change(s, a, project_id, what, value))
+# rs:<project>:<setting>:<value> (coordinator).
+on_change = button(CALLBACK, lambda s, a, m: change(s, a, int(m[1]), m[2], m[3]))
 
 
 def handlers() -> list[BaseHandler]:

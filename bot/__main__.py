@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|console|version]`.
+"""Command line: `python -m bot [run|scheduler|migrate|console|doctor|version]`.
 
 With no command: `run` when a token is configured, else the offline `console`.
 """
@@ -8,15 +8,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 from importlib.metadata import version
 from typing import Any
 
 from pydantic import ValidationError
 
-from bot.app import build_application
+from bot import logs
+from bot.app import build_application, build_scheduler
 from bot.config import Settings
 from bot.console import run_console
+from bot.context import TwinApp
 from bot.doctor import doctor
+from bot.health import HealthServer
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -45,13 +49,33 @@ def _database(settings: Settings) -> Database:
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
-def run(settings: Settings) -> None:
+def _check_token(settings: Settings) -> None:
     problem = settings.token_problem()
     if problem:
         raise SystemExit(f"twincoach: {problem}")
+
+
+def _with_health(app: TwinApp, settings: Settings, db: Database) -> None:
+    """Serve /healthz and /metrics while the application runs (HEALTH_PORT, 0 = off)."""
+    if not settings.health_port:
+        return
+    server = HealthServer(db, settings.health_listen, settings.health_port)
+
+    async def start(_app: object) -> None:
+        server.start()
+
+    async def stop(_app: object) -> None:
+        await server.stop()
+
+    app.post_init, app.post_shutdown = start, stop
+
+
+def run(settings: Settings) -> None:
+    _check_token(settings)
     webhook = webhook_options(settings) if settings.webhook_url else None
     db = _database(settings)
     app = build_application(settings, db)
+    _with_health(app, settings, db)
     try:
         if webhook:
             app.run_webhook(**webhook, allowed_updates=ALLOWED_UPDATES)
@@ -59,6 +83,35 @@ def run(settings: Settings) -> None:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         db.close()
+
+
+def scheduler(settings: Settings) -> None:
+    """Only the reminder jobs, as their own process: any number of these and of bot
+    workers may share one PostgreSQL, each reminder is claimed by one of them."""
+    _check_token(settings)
+    db = _database(settings)
+    app = build_scheduler(settings, db)
+    _with_health(app, settings, db)
+    try:
+        asyncio.run(_serve_jobs(app))
+    finally:
+        db.close()
+
+
+async def _serve_jobs(app: TwinApp) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        logging.getLogger("bot.scheduler").info("scheduler running; stop with Ctrl-C")
+        await stop.wait()
+        await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -79,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "migrate", "console", "doctor", "version"],
+        choices=["run", "scheduler", "migrate", "console", "doctor", "version"],
         help="default: run when TELEGRAM_BOT_TOKEN is set, else console",
     )
     args = parser.parse_args(argv)
@@ -87,16 +140,15 @@ def main(argv: list[str] | None = None) -> None:
         print(version("twincoach"))
         return
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    logs.configure(settings)
     command = args.command or ("run" if settings.telegram_bot_token else "console")
     if command == "migrate":
         _database(settings).close()
         print("twincoach: the database schema is up to date.")
     elif command == "doctor":
         raise SystemExit(doctor(settings))
+    elif command == "scheduler":
+        scheduler(settings)
     elif command == "console":
         logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_console(settings, _database(settings)))

@@ -6,13 +6,18 @@ command menus are set when the application initialises. Tests use the same facto
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import metrics
 from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
@@ -51,6 +56,7 @@ from handlers.agreements import AGREEMENTS
 from handlers.common import OUTBOX
 from handlers.partners import PARTNERS
 from handlers.quiz import QUIZ
+from scheduler.delivery import retry_seconds
 from storage.db import Database
 from storage.persistence import DbPersistence
 
@@ -68,6 +74,7 @@ class TwinApplication(Application):
         await set_default_menus(self.bot, services.settings.default_language)
 
     async def process_update(self, update: object) -> None:
+        began = time.perf_counter()
         outbox: list[Callable[[], Awaitable[None]]] = []
         token = OUTBOX.set(outbox)
         try:
@@ -77,14 +84,41 @@ class TwinApplication(Application):
         await self.update_persistence()
         for send in outbox:
             try:
-                await send()
+                await with_retries(send)
             except Exception as exc:
                 await self.process_error(update=update, error=exc)
+        metrics.UPDATES.labels(update_kind(update)).inc()
+        metrics.UPDATE_SECONDS.observe(time.perf_counter() - began)
+
+
+async def with_retries(send: Callable[[], Awaitable[None]]) -> None:
+    """Send a reply, riding out a 429 (wait as told), a 5xx or a time-out (short pauses):
+    the answer is already saved, so the reply must not be lost to a hiccup."""
+    for pause in (0.5, 2.0, 5.0, None):
+        try:
+            await send()
+            return
+        except BadRequest:
+            raise
+        except (RetryAfter, NetworkError) as exc:  # NetworkError: 5xx, time-outs, refusals
+            if pause is None:
+                raise
+            await asyncio.sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
+
+
+def update_kind(update: object) -> str:
+    """message, callback_query, my_chat_member, …: the label of the updates counter."""
+    if isinstance(update, Update):
+        for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
+            if getattr(update, kind) is not None:
+                return kind
+    return "other"
 
 
 async def apologise(update: object, context: Ctx) -> None:
     """Log the failure with its traceback; tell the teacher, translated, never the details."""
     log.error("update failed", exc_info=context.error)
+    metrics.UPDATE_ERRORS.inc()
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
@@ -142,14 +176,12 @@ def register(app: TwinApp) -> None:
     app.add_error_handler(apologise)
 
 
-def build_application(settings: Settings, db: Database) -> TwinApp:
-    """The bot on an open, migrated database, ready to initialise."""
+def _builder(settings: Settings) -> Any:
+    """What the bot and the scheduler process share: token, Bot API address, HTML defaults."""
     token = settings.telegram_bot_token
-    assert token is not None, "build_application needs a token (the console uses a fake one)"
-
+    assert token is not None, "needs a token (the console uses a fake one)"
     builder = (
         ApplicationBuilder()
-        .application_class(TwinApplication)
         .token(token.get_secret_value())
         .defaults(
             Defaults(
@@ -158,31 +190,39 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
             )
         )
         .context_types(ContextTypes(context=Ctx))
-        .persistence(DbPersistence(db))
-        .concurrent_updates(ChatOrderedProcessor(16))
-        # a second connection for the last getUpdates at shutdown, while the long poll winds down
-        .get_updates_connection_pool_size(2)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         if settings.base_file_url:
             builder = builder.base_file_url(settings.base_file_url)
+    return builder
+
+
+def build_application(settings: Settings, db: Database) -> TwinApp:
+    """The bot on an open, migrated database, ready to initialise."""
+    builder = (
+        _builder(settings)
+        .application_class(TwinApplication)
+        .persistence(DbPersistence(db))
+        .concurrent_updates(ChatOrderedProcessor(16))
+        # a second connection for the last getUpdates at shutdown, while the long poll winds down
+        .get_updates_connection_pool_size(2)
+    )
     app: TwinApp = builder.build()
     services = Services(settings=settings, db=db)
     app.bot_data["services"] = services
     register(app)
+    if settings.run_scheduler:
+        assert app.job_queue is not None
+        reminders.schedule(app.job_queue, services, app.bot)
+    return app
+
+
+def build_scheduler(settings: Settings, db: Database) -> TwinApp:
+    """`python -m bot scheduler`: the reminder jobs alone, no updates and no dialogs."""
+    app: TwinApp = _builder(settings).updater(None).build()
+    services = Services(settings=settings, db=db)
+    app.bot_data["services"] = services
     assert app.job_queue is not None
-    app.job_queue.run_repeating(
-        reminders.dispatch_job,
-        interval=reminders.DISPATCH_EVERY,
-        first=1.0,
-        name="send-due-reminders",
-        data=reminders.dispatcher(services, app.bot),
-    )
-    app.job_queue.run_repeating(
-        reminders.checkin_job,
-        interval=reminders.CHECK_EVERY,
-        first=60.0,
-        name="check-in-on-quiet-teachers",
-    )
+    reminders.schedule(app.job_queue, services, app.bot)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     openholidays_url: str = "https://openholidaysapi.org"  # empty: do not fetch
     default_language: Literal["lv", "lt", "en"] = "en"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Reminders are sent by every bot process unless this is off (then run `python -m bot
+    # scheduler` on its own); SEND_RATE is per sending process and must sum to ≤ 30/s.
+    run_scheduler: bool = True
+    send_rate: float = Field(default=29.0, gt=0, le=30)
+    health_port: int = 0  # /healthz and /metrics; 0 = off
+    health_listen: str = "127.0.0.1"
 
     @field_validator("telegram_bot_token", "webhook_secret", mode="before")
     @classmethod

@@ -101,8 +101,13 @@ def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, An
 
 async def respond(update: Update, context: Ctx, step: Step) -> object:
     """Run `step` for this update and send its reply; returns the next dialog state."""
-    scratch = copy.deepcopy(dict(context.user_data or {}))
-    reply = await context.db.run(lambda s: step(s, _actor(s, update, context, scratch)))
+    before = dict(context.user_data or {})
+
+    def run(session: Session) -> tuple[Reply, dict[str, Any]]:
+        scratch = copy.deepcopy(before)  # a fresh copy if the transaction is run again
+        return step(session, _actor(session, update, context, scratch)), scratch
+
+    reply, scratch = await context.db.run(run)
     if context.user_data is not None and scratch != context.user_data:
         context.user_data.clear()
         context.user_data.update(scratch)

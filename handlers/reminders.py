@@ -9,11 +9,12 @@ import os
 import re
 import socket
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 from telegram import Bot
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, JobQueue
 
 from bot.context import Ctx, Services
 from bot.i18n import Html, Translator, lines
@@ -23,12 +24,13 @@ from handlers.meetings import render_meeting
 from handlers.moments import when, zone_of
 from handlers.places import team_places, working_days
 from handlers.quiz import QUIZ
-from scheduler.delivery import Dispatcher
+from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
 from storage import reminders, teams, users
 from storage.models import ChatBinding, Deadline, Project, Reminder, Role, User
 
-DISPATCH_EVERY = 5.0  # seconds between claims of due reminders
+DISPATCH_EVERY = 5.0  # seconds between looks for due reminders
+DISPATCH_JOB = "send-due-reminders"
 OVERDUE_AFTER = timedelta(hours=1)
 LEAD_AFTER = timedelta(days=1)  # the coordinator hears only if the owner has not answered
 SNOOZE = timedelta(days=1)
@@ -315,7 +317,10 @@ async def send(bot: Bot, message: Message) -> object:
 def dispatcher(services: Services, bot: Bot) -> Dispatcher:
     """One per process: its pacer remembers what was sent, across runs of the job."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    return Dispatcher(services.db, bot, render, send, worker, on_blocked=tell_coordinator)
+    pacer = Pacer(per_second=services.settings.send_rate)
+    return Dispatcher(
+        services.db, bot, render, send, worker, pacer=pacer, on_blocked=tell_coordinator
+    )
 
 
 def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: str) -> Reply:
@@ -369,7 +374,20 @@ async def checkin_job(context: Ctx) -> None:
     await context.db.run(lambda s: plan_checkins(s, now))
 
 
+def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot) -> None:
+    """The sending and check-in jobs of one process."""
+    job_queue.run_once(dispatch_job, 1.0, name=DISPATCH_JOB, data=dispatcher(services, bot))
+    job_queue.run_repeating(
+        checkin_job, interval=CHECK_EVERY, first=60.0, name="check-in-on-quiet-teachers"
+    )
+
+
 async def dispatch_job(context: Ctx) -> None:
-    """The repeating job (its data is this process's Dispatcher): send whatever is due."""
+    """Send whatever is due (a burst may take minutes), then look again a little later:
+    chained rather than repeating, so runs never overlap."""
     assert context.job is not None and isinstance(context.job.data, Dispatcher)
-    await context.job.data.run_once(datetime.now(UTC))
+    try:
+        await context.job.data.run_once()
+    finally:
+        job_queue = cast(JobQueue[Ctx], context.job_queue)
+        job_queue.run_once(dispatch_job, DISPATCH_EVERY, name=DISPATCH_JOB, data=context.job.data)

@@ -11,6 +11,7 @@ avoids lock upgrades failing); PostgreSQL gets a small pool.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# Seconds between tries when the database is unreachable: about a minute in all.
+RECONNECT_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def normalise_url(url: str) -> str:
@@ -84,9 +92,24 @@ class Database:
             return result
 
     async def run(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` in a worker thread, in its own transaction."""
+        """Run `fn(session)` in a worker thread, in its own transaction.
+
+        When the database is unreachable for a while (a PostgreSQL restart, a fail-over) the
+        whole transaction is run again after a pause, for up to about a minute, instead of
+        losing the teacher's answer: `fn` must not change anything outside its session."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.session_scope, fn)
+        for pause in (*RECONNECT_PAUSES, None):
+            try:
+                return await loop.run_in_executor(self._executor, self.session_scope, fn)
+            except sa.exc.OperationalError as exc:
+                transient = not is_sqlite(self.url) or "locked" in str(exc)
+                if pause is None or not transient:  # SQLite's others are bugs, e.g. no table
+                    raise
+                log.warning(
+                    "database unavailable (%s); trying again in %ss", _first_line(exc), pause
+                )
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -1,12 +1,12 @@
 """Reminder rows: the source of truth for everything the bot sends on its own.
 
-A dispatcher claims due rows with one conditional UPDATE (pending → sending), so of two
-bot processes on one database only one gets each row; on PostgreSQL the candidate rows
-are also locked with SKIP LOCKED, so claimers do not wait for each other.
+A dispatcher claims each due row with one conditional UPDATE (pending → sending) right
+before sending it, so of any number of processes on one database only one sends a row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from storage.models import Reminder, ReminderSettings, User
 
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
-STALE_CLAIM = timedelta(minutes=10)  # a claim older than this belonged to a process that died
+# A row is `sending` only while its request is in flight (seconds); older: its process died.
+STALE_CLAIM = timedelta(minutes=2)
 
 
 def add(
@@ -72,40 +73,54 @@ def replace_digest(session: Session, *, project_id: int, chat_id: int, due_at: d
     add(session, project_id=project_id, chat_id=chat_id, kind="digest", due_at=due_at)
 
 
-def claim(session: Session, *, now: datetime, worker: str, limit: int = 50) -> list[Reminder]:
-    """Take up to `limit` due reminders for this worker. Stale claims are taken back first."""
-    session.execute(
+def release_stale(session: Session, *, now: datetime) -> int:
+    """Rows left `sending` by a process that died mid-request go back to pending (they
+    may have reached Telegram: at-least-once for that one message, never lost)."""
+    result = session.execute(
         sa.update(Reminder)
         .where(col(Reminder.status) == SENDING, col(Reminder.claimed_at) < now - STALE_CLAIM)
-        .values(status=PENDING)
+        .values(status=PENDING, claimed_by=None, claimed_at=None)
     )
-    due = (
-        select(Reminder.id)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def due(
+    session: Session, *, now: datetime, limit: int, skip_chats: Collection[int] = ()
+) -> list[tuple[int, int]]:
+    """(id, chat) of the oldest due rows, one per chat, leaving out chats that must wait."""
+    query = (
+        select(Reminder.id, Reminder.chat_id)
         .where(col(Reminder.status) == PENDING, col(Reminder.due_at) <= now)
-        .order_by(col(Reminder.due_at))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(limit * 4)
     )
-    ids = list(session.exec(due).all())
-    if not ids:
-        return []
-    session.execute(
+    if skip_chats:
+        query = query.where(col(Reminder.chat_id).not_in(list(skip_chats)))
+    first: dict[int, int] = {}
+    for rid, chat_id in session.exec(query).all():
+        if rid is not None and chat_id not in first:
+            first[chat_id] = rid
+    return [(rid, chat_id) for chat_id, rid in first.items()][:limit]
+
+
+def claim(session: Session, *, reminder_id: int, now: datetime, worker: str) -> Reminder | None:
+    """Take one due row for this worker with a conditional UPDATE (pending → sending), just
+    before it is sent: of two processes only one gets it, and a crash leaves at most the
+    one row whose request was in flight."""
+    result = session.execute(
         sa.update(Reminder)
-        .where(col(Reminder.id).in_(ids), col(Reminder.status) == PENDING)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.status) == PENDING,
+            col(Reminder.due_at) <= now,
+        )
         .values(
             status=SENDING, claimed_by=worker, claimed_at=now, attempts=col(Reminder.attempts) + 1
         )
     )
-    session.flush()
-    return list(
-        session.exec(
-            select(Reminder)
-            .where(
-                col(Reminder.id).in_(ids), Reminder.claimed_by == worker, Reminder.status == SENDING
-            )
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(Reminder, reminder_id, populate_existing=True)
 
 
 def finish(

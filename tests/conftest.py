@@ -57,7 +57,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pg_admin() -> sa.Engine:
     assert PG_URL
-    return sa.create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
+    return sa.create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,34 +1,17 @@
-"""The command line, run as a real process: refusals, migrate, and `kill -9` mid-dialog."""
+"""The command line, run as a real process: refusals, migrate, and `kill -9` mid-dialog
+(the other faults are in test_faults.py)."""
 
-import asyncio
-import os
-import signal
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
 
 from bot.fakeapi import updates
 from bot.fakeapi.server import ApiCall, FakeBotApi
-from storage.db import Database, normalise_url
-from storage.migrate import upgrade
-from storage.models import Deadline, Project, Reminder, User
-from tests.conftest import PG_URL, TOKEN
-
-
-def cli_env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/bot.db"
-    env.update(values)
-    return env
+from tests.conftest import TOKEN
+from tests.processes import BotProcess, cli_env
 
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -84,38 +67,6 @@ def test_migrate_creates_the_schema(tmp_path: Path):
     } <= tables
 
 
-class BotProcess:
-    """`python -m bot run` against the fake Bot API of this test."""
-
-    def __init__(self, tmp_path: Path, fake: FakeBotApi) -> None:
-        self.tmp_path, self.fake = tmp_path, fake
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self, **extra: str) -> None:
-        env = cli_env(
-            self.tmp_path,
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=self.fake.base_url,
-            **extra,
-        )
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=self.tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-
 async def test_kill_9_mid_dialog_then_run_resumes(tmp_path: Path, fake: FakeBotApi):
     factory = updates.UpdateFactory()
     anna = updates.user(101, "Anna", "en")
@@ -141,74 +92,3 @@ async def test_kill_9_mid_dialog_then_run_resumes(tmp_path: Path, fake: FakeBotA
         await say("Rīgas 1. vidusskola", "time zone")
     finally:
         await bot.kill()
-
-
-@pytest.mark.postgresql
-async def test_two_bot_processes_on_postgresql_send_each_reminder_once(
-    tmp_path: Path, fake: FakeBotApi
-):
-    """Two real `python -m bot run` processes share one PostgreSQL database."""
-    assert PG_URL
-    admin = sa.create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
-    name = f"twincoach_two_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    db = Database(url)
-    upgrade(db.engine)
-    now = datetime.now(UTC)
-
-    def seed(s):
-        project = Project(title="Shared")
-        s.add(project)
-        s.add_all(User(id=5000 + n, display_name=f"Teacher {n}", started=True) for n in range(40))
-        s.flush()
-        deadline = Deadline(
-            project_id=project.id,
-            title="Exactly once",
-            due_at=now + timedelta(days=3650),  # far ahead: the processes run on the real clock
-            owner_id=5000,
-        )
-        s.add(deadline)
-        s.flush()
-        s.add_all(
-            Reminder(
-                project_id=project.id,
-                deadline_id=deadline.id,
-                user_id=5000 + n,
-                chat_id=5000 + n,
-                kind="before",
-                due_at=now,
-            )
-            for n in range(40)
-        )
-
-    await db.run(seed)
-    first, second = BotProcess(tmp_path, fake), BotProcess(tmp_path, fake)
-    try:
-        for bot in (first, second):
-            await bot.start(DATABASE_URL=url)
-        sent = 0
-        for _ in range(300):
-            sent = await db.run(
-                lambda s: s.exec(select(sa.func.count()).where(Reminder.status == "sent")).one()
-            )
-            if sent == 40:
-                break
-            await asyncio.sleep(0.1)
-        assert sent == 40
-        await asyncio.sleep(12)  # two more rounds of both dispatchers: nothing may come twice
-    finally:
-        await first.kill()
-        await second.kill()
-        db.close()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-    messages = [
-        c
-        for c in fake.calls
-        if c.method == "sendMessage" and "Exactly once" in c.params.get("text", "")
-    ]
-    assert sorted(c.chat_id for c in messages) == [5000 + n for n in range(40)]

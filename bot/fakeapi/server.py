@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
@@ -234,6 +234,7 @@ class ApiCall:
     seq: int
     ok: bool = True
     result: Any = None
+    at: float = field(default_factory=time.perf_counter)  # arrival, for latency measurements
 
 
 class _Signal:
@@ -334,6 +335,7 @@ class FakeBotApi:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._blocked: set[int] = set()
         self._failures: dict[str, list[_ApiError]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._open_callbacks: set[str] = set()
         self._files: dict[str, tuple[str, int]] = {}
         self._uploads: dict[str, tuple[str, bytes]] = {}  # file_id → (path, content)
@@ -565,6 +567,11 @@ class FakeBotApi:
         error = _ApiError(error_code, description, retry_after)
         self._failures.setdefault(method.lower(), []).extend([error] * times)
 
+    def delay_next(self, method: str, *, seconds: float, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` answer only after ``seconds`` (a
+        slow or hanging Telegram; the call still takes effect, as a real one may)."""
+        self._delays.setdefault(method.lower(), []).extend([seconds] * times)
+
     # --- request handling ------------------------------------------------------------------
 
     async def _handle(
@@ -586,6 +593,8 @@ class FakeBotApi:
         self.calls.append(call)
         self._calls_changed.notify()
         result: Any
+        if delays := self._delays.get(name.lower()):
+            await asyncio.sleep(delays.pop(0))
         try:
             self._check_faults(name, call.chat_id)
             if name == "getUpdates":

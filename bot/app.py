@@ -190,6 +190,7 @@ def _builder(settings: Settings) -> Any:
             )
         )
         .context_types(ContextTypes(context=Ctx))
+        .read_timeout(settings.telegram_read_timeout)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./data/twincoach.db"
     telegram_api_base_url: str | None = None
     telegram_api_base_file_url: str | None = None
+    # Seconds to wait for Telegram's answer. A time-out leaves it unknown whether a message
+    # arrived, and it is then sent again; waiting longer makes that rarer.
+    telegram_read_timeout: float = Field(default=15.0, gt=0)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

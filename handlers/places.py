@@ -14,30 +14,47 @@ from sqlmodel import Session
 from scheduler.calendar import Break, Pause, Place, works_on
 from storage import breaks, teams, users
 from storage.models import User
+from storage.teams import Member
 
 HOLIDAY_COUNTRIES = frozenset(list_supported_countries())
 
 
 def team_places(session: Session, project_id: int) -> dict[int, tuple[User, Place]]:
     """Every member with a known country → (teacher, calendar)."""
-    team = [m.user for m in teams.members(session, project_id=project_id) if m.user is not None]
-    countries = {u.country for u in team if u.country in HOLIDAY_COUNTRIES}
-    by_country: dict[str, list[Break]] = {}
-    for row in breaks.for_project(session, project_id=project_id, countries=countries):
-        by_country.setdefault(row.country, []).append(Break(row.start, row.end, row.name))
-    away = users.aways(session, user_ids=[u.id for u in team])
-    return {
-        u.id: (
-            u,
-            Place(
-                u.country,
-                breaks=tuple(by_country.get(u.country, ())),
-                pauses=tuple(Pause(start, end) for start, end in away.get(u.id, [])),
-            ),
-        )
-        for u in team
-        if u.country in HOLIDAY_COUNTRIES
+    members = teams.members(session, project_id=project_id)
+    return teams_places(session, {project_id: members})[project_id]
+
+
+def teams_places(
+    session: Session, teams_of: dict[int, list[Member]]
+) -> dict[int, dict[int, tuple[User, Place]]]:
+    """team_places for many teams (project → members) with two queries in all."""
+    team_users = {
+        project_id: [m.user for m in members if m.user is not None]
+        for project_id, members in teams_of.items()
     }
+    everyone = [u for users_ in team_users.values() for u in users_]
+    countries = {u.country for u in everyone if u.country in HOLIDAY_COUNTRIES}
+    found = breaks.for_projects(session, project_ids=list(teams_of), countries=countries)
+    away = users.aways(session, user_ids=sorted({u.id for u in everyone}))
+    places: dict[int, dict[int, tuple[User, Place]]] = {}
+    for project_id, members in team_users.items():
+        by_country: dict[str, list[Break]] = {}
+        for row in found.get(project_id, []):
+            by_country.setdefault(row.country, []).append(Break(row.start, row.end, row.name))
+        places[project_id] = {
+            u.id: (
+                u,
+                Place(
+                    u.country,
+                    breaks=tuple(by_country.get(u.country, ())),
+                    pauses=tuple(Pause(start, end) for start, end in away.get(u.id, [])),
+                ),
+            )
+            for u in members
+            if u.country in HOLIDAY_COUNTRIES
+        }
+    return places
 
 
 def working_days(place: Place | None) -> Callable[[date], bool]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -22,12 +24,23 @@ from bot.reply import Button, Message, Reply
 from handlers.common import Actor, button, markup, translator_for
 from handlers.meetings import render_meeting
 from handlers.moments import when, zone_of
-from handlers.places import team_places, working_days
+from handlers.places import teams_places, working_days
 from handlers.quiz import QUIZ
+from scheduler.calendar import Place
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
 from storage import reminders, teams, users
-from storage.models import ChatBinding, Deadline, Project, Reminder, Role, User
+from storage.models import (
+    Answer,
+    ChatBinding,
+    Deadline,
+    Membership,
+    Project,
+    Reminder,
+    ReminderSettings,
+    Role,
+    User,
+)
 
 DISPATCH_EVERY = 5.0  # seconds between looks for due reminders
 DISPATCH_JOB = "send-due-reminders"
@@ -42,7 +55,11 @@ EARLY = 7  # days: the early reminder for those who work at the last moment
 
 def quiz_value(session: Session, project_id: int, user_id: int, scale: str) -> int | None:
     """The teacher's answer on one work-style scale (1–5), if they took the quiz."""
-    value = QUIZ.answers_of(session, project_id, user_id).get(scale)
+    return _scale(QUIZ.answers_of(session, project_id, user_id).get(scale))
+
+
+def _scale(value: str | None) -> int | None:
+    """A stored 1–5 answer as a number; None when skipped."""
     return int(value) if value and value.isdigit() else None
 
 
@@ -57,42 +74,153 @@ def fitted_offsets(team: tuple[int, ...], deadlines_scale: int | None) -> tuple[
     return team
 
 
+@dataclass(frozen=True)
+class TeamRhythm:
+    """Everything planning needs to know about one team, looked up once for all of its
+    deadlines (re-planning a team used to repeat five queries per deadline), and for many
+    teams at once with one query per kind (``load``)."""
+
+    members: dict[int, User]
+    places: dict[int, tuple[User, Place]]
+    offsets: tuple[int, ...]
+    local_time: time
+    deadline_scale: dict[int, int | None]  # teacher → quiz answer "Deadlines: I do my tasks…"
+    lead_id: int | None
+
+    @classmethod
+    def load(cls, session: Session, project_ids: Collection[int]) -> dict[int, TeamRhythm]:
+        ids = sorted(set(project_ids))
+        team_of = _members(session, ids)
+        places = teams_places(session, team_of)
+        rhythm_of = {
+            row.project_id: row
+            for row in session.exec(
+                select(ReminderSettings).where(col(ReminderSettings.project_id).in_(ids))
+            )
+        }
+        scales: dict[int, dict[int, int | None]] = {}
+        for project_id, user_id, value in session.exec(
+            select(Answer.project_id, Answer.user_id, Answer.value).where(
+                col(Answer.project_id).in_(ids),
+                Answer.questionnaire == QUIZ.id,
+                Answer.version == QUIZ.version,
+                Answer.item == "s_deadlines",
+            )
+        ):
+            scales.setdefault(project_id, {})[user_id] = _scale(value)
+        loaded = {}
+        for project_id in ids:
+            team = team_of.get(project_id, [])
+            rhythm = rhythm_of.get(project_id) or ReminderSettings(project_id=project_id)
+            lead = teams.coordinator(team)
+            loaded[project_id] = cls(
+                members={m.user.id: m.user for m in team if m.user is not None},
+                places=places.get(project_id, {}),
+                offsets=tuple(int(days) for days in rhythm.offsets.split(",")),
+                local_time=time.fromisoformat(rhythm.local_time),
+                deadline_scale=scales.get(project_id, {}),
+                lead_id=lead.user.id if lead is not None and lead.user is not None else None,
+            )
+        return loaded
+
+
+def _members(session: Session, project_ids: list[int]) -> dict[int, list[teams.Member]]:
+    """teams.members for many projects in one query (same order within a team).
+    TODO: move to storage/teams.py."""
+    rows = session.exec(
+        select(Membership, User)
+        .join(User, col(User.id) == Membership.user_id, isouter=True)
+        .where(col(Membership.project_id).in_(project_ids))
+        .order_by(col(Membership.joined_at), col(Membership.id))
+    ).all()
+    team_of: dict[int, list[teams.Member]] = {}
+    for membership, user in rows:
+        team_of.setdefault(membership.project_id, []).append(teams.Member(membership, user))
+    return team_of
+
+
+def _moments(
+    session: Session, deadline: Deadline, team: TeamRhythm, now: datetime
+) -> list[tuple[int, str, datetime]]:
+    """(reader, kind, moment) of an open deadline: the owner's reminders on their own
+    working days and clock, the overdue check, and the coordinator's note a day later."""
+    if deadline.owner_id is None:
+        return []
+    owner = team.members.get(deadline.owner_id) or session.get(User, deadline.owner_id)
+    if owner is None:
+        return []
+    _, place = team.places.get(owner.id, (owner, None))
+    planned = reminder_moments(
+        deadline.due_at,
+        now,
+        zone_of(owner),
+        working_days(place),
+        offsets=fitted_offsets(team.offsets, team.deadline_scale.get(owner.id)),
+        local_time=team.local_time,
+    )
+    moments = [(owner.id, p.kind, p.at) for p in planned]
+    moments.append((owner.id, "overdue", deadline.due_at + OVERDUE_AFTER))
+    if team.lead_id is not None and team.lead_id != owner.id:
+        moments.append((team.lead_id, "overdue_lead", deadline.due_at + LEAD_AFTER))
+    return moments
+
+
+def plan_deadlines(session: Session, deadlines: Iterable[Deadline], now: datetime) -> int:
+    """(Re)create the reminders of these deadlines, of one team or many: each owner's
+    reminders and the overdue checks; a done deadline keeps none. The teams are looked up
+    once, with one query per kind, and the old pending rows replaced in bulk. Returns the
+    number of rows planned."""
+    group = {d.id: d for d in deadlines if d.id is not None}
+    open_ = [d for d in group.values() if d.done_at is None and d.owner_id is not None]
+    rhythm = TeamRhythm.load(session, {d.project_id for d in open_}) if open_ else {}
+    rows: list[dict[str, object]] = [
+        {
+            "project_id": deadline.project_id,
+            "deadline_id": deadline.id,
+            "user_id": reader,
+            "chat_id": reader,
+            "kind": kind,
+            "due_at": at,
+        }
+        for deadline in open_
+        for reader, kind, at in _moments(session, deadline, rhythm[deadline.project_id], now)
+    ]
+    reminders.replace_pending(session, deadline_ids=group.keys(), rows=rows)
+    return len(rows)
+
+
 def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> None:
     """(Re)create the reminders of a deadline for its owner, and the overdue check."""
     assert deadline.id is not None
-    owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
-    moments: list[tuple[int, str, datetime]] = []
-    if owner is not None and deadline.done_at is None:
-        _, place = team_places(session, deadline.project_id).get(owner.id, (owner, None))
-        rhythm = reminders.settings(session, project_id=deadline.project_id)
-        planned = reminder_moments(
-            deadline.due_at,
-            now,
-            zone_of(owner),
-            working_days(place),
-            offsets=fitted_offsets(
-                tuple(int(days) for days in rhythm.offsets.split(",")),
-                quiz_value(session, deadline.project_id, owner.id, "s_deadlines"),
-            ),
-            local_time=time.fromisoformat(rhythm.local_time),
-        )
-        moments = [(owner.id, p.kind, p.at) for p in planned]
-        moments.append((owner.id, "overdue", deadline.due_at + OVERDUE_AFTER))
-        lead = teams.coordinator(teams.members(session, project_id=deadline.project_id))
-        if lead is not None and lead.user is not None and lead.user.id != owner.id:
-            moments.append((lead.user.id, "overdue_lead", deadline.due_at + LEAD_AFTER))
-    rows = [
-        Reminder(
-            project_id=deadline.project_id,
-            deadline_id=deadline.id,
-            user_id=reader,
-            chat_id=reader,
-            kind=kind,
-            due_at=at,
-        )
-        for reader, kind, at in moments
-    ]
-    reminders.replace_for_deadline(session, deadline_id=deadline.id, rows=rows)
+    plan_deadlines(session, [deadline], now)
+
+
+def plan_projects(session: Session, project_ids: Collection[int], now: datetime) -> int:
+    """Re-plan every open deadline still ahead of these teams (their rhythm, breaks or
+    members changed); returns the number of rows planned."""
+    found = open_deadlines(session, now=now, project_ids=project_ids)
+    return plan_deadlines(session, found, now)
+
+
+def plan_project(session: Session, project_id: int, now: datetime) -> int:
+    """plan_projects for one team."""
+    return plan_projects(session, [project_id], now)
+
+
+def open_deadlines(
+    session: Session,
+    *,
+    now: datetime,
+    project_ids: Collection[int] | None = None,
+    owner_id: int | None = None,
+) -> list[Deadline]:
+    """Deadlines not done and still ahead, of some teams and/or of one owner."""
+    query = select(Deadline).where(col(Deadline.done_at).is_(None), col(Deadline.due_at) > now)
+    if project_ids is not None:
+        query = query.where(col(Deadline.project_id).in_(list(project_ids)))
+    if owner_id is not None:
+        query = query.where(Deadline.owner_id == owner_id)
+    return list(session.exec(query.order_by(col(Deadline.id))).all())
 
 
 def coordinator_zone(session: Session, project_id: int) -> ZoneInfo:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from babel.dates import get_day_names
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -16,10 +16,10 @@ from bot.i18n import lines
 from bot.reply import Button, Reply, rows
 from handlers.common import Actor, button, for_member, member_of, respond
 from handlers.moments import when, zone_of
-from handlers.reminders import plan_deadline, schedule_digest
+from handlers.reminders import open_deadlines, plan_deadlines, schedule_digest
 from scheduler.deadlines import parse_deadline
 from storage import reminders, teams, users
-from storage.models import Deadline, Membership, Project, Role
+from storage.models import Membership, Project, Role
 
 OFFSETS = ("7,2,0", "3,1,0", "14,7,2,0", "2,0")
 TIMES = ("08:00", "09:00", "12:00", "15:00")
@@ -31,16 +31,10 @@ CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest|by):([\w,:]{1,16
 def _replan(
     session: Session, actor: Actor, *, project_id: int | None = None, owner_id: int | None = None
 ) -> None:
-    """Open deadlines follow the new rhythm or pause at once."""
-    query = select(Deadline).where(
-        col(Deadline.done_at).is_(None), col(Deadline.due_at) > actor.now
-    )
-    if project_id is not None:
-        query = query.where(Deadline.project_id == project_id)
-    if owner_id is not None:
-        query = query.where(Deadline.owner_id == owner_id)
-    for deadline in session.exec(query).all():
-        plan_deadline(session, deadline, actor.now)
+    """Open deadlines follow the new rhythm or pause at once (each team looked up once)."""
+    projects = None if project_id is None else [project_id]
+    found = open_deadlines(session, now=actor.now, project_ids=projects, owner_id=owner_id)
+    plan_deadlines(session, found, actor.now)
 
 
 def away(session: Session, actor: Actor, text: str) -> Reply:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_OFFSETS = (7, 2, 0)  # days before the deadline
@@ -48,7 +48,7 @@ def reminder_moments(
             moment = datetime.combine(day, local_time, tzinfo=tz)
         if moment <= now:
             continue
-        utc = moment.astimezone(ZoneInfo("UTC"))
+        utc = moment.astimezone(UTC)
         planned.setdefault(utc, Planned("due" if days == 0 else "before", days, utc))
     return sorted(planned.values(), key=lambda p: p.at)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -70,19 +70,31 @@ def for_project(
     session: Session, *, project_id: int, countries: Iterable[str]
 ) -> list[SchoolBreak]:
     """Nationwide fetched breaks of these countries, and the breaks entered in this project."""
-    return list(
-        session.exec(
-            select(SchoolBreak)
-            .where(
-                col(SchoolBreak.country).in_(list(countries)),
-                or_(
-                    col(SchoolBreak.project_id) == project_id,
-                    sa.and_(
-                        col(SchoolBreak.project_id).is_(None),
-                        col(SchoolBreak.subdivision).is_(None),
-                    ),
+    return for_projects(session, project_ids=[project_id], countries=countries)[project_id]
+
+
+def for_projects(
+    session: Session, *, project_ids: Collection[int], countries: Iterable[str]
+) -> dict[int, list[SchoolBreak]]:
+    """for_project for many projects in one query (planning thousands of teams): project
+    → nationwide breaks of these countries and its own, by start."""
+    rows = session.exec(
+        select(SchoolBreak)
+        .where(
+            col(SchoolBreak.country).in_(list(countries)),
+            or_(
+                col(SchoolBreak.project_id).in_(list(project_ids)),
+                sa.and_(
+                    col(SchoolBreak.project_id).is_(None),
+                    col(SchoolBreak.subdivision).is_(None),
                 ),
-            )
-            .order_by(col(SchoolBreak.start))
-        ).all()
-    )
+            ),
+        )
+        .order_by(col(SchoolBreak.start), col(SchoolBreak.id))
+    ).all()
+    found: dict[int, list[SchoolBreak]] = {project_id: [] for project_id in project_ids}
+    for row in rows:
+        for project_id in [row.project_id] if row.project_id is not None else project_ids:
+            if project_id in found:
+                found[project_id].append(row)
+    return found

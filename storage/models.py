@@ -290,7 +290,9 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
-    deadline_id: int | None = Field(default=None, foreign_key="deadline.id", ondelete="CASCADE")
+    deadline_id: int | None = Field(
+        default=None, foreign_key="deadline.id", ondelete="CASCADE", index=True
+    )
     meeting_at: datetime | None = _ts(nullable=True, default=False)  # for meeting notes
     user_id: int | None = Field(
         default=None, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"

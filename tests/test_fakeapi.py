@@ -1,7 +1,9 @@
 """The fake Bot API must look like Telegram to PTB's real request layer."""
 
 import asyncio
+import time
 
+import httpx
 import pytest
 from telegram import (
     Bot,
@@ -18,7 +20,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.fakeapi.server import FakeBotApi
+from bot.fakeapi.server import FakeBotApi, RateLimits
 from bot.fakeapi.updates import UpdateFactory, group_chat, private_chat, user
 
 TOKEN = "123456:TEST"
@@ -219,3 +221,96 @@ async def test_application_polling_answers_start_command(fake):
 
     assert reply.params["text"] == "hi x"
     assert reply.chat_id == 101
+
+
+class _Clock:
+    """A hand-moved monotonic clock, so the rate-limit tests never sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _seconds(error: RetryAfter) -> float:
+    wait = error.retry_after
+    return wait if isinstance(wait, int) else wait.total_seconds()
+
+
+async def test_no_rate_limits_by_default(bot, fake):
+    await asyncio.gather(*(bot.send_message(-100555, f"m{i}") for i in range(40)))
+    assert fake.too_many == 0
+
+
+async def test_overall_limit_is_a_sliding_one_second_window(bot, fake):
+    clock = _Clock()
+    fake.limits = RateLimits(per_second=30, group_per_minute=20, clock=clock)
+    for i in range(30):
+        await bot.send_message(1000 + i, "hi")  # 30 private chats: only the overall limit
+        clock.now += 0.01
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(2000, "one too many")
+    assert _seconds(refused.value) == 1
+    assert fake.too_many == 1
+    assert fake.calls[-1].ok is False and fake.messages(2000) == []
+    # Edits are not counted: only new messages are.
+    await bot.edit_message_text("edited", chat_id=1000, message_id=100_001)
+
+    clock.now = 1000.0 + 1.0  # the first send left the window, one slot is free again
+    await bot.send_message(2000, "now")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(2001, "not yet")
+    clock.now += 0.01  # ... and the second send leaves it
+    await bot.send_message(2001, "now")
+    assert fake.too_many == 2
+
+
+async def test_group_limit_is_twenty_a_minute_per_group(bot, fake):
+    clock = _Clock()
+    fake.limits = RateLimits(per_second=30, group_per_minute=20, clock=clock)
+    for i in range(20):
+        await bot.send_message(-100555, f"m{i}")
+        clock.now += 1.5  # well under 30/s: only the group window can refuse
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(-100555, "m20")
+    assert _seconds(refused.value) == 30  # now = +30 s; the first send leaves the minute at +60 s
+    await bot.send_message(-100666, "another group is not held up")
+    await bot.send_message(101, "nor is a private chat")
+
+    clock.now = 1000.0 + 60.0
+    await bot.send_message(-100555, "m20")
+    assert fake.too_many == 1
+    assert len(fake.messages(-100555)) == 21
+
+
+async def test_429_body_is_telegrams(fake):
+    """The raw answer, as Telegram sends it; PTB reads parameters.retry_after from it."""
+    clock = _Clock()
+    fake.limits = RateLimits(per_second=1, clock=clock)
+    async with httpx.AsyncClient() as client:
+        url = f"{fake.base_url}{TOKEN}/sendMessage"
+        assert (await client.post(url, data={"chat_id": "5", "text": "a"})).status_code == 200
+        answer = await client.post(url, data={"chat_id": "5", "text": "b"})
+    assert answer.status_code == 429
+    assert answer.json() == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1},
+    }
+
+
+async def test_limits_hold_under_concurrent_sends(bot, fake):
+    """60 sends at once on the real clock: no more than 30 get through in a second."""
+    fake.limits = RateLimits(per_second=30, group_per_minute=1000)
+    started = time.monotonic()
+    results = await asyncio.gather(
+        *(bot.send_message(3000 + i, "x") for i in range(60)), return_exceptions=True
+    )
+    elapsed = time.monotonic() - started
+    refused = [r for r in results if isinstance(r, RetryAfter)]
+    assert len(refused) == fake.too_many
+    assert all(isinstance(r, RetryAfter) or r.text == "x" for r in results)
+    accepted = 60 - len(refused)
+    assert accepted == 30 if elapsed < 1.0 else accepted <= 30 * (int(elapsed) + 1)

@@ -14,7 +14,7 @@ from handlers import reminders as flow
 from handlers.reminders import fitted_offsets
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
-from storage import reminders
+from storage import reminders, teams
 from storage.db import Database
 from storage.models import Deadline, Project, Reminder, User
 from tests.driver import Driver
@@ -462,3 +462,55 @@ async def test_a_regular_meeting_is_announced_in_each_members_time(
         r.meeting_at for r in await rows(db) if r.kind == "meeting" and r.status == "pending"
     ]
     assert set(following) == {first + timedelta(weeks=2)}
+
+
+async def test_many_teams_planned_at_once_as_each_alone(db: Database):
+    """plan_projects looks every team up in one go; each team must still get its own
+    rhythm, countries and quiz answers, exactly as when planned alone."""
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+    def seed(s):
+        ids = []
+        for n, (country, zone, offsets) in enumerate(
+            [("LV", "Europe/Riga", "7,2,0"), ("LT", "Europe/Vilnius", "3,1,0")]
+        ):
+            lead = User(id=900 + n, display_name=f"Lead {n}", country=country, timezone=zone)
+            partner = User(id=910 + n, display_name=f"Partner {n}", country="PL")
+            s.add_all([lead, partner])
+            project = teams.create_project(s, founder=lead, title=f"Team {n}")
+            s.flush()
+            invite = teams.create_invite(s, project_id=project.id, created_by=lead.id, now=now)
+            teams.redeem_invite(s, token=invite.token, user=partner, now=now)
+            reminders.save_settings(s, project_id=project.id, offsets=offsets)
+            for owner, day in [(lead, 8), (partner, 23), (lead, 24)]:  # 24 Dec: holidays
+                s.add(
+                    Deadline(
+                        project_id=project.id,
+                        title=f"Step {day}",
+                        due_at=datetime(2026, 12, day, 20, 0, tzinfo=UTC),
+                        owner_id=owner.id,
+                    )
+                )
+            ids.append(project.id)
+        return ids
+
+    project_ids = await db.run(seed)
+
+    def planned(s):
+        return sorted(
+            (r.project_id, r.deadline_id, r.user_id, r.kind, r.due_at.isoformat())
+            for r in s.exec(select(Reminder)).all()
+        )
+
+    for project_id in project_ids:
+        await db.run(lambda s, p=project_id: flow.plan_project(s, p, now))
+    alone = await db.run(planned)
+    assert await db.run(lambda s: flow.plan_projects(s, project_ids, now)) == len(alone)
+    together = await db.run(planned)
+    assert together == alone
+    kinds = {(row[0], row[3]) for row in together}
+    assert {kind for _, kind in kinds} == {"before", "due", "overdue", "overdue_lead"}
+    offsets_seen = {
+        p: sorted({row[4][:10] for row in together if row[0] == p}) for p in project_ids
+    }
+    assert offsets_seen[project_ids[0]] != offsets_seen[project_ids[1]]  # each its own rhythm

@@ -10,8 +10,10 @@ import contextlib
 import copy
 import html
 import json
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -102,6 +104,67 @@ class _ApiError(Exception):
 
 def _bad_request(description: str) -> _ApiError:
     return _ApiError(400, f"Bad Request: {description}")
+
+
+# New messages are what Telegram's flood limits are about ("no more than 30 messages per
+# second", "no more than 20 messages per minute in the same group"); edits, callback
+# answers and reads are not counted here.
+_LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Telegram's broadcast limits, enforced by the fake when given (off by default).
+
+    Sliding windows over *successful* sends (sendMessage, sendDocument, sendPhoto):
+    at most ``per_second`` in any window of ``window`` seconds overall, at most
+    ``group_per_minute`` in any 60 s to one group chat (negative chat id). A send over a
+    limit is answered 429 with ``retry_after`` (whole seconds, as Telegram gives it) and is
+    not counted, so a bot that waits as told gets through. ``clock`` is injectable so tests
+    need not sleep.
+    """
+
+    per_second: int = 30
+    group_per_minute: int = 20
+    window: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+
+
+class _Limiter:
+    """The sliding windows of one FakeBotApi: timestamps of the accepted sends."""
+
+    def __init__(self, limits: RateLimits) -> None:
+        self.limits = limits
+        self._all: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+
+    def check(self, chat_id: int | None) -> None:
+        """Raise the 429 Telegram would give if one more send now broke a limit."""
+        now = self.limits.clock()
+        waits = [self._wait(self._all, now, self.limits.window, self.limits.per_second)]
+        if chat_id is not None and chat_id < 0:
+            group = self._groups.get(chat_id, deque())
+            waits.append(self._wait(group, now, 60.0, self.limits.group_per_minute))
+        if (wait := max(waits)) > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise _ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+
+    def accepted(self, chat_id: int | None) -> None:
+        now = self.limits.clock()
+        self._all.append(now)
+        if chat_id is not None and chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+
+    @staticmethod
+    def _wait(sent: deque[float], now: float, window: float, limit: int) -> float:
+        """Seconds until one more send fits the window; 0 when it fits now."""
+        while sent and sent[0] <= now - window:
+            sent.popleft()
+        if len(sent) < limit:
+            return 0.0
+        return sent[len(sent) - limit] + window - now
 
 
 class _HtmlParser:
@@ -313,11 +376,20 @@ class _FileHandler(RequestHandler):
 class FakeBotApi:
     """In-process Telegram Bot API: records calls, stores bot messages, serves updates."""
 
-    def __init__(self, bot_username: str = "TwinCoachBot", bot_id: int = 7000001) -> None:
+    def __init__(
+        self,
+        bot_username: str = "TwinCoachBot",
+        bot_id: int = 7000001,
+        *,
+        limits: RateLimits | None = None,
+    ) -> None:
         self.bot_username = bot_username
         self.bot_id = bot_id
         self.port = 0
         self.calls: list[ApiCall] = []
+        self.too_many = 0  # sends answered 429 by the rate limits
+        self._limiter: _Limiter | None = None
+        self.limits = limits
         self._server: HTTPServer | None = None
         self._closing = False
         self._inflight: set[asyncio.Task[Any]] = set()
@@ -404,6 +476,16 @@ class FakeBotApi:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    @property
+    def limits(self) -> RateLimits | None:
+        """The enforced rate limits, or None (the default: every send is accepted).
+        Setting them starts with empty windows."""
+        return self._limiter.limits if self._limiter is not None else None
+
+    @limits.setter
+    def limits(self, limits: RateLimits | None) -> None:
+        self._limiter = _Limiter(limits) if limits is not None else None
 
     @property
     def base_url(self) -> str:
@@ -595,8 +677,15 @@ class FakeBotApi:
         result: Any
         if delays := self._delays.get(name.lower()):
             await asyncio.sleep(delays.pop(0))
+        limiter = self._limiter if name in _LIMITED_METHODS else None
         try:
             self._check_faults(name, call.chat_id)
+            if limiter is not None:
+                try:
+                    limiter.check(call.chat_id)
+                except _ApiError:
+                    self.too_many += 1
+                    raise
             if name == "getUpdates":
                 result = await self._get_updates(params, gone)
             elif name in self._methods:
@@ -606,6 +695,8 @@ class FakeBotApi:
         except _ApiError as error:
             call.ok = False
             return error.code, error.body()
+        if limiter is not None:  # no await since check(): the window cannot have changed
+            limiter.accepted(call.chat_id)
         call.result = result
         return 200, {"ok": True, "result": result}
 

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check i18n
+.PHONY: run test check i18n bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ i18n: $(STAMP)
 			-i bot/locales/messages.pot -d bot/locales; \
 	done
 	$(BIN)/python -m bot.i18n_tools
+
+# The benchmarks (a)–(d) of the README's Performance section: about ten minutes.
+bench: $(STAMP)
+	$(BIN)/python -m bench

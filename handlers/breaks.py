@@ -22,6 +22,7 @@ from bot.i18n import Html, escape, lines
 from bot.reply import Reply
 from handlers.common import Actor, for_member, respond
 from handlers.places import HOLIDAY_COUNTRIES
+from handlers.reminders import plan_projects
 from scheduler import openholidays
 from storage import breaks, teams
 from storage.db import Database
@@ -86,7 +87,15 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
                 for h in fetched
                 for sub in (h.subdivisions or (None,))
             ]
-            await db.run(partial(breaks.replace_fetched, country=country, rows=rows, now=now))
+            await db.run(partial(_store_fetched, country=country, rows=rows, now=now))
+
+
+def _store_fetched(
+    session: Session, *, country: str, rows: list[tuple[date, date, str, str | None]], now: datetime
+) -> None:
+    """New breaks of a country; the reminders of every team with a teacher there follow."""
+    breaks.replace_fetched(session, country=country, rows=rows, now=now)
+    plan_projects(session, teams.projects_with_country(session, country=country), now)
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
@@ -138,6 +147,7 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
         name=name[:NAME_MAX],
         by=actor.user.id,
     )
+    plan_projects(session, [project.id], actor.now)  # no reminder on the new days off
     return Reply().say(
         t(
             "Added for {country}: {name}, {start} – {end}. Your partners from {country} see it too.",
@@ -182,6 +192,7 @@ def import_ics(
             source="ics",
         )
         added += 1
+    plan_projects(session, [project.id], actor.now)
     country = country_name(me.country, t.lang)  # not inside t.tn(): Babel would misread it
     note = t.tn(
         "Added {n} break for {country} from the file.",
@@ -238,6 +249,9 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("breaks", on_breaks),
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.Document.FileExtension("ics"), on_ics_file
+            filters.UpdateType.MESSAGE  # not a caption edited later: imported once
+            & filters.ChatType.PRIVATE
+            & filters.Document.FileExtension("ics"),
+            on_ics_file,
         ),
     ]

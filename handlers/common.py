@@ -156,7 +156,10 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
     if query is not None:
         await query.answer(reply.alert, show_alert=bool(reply.alert))
         if reply.clear_buttons and query.message is not None:
-            await _quietly(query.edit_message_reply_markup(None))
+            try:
+                await _quietly(query.edit_message_reply_markup(None))
+            except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
+                log.info("chat %s blocked the bot", query.message.chat.id)
     elif reply.alert:
         reply.messages.insert(0, Message(Html(reply.alert)))
     here = update.effective_chat.id if update.effective_chat else None
@@ -214,7 +217,14 @@ async def _send_one(
             bot.edit_message_text(message.text, chat_id, message.edit_id, reply_markup=keyboard)
         )
         return None
-    if message.edit and query is not None and query.message is not None:
+    # A photo or a file has no text to edit (a press on one is forged), and of a message
+    # older than 48 hours Telegram sends no content: answer with a new message.
+    if (
+        message.edit
+        and query is not None
+        and isinstance(query.message, TgMessage)
+        and query.message.text is not None
+    ):
         await _quietly(query.edit_message_text(message.text, reply_markup=keyboard))
         return None
     chunks = split_html(message.text)
@@ -265,7 +275,12 @@ def for_member(
 
 def member_of(session: Session, actor: Actor, project_id: int) -> tuple[Project, Membership] | None:
     """The project named in a button and the sender's membership, or None: ids in
-    callback data carry no trust."""
+    callback data carry no trust. In a group the project must be the one the group is
+    linked to: a button pressed there edits a message the whole group sees."""
+    if not actor.private:
+        bound = teams.bound_project(session, chat_id=actor.chat_id)
+        if bound is None or bound.id != project_id:
+            return None
     project = session.get(Project, project_id)
     m = teams.membership(session, project_id=project_id, user_id=actor.user.id)
     return (project, m) if project is not None and m is not None else None

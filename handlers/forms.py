@@ -259,11 +259,13 @@ def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Messa
     return Message(lines(*parts), rows(buttons, field.per_row))
 
 
-def ask(session: Session, actor: Actor, form: Form) -> Reply:
-    """Ask the next question, or finish the form when all are answered."""
+def ask(session: Session, actor: Actor, form: Form, answers: Answers | None = None) -> Reply:
+    """Ask the next question, or finish the form when all are answered. `answers` are
+    the form's answers when the caller has them at hand (read and then saved to)."""
     state = state_of(actor, form)
     assert state is not None
-    answers = form.store.load(session, actor, state)
+    if answers is None:
+        answers = form.store.load(session, actor, state)
     pending = form.pending(answers, state)
     if pending is None:
         actor.scratch.pop(SCRATCH, None)
@@ -345,8 +347,9 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     if pending.save is not None:
         pending.save(session, actor, parsed)
     form.store.save(session, actor, state, pending.key, parsed)
+    answers[pending.key] = parsed  # what the store now holds: no need to read it back
     state.pop("at", None)
-    reply = ask(session, actor, form)
+    reply = ask(session, actor, form, answers)
     reply.clear_buttons = field_key is not None
     return reply
 
@@ -442,6 +445,7 @@ def _state_handlers(form: Form) -> list[BaseHandler]:
         return await respond(update, context, lambda s, a: answer(s, a, form, value, key))
 
     return [
-        MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+        # Only new messages answer: an edited earlier answer is not the answer to this question.
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
         CallbackQueryHandler(on_button, pattern=f"^{form.name}:"),
     ]

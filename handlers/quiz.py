@@ -179,7 +179,9 @@ def refresh_group_posts(session: Session, actor: Actor, project: Project, reply:
     assert project.id is not None
     languages = {g.chat_id: g.language for g in teams.group_chats(session, project_id=project.id)}
     for post in answers.posts(session, project_id=project.id, kind=POST_KIND):
-        t = Translator(languages.get(post.chat_id, "en"))
+        if post.chat_id not in languages:
+            continue  # the group was unlinked (or linked elsewhere) since: not its business
+        t = Translator(languages[post.chat_id])
         reply.messages.append(
             Message(
                 group_post_text(t, session, project),

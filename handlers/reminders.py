@@ -29,15 +29,12 @@ from handlers.quiz import QUIZ
 from scheduler.calendar import Place
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
-from storage import reminders, teams, users
+from storage import answers, reminders, teams, users
 from storage.models import (
-    Answer,
     ChatBinding,
     Deadline,
-    Membership,
     Project,
     Reminder,
-    ReminderSettings,
     Role,
     User,
 )
@@ -90,53 +87,32 @@ class TeamRhythm:
     @classmethod
     def load(cls, session: Session, project_ids: Collection[int]) -> dict[int, TeamRhythm]:
         ids = sorted(set(project_ids))
-        team_of = _members(session, ids)
+        team_of = teams.members_of(session, project_ids=ids)
         places = teams_places(session, team_of)
-        rhythm_of = {
-            row.project_id: row
-            for row in session.exec(
-                select(ReminderSettings).where(col(ReminderSettings.project_id).in_(ids))
-            )
-        }
-        scales: dict[int, dict[int, int | None]] = {}
-        for project_id, user_id, value in session.exec(
-            select(Answer.project_id, Answer.user_id, Answer.value).where(
-                col(Answer.project_id).in_(ids),
-                Answer.questionnaire == QUIZ.id,
-                Answer.version == QUIZ.version,
-                Answer.item == "s_deadlines",
-            )
-        ):
-            scales.setdefault(project_id, {})[user_id] = _scale(value)
+        rhythm_of = reminders.settings_of(session, project_ids=ids)
+        scales = answers.item_values(
+            session,
+            project_ids=ids,
+            questionnaire=QUIZ.id,
+            version=QUIZ.version,
+            item="s_deadlines",
+        )
         loaded = {}
         for project_id in ids:
             team = team_of.get(project_id, [])
-            rhythm = rhythm_of.get(project_id) or ReminderSettings(project_id=project_id)
+            rhythm = rhythm_of[project_id]
             lead = teams.coordinator(team)
             loaded[project_id] = cls(
                 members={m.user.id: m.user for m in team if m.user is not None},
                 places=places.get(project_id, {}),
                 offsets=tuple(int(days) for days in rhythm.offsets.split(",")),
                 local_time=time.fromisoformat(rhythm.local_time),
-                deadline_scale=scales.get(project_id, {}),
+                deadline_scale={
+                    user: _scale(value) for user, value in scales.get(project_id, {}).items()
+                },
                 lead_id=lead.user.id if lead is not None and lead.user is not None else None,
             )
         return loaded
-
-
-def _members(session: Session, project_ids: list[int]) -> dict[int, list[teams.Member]]:
-    """teams.members for many projects in one query (same order within a team).
-    TODO: move to storage/teams.py."""
-    rows = session.exec(
-        select(Membership, User)
-        .join(User, col(User.id) == Membership.user_id, isouter=True)
-        .where(col(Membership.project_id).in_(project_ids))
-        .order_by(col(Membership.joined_at), col(Membership.id))
-    ).all()
-    team_of: dict[int, list[teams.Member]] = {}
-    for membership, user in rows:
-        team_of.setdefault(membership.project_id, []).append(teams.Member(membership, user))
-    return team_of
 
 
 def _moments(
@@ -200,11 +176,6 @@ def plan_projects(session: Session, project_ids: Collection[int], now: datetime)
     members changed); returns the number of rows planned."""
     found = open_deadlines(session, now=now, project_ids=project_ids)
     return plan_deadlines(session, found, now)
-
-
-def plan_project(session: Session, project_id: int, now: datetime) -> int:
-    """plan_projects for one team."""
-    return plan_projects(session, [project_id], now)
 
 
 def open_deadlines(

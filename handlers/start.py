@@ -160,6 +160,11 @@ def handlers() -> list[BaseHandler]:
 def last_resort() -> list[BaseHandler]:
     """Registered after every other handler."""
     return [
-        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), on_unknown),
+        MessageHandler(
+            filters.UpdateType.MESSAGE  # an edited message is no new question: left alone
+            & filters.ChatType.PRIVATE
+            & (filters.TEXT | filters.COMMAND),
+            on_unknown,
+        ),
         CallbackQueryHandler(on_stale_button),
     ]

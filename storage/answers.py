@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Agreement, Answer, GroupPost, Nudge
@@ -37,26 +40,27 @@ def save(
     value: str | None,
     now: datetime,
 ) -> None:
-    row = session.exec(
-        select(Answer).where(
-            Answer.project_id == project_id,
-            Answer.user_id == user_id,
-            Answer.questionnaire == questionnaire,
-            Answer.version == version,
-            Answer.item == item,
-        )
-    ).first()
-    if row is None:
-        row = Answer(
+    """Store one answer, replacing an earlier one: a single INSERT … ON CONFLICT DO
+    UPDATE (SQLite and PostgreSQL both have it), not a read and then a write, because it
+    is on the path of every questionnaire answer."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    table = Answer.__table__  # type: ignore[attr-defined]  # core: nothing kept in the session
+    session.execute(
+        insert(table)
+        .values(
             project_id=project_id,
             user_id=user_id,
             questionnaire=questionnaire,
             version=version,
             item=item,
+            value=value,
+            answered_at=now,
         )
-    row.value = value
-    row.answered_at = now
-    session.add(row)
+        .on_conflict_do_update(
+            index_elements=["project_id", "user_id", "questionnaire", "version", "item"],
+            set_={"value": value, "answered_at": now},
+        )
+    )
 
 
 def clear(
@@ -132,3 +136,25 @@ def record_nudge(session: Session, *, project_id: int, user_id: int, now: dateti
     row = session.get(Nudge, (project_id, user_id)) or Nudge(project_id=project_id, user_id=user_id)
     row.sent_at = now
     session.add(row)
+
+
+def item_values(
+    session: Session,
+    *,
+    project_ids: Collection[int],
+    questionnaire: str,
+    version: int,
+    item: str,
+) -> dict[int, dict[int, str | None]]:
+    """One item's answers in many projects: project → teacher → value (planning)."""
+    found: dict[int, dict[int, str | None]] = {}
+    for project_id, user_id, value in session.exec(
+        select(Answer.project_id, Answer.user_id, Answer.value).where(
+            col(Answer.project_id).in_(list(project_ids)),
+            Answer.questionnaire == questionnaire,
+            Answer.version == version,
+            Answer.item == item,
+        )
+    ):
+        found.setdefault(project_id, {})[user_id] = value
+    return found

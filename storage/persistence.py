@@ -4,11 +4,18 @@ JSON, never pickle. Only what a dialog needs to resume is kept: ConversationHand
 states and each teacher's scratchpad of unfinished answers. The application flushes
 after every update (see bot/app.py), so a crash loses at most the update in flight,
 which Telegram delivers again.
+
+Flushing after every update must stay cheap, because it is on every update's path:
+what is already stored is not written again (PTB hands over every state a handler
+returned, and a dialog mostly stays in its state: each quiz answer returns "quiz"), and
+the writes one flush does hand over are done in one transaction, not one each.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +27,7 @@ from storage.db import Database
 from storage.models import ConversationState, UserScratch
 
 UserData = dict[Any, Any]
+UNKNOWN = "?"  # cached after a failed write: no JSON is equal to it, so the next one writes
 
 
 class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
@@ -32,6 +40,42 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         )
         self.db = db
         self._written: dict[int, str] = {}  # last JSON written per user: skip unchanged writes
+        self._states: dict[tuple[str, str], str] = {}  # (name, key) → stored state, as JSON
+        self._queued: list[Callable[[Session], object]] = []
+        self._batch: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # the batch transaction being run
+
+    async def _write(self, write: Callable[[Session], object]) -> None:
+        """Run `write` in the next transaction of this flush. PTB starts all of a flush's
+        writes at once (asyncio.gather), so each queues its write and the first one
+        schedules the transaction, which runs after the others have queued theirs."""
+        self._queued.append(write)
+        if self._batch is None:
+            self._batch = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(self._start_batch)
+        await asyncio.shield(self._batch)
+
+    def _start_batch(self) -> None:
+        batch, writes = self._batch, self._queued
+        self._batch, self._queued = None, []
+        assert batch is not None
+
+        def write_all(s: Session) -> None:
+            for write in writes:
+                write(s)
+
+        async def run() -> None:
+            try:
+                await self.db.run(write_all)
+            except asyncio.CancelledError:
+                batch.cancel()
+                raise
+            except Exception as exc:
+                batch.set_exception(exc)
+            else:
+                batch.set_result(None)
+
+        self._task = asyncio.get_running_loop().create_task(run())
 
     async def get_user_data(self) -> dict[int, UserData]:
         rows = await self.db.run(lambda s: s.exec(select(UserScratch)).all())
@@ -50,11 +94,15 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
             else:
                 s.execute(sa.delete(UserScratch).where(col(UserScratch.user_id) == user_id))
 
-        await self.db.run(write)
+        try:
+            await self._write(write)
+        except BaseException:
+            self._written[user_id] = UNKNOWN
+            raise
 
     async def drop_user_data(self, user_id: int) -> None:
         self._written.pop(user_id, None)
-        await self.db.run(
+        await self._write(
             lambda s: s.execute(sa.delete(UserScratch).where(col(UserScratch.user_id) == user_id))
         )
 
@@ -62,15 +110,23 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         rows = await self.db.run(
             lambda s: s.exec(select(ConversationState).where(ConversationState.name == name)).all()
         )
+        self._states.update({(name, r.key): r.state for r in rows})
         return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         encoded_key = json.dumps(list(key))
+        encoded = None if new_state is None else json.dumps(new_state)
+        if self._states.get((name, encoded_key)) == encoded:
+            return  # stored already (or, for None, never stored)
+        if encoded is None:
+            self._states.pop((name, encoded_key), None)
+        else:
+            self._states[(name, encoded_key)] = encoded
 
         def write(s: Session) -> None:
-            if new_state is None:
+            if encoded is None:
                 s.execute(
                     sa.delete(ConversationState).where(
                         col(ConversationState.name) == name,
@@ -78,9 +134,13 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
                     )
                 )
             else:
-                s.merge(ConversationState(name=name, key=encoded_key, state=json.dumps(new_state)))
+                s.merge(ConversationState(name=name, key=encoded_key, state=encoded))
 
-        await self.db.run(write)
+        try:
+            await self._write(write)
+        except BaseException:
+            self._states[(name, encoded_key)] = UNKNOWN
+            raise
 
     # Chat data, bot data and callback data are not kept: the tables are the truth.
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:

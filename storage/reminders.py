@@ -156,6 +156,17 @@ def settings(session: Session, *, project_id: int) -> ReminderSettings:
     return session.get(ReminderSettings, project_id) or ReminderSettings(project_id=project_id)
 
 
+def settings_of(session: Session, *, project_ids: Collection[int]) -> dict[int, ReminderSettings]:
+    """settings() for many teams in one query (planning)."""
+    stored = {
+        row.project_id: row
+        for row in session.exec(
+            select(ReminderSettings).where(col(ReminderSettings.project_id).in_(list(project_ids)))
+        )
+    }
+    return {p: stored.get(p) or ReminderSettings(project_id=p) for p in project_ids}
+
+
 def save_settings(
     session: Session,
     *,

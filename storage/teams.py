@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -51,13 +52,34 @@ def create_project(session: Session, *, founder: User, title: str) -> Project:
 
 
 def members(session: Session, *, project_id: int) -> list[Member]:
+    return members_of(session, project_ids=[project_id]).get(project_id, [])
+
+
+def members_of(session: Session, *, project_ids: Collection[int]) -> dict[int, list[Member]]:
+    """Each project's members, oldest first, for many projects in one query (planning)."""
     rows = session.exec(
         select(Membership, User)
         .join(User, col(User.id) == Membership.user_id, isouter=True)
-        .where(Membership.project_id == project_id)
+        .where(col(Membership.project_id).in_(list(project_ids)))
         .order_by(col(Membership.joined_at), col(Membership.id))
     ).all()
-    return [Member(m, u) for m, u in rows]
+    team_of: dict[int, list[Member]] = {}
+    for membership, user in rows:
+        team_of.setdefault(membership.project_id, []).append(Member(membership, user))
+    return team_of
+
+
+def projects_with_country(session: Session, *, country: str) -> list[int]:
+    """Teams with a teacher from this country: their calendars follow its school breaks."""
+    return sorted(
+        set(
+            session.exec(
+                select(Membership.project_id)
+                .join(User, col(User.id) == Membership.user_id)
+                .where(User.country == country)
+            ).all()
+        )
+    )
 
 
 def membership(session: Session, *, project_id: int, user_id: int) -> Membership | None:

@@ -218,6 +218,24 @@ async def test_reminders_skip_the_owners_school_break(driver: Driver, db: Databa
     ]
 
 
+async def test_a_break_added_later_moves_the_reminders_already_planned(
+    driver: Driver, db: Database
+):
+    _anna, jonas, _maria = await team_of_three(driver)
+    await db.run(
+        lambda s: s.execute(sa.update(User).where(User.id == 102).values(timezone="Europe/Vilnius"))
+    )
+    await add_deadline(db, owner=102, due_at=datetime(2027, 1, 5, 21, 59, tzinfo=UTC))
+
+    async def before_days() -> list[str]:
+        planned = await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.due_at)).all())
+        return [r.due_at.date().isoformat() for r in planned if r.kind == "before"]
+
+    assert "2026-12-29" in await before_days()  # 7 days before: a Tuesday, a school day then
+    await jonas.send("/breaks add 21.12.2026–03.01.2027 Kalėdų atostogos")
+    assert await before_days() == ["2026-12-18"]  # now in the break: the Friday before it
+
+
 async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(
     fake: FakeBotApi, db: Database, db_url: str, holidays_api
 ):

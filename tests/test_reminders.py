@@ -503,7 +503,7 @@ async def test_many_teams_planned_at_once_as_each_alone(db: Database):
         )
 
     for project_id in project_ids:
-        await db.run(lambda s, p=project_id: flow.plan_project(s, p, now))
+        await db.run(lambda s, p=project_id: flow.plan_projects(s, [p], now))
     alone = await db.run(planned)
     assert await db.run(lambda s: flow.plan_projects(s, project_ids, now)) == len(alone)
     together = await db.run(planned)

@@ -180,3 +180,25 @@ class UpdateFactory:
                 "new_chat_member": chat_member(bot_user, new),
             }
         }
+
+    def edited_text(
+        self, from_user: dict[str, Any], chat: dict[str, Any], text: str, bot_username: str
+    ) -> dict[str, Any]:
+        """The user edited a text message they sent earlier (a new one, for simplicity):
+        the same shape as ``text`` under ``edited_message``, with an ``edit_date``."""
+        edited = self.text(from_user, chat, text, bot_username)["message"]
+        edited["edit_date"] = self._now()
+        return {"edited_message": edited}
+
+    def document(
+        self,
+        from_user: dict[str, Any],
+        chat: dict[str, Any],
+        document: dict[str, Any],
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """A file message; ``document`` as ``FakeBotApi.put_file`` returns it."""
+        message = self._message(from_user, chat) | {"document": document}
+        if caption is not None:
+            message["caption"] = caption
+        return {"message": message}

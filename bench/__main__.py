@@ -1,0 +1,46 @@
+"""`python -m bench [--quick] [--pg URL]`: the issue's benchmarks (a)–(d) in one run,
+printed as one table with their targets. Not part of the test suite.
+
+PostgreSQL rows use (and drop again) scratch databases on the server of `--pg`
+(default: the local test server, postgresql://postgres@127.0.0.1:5432/test)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import time
+
+from bench import delivery, planning, startup, updates
+from bench.report import Result, table
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def machine() -> str:
+    cores = len(os.sched_getaffinity(0))
+    return f"{platform.python_implementation()} {platform.python_version()}, {cores} cores"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for development")
+    parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server for the (a) row")
+    parser.add_argument("--only", nargs="*", choices=["updates", "planning", "startup", "delivery"])
+    args = parser.parse_args()
+    modules = {"updates": updates, "planning": planning, "startup": startup, "delivery": delivery}
+    results: list[Result] = []
+    began = time.perf_counter()
+    for name, module in modules.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"running {name} …", flush=True)
+        results += await module.run(args.pg or None, quick=args.quick)
+    print()
+    print(f"TwinCoach benchmarks on {machine()}, {time.perf_counter() - began:.0f} s in all")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

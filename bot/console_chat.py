@@ -108,7 +108,7 @@ class _Console:
             self.write(f"Unknown command :{name} — try :help")
 
     def switch_teacher(self, name: str) -> None:
-        matches = [t for t in self.teachers if t["first_name"].lower().startswith(name.lower())]
+        matches = [w for w in self.teachers if w["first_name"].lower().startswith(name.lower())]
         if not name or len(matches) != 1:
             self.write(f"No single teacher matches {name!r}; :who lists them")
             return
@@ -120,7 +120,7 @@ class _Console:
         if len(parts) != 2:
             self.write("Usage: :new <name> <language code>")
             return
-        teacher = user(max(t["id"] for t in self.teachers) + 1, parts[0], parts[1])
+        teacher = user(max(w["id"] for w in self.teachers) + 1, parts[0], parts[1])
         self.teachers.append(teacher)
         self.fake.set_chat_member(GROUP["id"], teacher)
         if self.bot_in_group():
@@ -133,10 +133,12 @@ class _Console:
         self.prompt()
 
     def list_teachers(self) -> None:
-        for t in self.teachers:
-            mark = "*" if t is self.current else " "
-            status = self.fake.member_status(GROUP["id"], t["id"])
-            self.write(f"{mark} {t['first_name']} ({t['language_code']}, id {t['id']}, {status})")
+        for who in self.teachers:
+            mark = "*" if who is self.current else " "
+            status = self.fake.member_status(GROUP["id"], who["id"])
+            self.write(
+                f"{mark} {who['first_name']} ({who['language_code']}, id {who['id']}, {status})"
+            )
 
     def bot_in_group(self) -> bool:
         return self.fake.member_status(GROUP["id"], self.fake.bot_id) not in (
@@ -241,7 +243,7 @@ class _Console:
     def chat_label(self, chat_id: int | None) -> str:
         if chat_id == GROUP["id"]:
             return str(GROUP["title"])
-        names = {t["id"]: str(t["first_name"]) for t in self.teachers}
+        names = {w["id"]: str(w["first_name"]) for w in self.teachers}
         return names.get(chat_id or 0, str(chat_id))
 
 

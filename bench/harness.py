@@ -196,10 +196,14 @@ class BotProcess:
 # --- waiting for replies --------------------------------------------------------------
 
 
-def is_send_to(chat_ids: Iterable[int] | None = None) -> Callable[[ApiCall], bool]:
-    """A sendMessage (to one of `chat_ids`, when given): what counts as a reply."""
+REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
+
+
+def is_reply_in(chat_ids: Iterable[int] | None = None) -> Callable[[ApiCall], bool]:
+    """A new or edited text message (in one of `chat_ids`, when given): what counts as a
+    reply. The echo bot sends one; TwinCoach turns the pressed question into the next."""
     wanted = None if chat_ids is None else frozenset(chat_ids)
-    return lambda c: c.method == "sendMessage" and (wanted is None or c.chat_id in wanted)
+    return lambda c: c.method in REPLY_METHODS and (wanted is None or c.chat_id in wanted)
 
 
 async def wait_for_calls(
@@ -238,7 +242,7 @@ async def bot_answers(fake: FakeBotApi, bot: BotProcess, chat_user: int, timeout
     after = fake.last_seq
     fake.add_update(factory.text(who, updates.private_chat(who), "/start", fake.bot_username))
     calls = await wait_for_calls(
-        fake, is_send_to([chat_user]), 1, after=after, timeout=timeout, bot=bot
+        fake, is_reply_in([chat_user]), 1, after=after, timeout=timeout, bot=bot
     )
     return calls[0].at
 
@@ -269,7 +273,7 @@ async def quiz_to_first_scale(
             who = teachers[uid]
             fake.add_update(factory.text(who, updates.private_chat(who), text, fake.bot_username))
     await wait_for_calls(
-        fake, is_send_to(), WARM_UP_REPLIES * len(chats), after=after, timeout=timeout, bot=bot
+        fake, is_reply_in(), WARM_UP_REPLIES * len(chats), after=after, timeout=timeout, bot=bot
     )
     questions = {}
     first = f"{WORD_COUNT + 1}/{WORD_COUNT + len(SCALE_KEYS)}"
@@ -296,10 +300,9 @@ def scale_presses(
     """Button presses on the scales, round-robin over the chats (as many chats' teachers
     answering at once), each with the data the bot's buttons carry (quiz:<scale>:<1–5>).
 
-    A press refers to the message that carried its question. Later questions do not
-    exist yet when the presses are built; the fake numbers a chat's bot messages one by
-    one and each answer sends exactly one new message, so the n-th scale question will be
-    message `first + n`."""
+    A press refers to the message that carried its question: the bot turns the pressed
+    question into the next one (editMessageText), so every press in a chat refers to the
+    message of the first scale."""
     if not 1 <= per_chat <= len(SCALE_KEYS):
         raise ValueError(f"at most {len(SCALE_KEYS)} scale answers per chat")
     factory = updates.UpdateFactory()
@@ -307,7 +310,6 @@ def scale_presses(
     for n in range(per_chat):
         for uid, first in questions.items():
             message = copy.deepcopy(first)
-            message["message_id"] = first["message_id"] + n
             who = updates.user(uid, f"Teacher {uid}", "en")
             data = f"quiz:{SCALE_KEYS[n]}:{value}"
             presses.append(Press(uid, n, factory.callback(who, message, data)))

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from bench.harness import (
     BotProcess,
     fresh_database,
-    is_send_to,
+    is_reply_in,
     seed_teachers,
     teacher_ids,
     utc_now,
@@ -111,7 +111,7 @@ async def time_to_first_answer(pg_url: str | None, workdir: Path) -> tuple[float
             fake.add_update(start)  # queued at once: it waits for the bot's first poll
             try:
                 reply = await wait_for_calls(
-                    fake, is_send_to([uid]), 1, after=after, timeout=120, bot=bot
+                    fake, is_reply_in([uid]), 1, after=after, timeout=120, bot=bot
                 )
             finally:
                 await bot.stop()

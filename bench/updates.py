@@ -8,13 +8,14 @@ for three bots, each in its own process, in one run:
 
 TwinCoach's path per press is the one the issue names: the scale answer arrives as a
 callback query (data `quiz:<scale>:<1–5>`, as the bot's buttons carry), membership is
-checked, the answer stored, the dialog state persisted, and the next question sent
-(besides answering the press and taking the buttons off the answered question). The
+checked, the answer stored, the dialog state persisted, the press answered and the
+pressed question turned into the next one (editMessageText, as in the chat). The
 quiz has nine scales, so 5,000 updates over 500 chats cannot all be scale answers: we
 use 556 chats × 9 presses = 5,004, the ninth in each chat rendering the closing message
 instead of a tenth question. Before the timed part, an untimed warm-up drives every
 teacher through the real bot to the first scale (/quiz, then /skip the eleven words).
-Throughput = presses / (first press queued → last reply, i.e. sendMessage, arrived).
+Throughput = presses / (first press queued → last reply arrived); a reply is the
+echo's sendMessage or TwinCoach's editMessageText.
 
 (a') Latency under a paced load on SQLite: presses are queued open loop at 200 a second
 for 60 s (each from a chat whose previous press was answered long before); latency is
@@ -38,7 +39,7 @@ from bench.harness import (
     Press,
     bot_answers,
     fresh_database,
-    is_send_to,
+    is_reply_in,
     percentile,
     plain_questions,
     quiz_to_first_scale,
@@ -67,7 +68,7 @@ async def _queue_all(fake: FakeBotApi, bot: BotProcess, presses: list[Press]) ->
     for press in presses:
         fake.add_update(press.payload)
     replies = await wait_for_calls(
-        fake, is_send_to(), len(presses), after=after, timeout=600, bot=bot
+        fake, is_reply_in(), len(presses), after=after, timeout=600, bot=bot
     )
     _check_replies(fake, after)
     return len(presses) / (replies[-1].at - began)
@@ -142,13 +143,13 @@ async def paced_latencies(workdir: Path, seconds: float) -> tuple[list[float], i
             presses = scale_presses(questions, PER_CHAT)[:total]
             after = fake.last_seq
             queued = await _pace(fake, presses)
-            await wait_for_calls(fake, is_send_to(), total, after=after, timeout=900, bot=bot)
+            await wait_for_calls(fake, is_reply_in(), total, after=after, timeout=900, bot=bot)
             _check_replies(fake, after)
         finally:
             await bot.stop()
     replies: dict[int, list[ApiCall]] = defaultdict(list)
-    for call in fake.calls[after:]:
-        if call.method == "sendMessage" and call.chat_id is not None:
+    for call in filter(is_reply_in(), fake.calls[after:]):
+        if call.chat_id is not None:
             replies[call.chat_id].append(call)
     # one reply per press, in order within a chat: the n-th reply answers the n-th press
     latencies = [

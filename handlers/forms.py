@@ -350,8 +350,24 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     answers[pending.key] = parsed  # what the store now holds: no need to read it back
     state.pop("at", None)
     reply = ask(session, actor, form, answers)
-    reply.clear_buttons = field_key is not None
+    if field_key is not None:
+        _in_place(reply)
     return reply
+
+
+def _in_place(reply: Reply) -> None:
+    """After a pressed answer the question turns into the next one (or the closing
+    words): the chat stays short on a phone, and it is one Bot API call, not two."""
+    first = reply.messages[0] if reply.messages else None
+    if (
+        first is not None
+        and first.chat_id is None
+        and first.edit_id is None
+        and not (first.document or first.photo or first.remember_as)
+    ):
+        first.edit = True
+    else:
+        reply.clear_buttons = True
 
 
 def skip(session: Session, actor: Actor, form: Form) -> Reply:

@@ -96,7 +96,7 @@ class AnswerStore:
 def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | None:
     """Answers go to a project only while the teacher is in it."""
     project_id = state.get("project")
-    if isinstance(project_id, int) and teams.membership(
+    if isinstance(project_id, int) and teams.is_member(
         session, project_id=project_id, user_id=actor.user.id
     ):
         return None

@@ -1,11 +1,15 @@
 """Engine and the one place where a database session is opened, committed and closed.
 
-Why sessions run in a thread pool instead of an async engine: on this machine kind a
-SQLite write per update through a synchronous connection in WAL mode keeps ~81 % of a
-bare bot's throughput, through aiosqlite only ~55 %. So every update does all its
-database work in *one* synchronous function, run off the event loop by `Database.run`.
-SQLite gets a single worker thread (it has one writer anyway, and `BEGIN IMMEDIATE`
-avoids lock upgrades failing); PostgreSQL gets a small pool.
+Every update does all its database work in *one* synchronous function, run by
+`Database.run`. Where it runs depends on the database, as measured (README, Performance):
+
+- PostgreSQL: in a small thread pool, off the event loop. Each statement is a network
+  round trip, and with the database on another host waiting on the loop would stall
+  every other teacher's update (1.5× slower in bench/db_off_loop.py).
+- SQLite: on the event loop itself. A local file answers in microseconds, it has one
+  writer anyway, and handing each session to a thread cost a fifth to a quarter of the
+  throughput (the loop then waits for the GIL after every socket call). `BEGIN
+  IMMEDIATE` takes the write lock up front, so lock upgrades never fail.
 """
 
 from __future__ import annotations
@@ -77,8 +81,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
-        workers = 1 if is_sqlite(self.url) else 8
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
+        self._executor = (
+            None
+            if is_sqlite(self.url)
+            else ThreadPoolExecutor(max_workers=8, thread_name_prefix="db")
+        )
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:
         """Run `fn` in one session: commit on success, roll back on error, always close."""
@@ -92,7 +99,7 @@ class Database:
             return result
 
     async def run(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` in a worker thread, in its own transaction.
+        """Run `fn(session)` in its own transaction (in a worker thread for PostgreSQL).
 
         When the database is unreachable for a while (a PostgreSQL restart, a fail-over) the
         whole transaction is run again after a pause, for up to about a minute, instead of
@@ -100,6 +107,8 @@ class Database:
         loop = asyncio.get_running_loop()
         for pause in (*RECONNECT_PAUSES, None):
             try:
+                if self._executor is None:
+                    return self.session_scope(fn)
                 return await loop.run_in_executor(self._executor, self.session_scope, fn)
             except sa.exc.OperationalError as exc:
                 transient = not is_sqlite(self.url) or "locked" in str(exc)
@@ -116,5 +125,6 @@ class Database:
             conn.exec_driver_sql("SELECT 1")
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         self.engine.dispose()

@@ -41,20 +41,41 @@ def add(
     return row
 
 
+PLANNED = ("project_id", "deadline_id", "user_id", "chat_id", "kind", "due_at")
+
+
 def replace_pending(
     session: Session, *, deadline_ids: Collection[int], rows: list[dict[str, object]]
 ) -> None:
     """Deadlines changed: their unsent reminders are replaced by freshly planned rows
-    (column values, inserted with one executemany: re-planning thousands of teams). A row a
-    dispatcher has claimed meanwhile is no longer pending and is left alone."""
+    (the PLANNED columns). Re-planning thousands of teams inserts hundreds of thousands
+    of rows, so they go in with one executemany, on PostgreSQL with COPY (several times
+    faster). A row a dispatcher has claimed meanwhile is no longer pending and is left alone."""
     if deadline_ids:
         session.execute(
             sa.delete(Reminder).where(
                 col(Reminder.deadline_id).in_(list(deadline_ids)), col(Reminder.status) == PENDING
             )
         )
-    if rows:
-        session.execute(sa.insert(Reminder), rows)
+    if not rows:
+        return
+    connection = session.connection()
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    if connection.dialect.name != "postgresql":
+        connection.execute(sa.insert(table), rows)
+        return
+    # COPY bypasses SQLAlchemy's types, so each value goes through its column's own
+    # conversion first (UTC timestamps are stored naive).
+    convert = [
+        (name, table.c[name].type.bind_processor(connection.dialect) or (lambda v: v))
+        for name in PLANNED
+    ]
+    columns = ", ".join((*PLANNED, "status", "attempts", "late"))
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f"COPY reminder ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*(to_db(row[name]) for name, to_db in convert), PENDING, 0, False))
 
 
 def drop_pending(session: Session, *, project_id: int, kind: str) -> None:

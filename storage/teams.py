@@ -82,6 +82,19 @@ def projects_with_country(session: Session, *, country: str) -> list[int]:
     )
 
 
+_MEMBERSHIP = Membership.__table__  # type: ignore[attr-defined]
+# Built once: checked on every questionnaire answer (see storage/answers.py for why).
+_IS_MEMBER = sa.select(sa.literal(1)).where(
+    _MEMBERSHIP.c.project_id == sa.bindparam("project_id"),
+    _MEMBERSHIP.c.user_id == sa.bindparam("user_id"),
+)
+
+
+def is_member(session: Session, *, project_id: int, user_id: int) -> bool:
+    found = session.connection().execute(_IS_MEMBER, {"project_id": project_id, "user_id": user_id})
+    return found.first() is not None
+
+
 def membership(session: Session, *, project_id: int, user_id: int) -> Membership | None:
     return session.exec(
         select(Membership).where(Membership.project_id == project_id, Membership.user_id == user_id)

@@ -125,6 +125,21 @@ async def test_interrupted_at_scale_5_continues_there_after_a_restart(
     }
 
 
+async def test_a_pressed_answer_turns_the_question_into_the_next(driver: Driver):
+    anna, *_ = await team_of_three(driver)
+    await anna.send("/quiz")
+    for _ in range(11):
+        await anna.send("/skip")
+    question = driver.fake.messages(anna.id)[-1]
+    assert "12/20" in question["text"]
+    sent = await anna.click("2")
+    assert [c.method for c in sent.calls] == ["answerCallbackQuery", "editMessageText"]
+    assert sent.calls[1].params["message_id"] == question["message_id"]
+    now = driver.fake.messages(anna.id)[-1]
+    assert now["message_id"] == question["message_id"] and "13/20" in now["text"]
+    assert "Criticism: I like to receive it" in now["text"] and "reply_markup" in now
+
+
 async def test_bad_input_during_the_quiz(driver: Driver, db: Database):
     anna, _jonas, _maria = await team_of_three(driver)
     await anna.send("/quiz")

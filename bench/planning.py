@@ -250,8 +250,16 @@ async def _plan_in_child(url: str, *, mode: str) -> dict[str, Any]:
 async def run(
     pg_url: str | None, *, quick: bool = False, teams: int | None = None, mode: str = "batch"
 ) -> list[Result]:
-    """Seed, plan in a child process, and report time and peak memory against the targets."""
+    """(b) on SQLite, and on PostgreSQL when a URL is given."""
     size = teams or (QUICK_TEAMS if quick else TEAMS)
+    results = await _measure(None, size, mode)
+    if pg_url:
+        results += await _measure(pg_url, size, mode)
+    return results
+
+
+async def _measure(pg_url: str | None, size: int, mode: str) -> list[Result]:
+    """Seed, plan in a child process, and report time and peak memory against the targets."""
     backend = "PostgreSQL" if pg_url else "SQLite"
     with fresh_database(pg_url, "twincoach_bench_plan") as url:
         started = time.perf_counter()

@@ -16,7 +16,7 @@ comparison, ``--mode team`` plans one team per session through ``plan_projects``
 ``--mode deadline`` calls ``plan_deadline`` once per deadline, the path the bot took before.
 
 Usage: ``python -m bench.planning [--quick] [--teams N] [--mode batch|team|deadline]
-[postgresql://…]``.
+[postgresql://…]``: on SQLite, and on PostgreSQL as well when a URL is given.
 """
 
 from __future__ import annotations

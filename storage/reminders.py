@@ -43,8 +43,10 @@ def add(
 
 
 PLANNED = ("project_id", "deadline_id", "user_id", "chat_id", "kind", "due_at")
-_COLUMNS = ", ".join((*PLANNED, "status", "attempts", "late"))
-_SQLITE_INSERT = f"INSERT INTO reminder ({_COLUMNS}) VALUES ({', '.join('?' * 9)})"  # noqa: S608  (constants only)
+_INSERTED = (*PLANNED, "status", "attempts", "late")
+_COLUMNS = ", ".join(_INSERTED)
+_MARKS = ", ".join("?" * len(_INSERTED))
+_SQLITE_INSERT = f"INSERT INTO reminder ({_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608  (constants only)
 _PG_COPY = f"COPY reminder ({_COLUMNS}) FROM STDIN"
 
 
@@ -60,11 +62,15 @@ def replace_pending(
     deadline_id IN … AND status = 'pending' made PostgreSQL walk the status index through
     every pending row while the table's statistics were still those of a small table
     (117 s of a 158 s planning run)."""
-    planned = session.execute(
-        sa.select(col(Reminder.id), col(Reminder.status)).where(
-            col(Reminder.deadline_id).in_(list(deadline_ids))
-        )
-    ).all()
+    planned = (
+        session.execute(
+            sa.select(col(Reminder.id), col(Reminder.status)).where(
+                col(Reminder.deadline_id).in_(list(deadline_ids))
+            )
+        ).all()
+        if deadline_ids
+        else []
+    )
     pending = [rid for rid, status in planned if status == PENDING]
     if pending:
         session.execute(

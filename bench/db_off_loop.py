@@ -3,14 +3,17 @@
 3,000 `/team` updates from 300 teachers (each in a project of two) are queued at once on
 the loopback fake Bot API; the real bot long-polls them. A ticker task asks for a 5 ms
 sleep over and over and records how late it wakes up: that lateness is how long the event
-loop was blocked. Two modes on the same data:
+loop was blocked. The modes, on the same data:
 
-- off-loop: every update's session runs in a worker thread (what storage/db.py does
-  for PostgreSQL);
-- on-loop: the same session runs directly on the event loop (what it does for SQLite).
+- threads: every update's session runs in a worker thread;
+- on-loop: the same synchronous session runs directly on the event loop (what
+  storage/db.py does for SQLite);
+- async driver (PostgreSQL only): `Database.run` as shipped, the session in a greenlet
+  with every round trip awaited through psycopg's async connection.
 
 `--rtt-ms N` adds N ms of simulated network round trip to every SQL statement (a
-database on another machine), which is where running sessions off the loop pays.
+database on another machine): a blocking sleep for the synchronous modes, an awaited one
+for the async driver.
 
 Usage: `.venv/bin/python bench/db_off_loop.py [--rtt-ms N] [postgresql://…]` (SQLite by default).
 """
@@ -28,6 +31,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import event
+from sqlalchemy.util import await_only
 
 from bot.app import build_application
 from bot.config import Settings
@@ -60,22 +64,34 @@ def seed(db: Database) -> None:
     db.session_scope(make)
 
 
-async def measure(url: str, *, on_loop: bool, rtt_ms: float) -> dict[str, float]:
+def _with_round_trips(db: Database, rtt_ms: float) -> None:
+    """Every statement waits `rtt_ms` first, as if the database were on another host."""
+    if not rtt_ms:
+        return
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _blocking(*_args: Any) -> None:
+        time.sleep(rtt_ms / 1000)
+
+    if db.async_engine is not None:
+
+        @event.listens_for(db.async_engine.sync_engine, "before_cursor_execute")
+        def _awaited(*_args: Any) -> None:
+            await_only(asyncio.sleep(rtt_ms / 1000))
+
+
+async def measure(url: str, *, mode: str, rtt_ms: float) -> dict[str, float]:
     db = Database(url)
-    if rtt_ms:
-
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def _round_trip(*_args: Any) -> None:
-            time.sleep(rtt_ms / 1000)
-
-    worker = None if on_loop else ThreadPoolExecutor(max_workers=1)
+    _with_round_trips(db, rtt_ms)
+    worker = ThreadPoolExecutor(max_workers=1) if mode == "threads" else None
 
     async def run(fn: Any) -> Any:
         if worker is None:
             return db.session_scope(fn)
         return await asyncio.get_running_loop().run_in_executor(worker, db.session_scope, fn)
 
-    db.run = run  # type: ignore[method-assign]
+    if mode != "async driver":
+        db.run = run  # type: ignore[method-assign]
     fake = FakeBotApi()
     await fake.start()
     settings = Settings(
@@ -119,6 +135,7 @@ async def measure(url: str, *, on_loop: bool, rtt_ms: float) -> dict[str, float]
         await app.updater.stop()
         await app.stop()
     await fake.stop()
+    await db.close_async()
     db.close()
     if worker is not None:
         worker.shutdown()
@@ -159,9 +176,10 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
-        for mode, on_loop in (("off-loop", False), ("on-loop", True)):
-            url = fresh_database(args.database, Path(tmp), f"bench_{'on' if on_loop else 'off'}")
-            rows.append((mode, await measure(url, on_loop=on_loop, rtt_ms=args.rtt_ms)))
+        modes = ["threads", "on-loop"] + (["async driver"] if args.database else [])
+        for n, mode in enumerate(modes):
+            url = fresh_database(args.database, Path(tmp), f"bench_mode{n}")
+            rows.append((mode, await measure(url, mode=mode, rtt_ms=args.rtt_ms)))
     backend = "PostgreSQL" if args.database else "SQLite"
     print(
         f"{backend}, {args.rtt_ms:g} ms per statement: "

@@ -73,6 +73,13 @@ class TwinApplication(Application):
         services: Services = self.bot_data["services"]
         await set_default_menus(self.bot, services.settings.default_language)
 
+    async def shutdown(self) -> None:
+        """After the last dialog state is written: PostgreSQL's async connections are
+        closed on the loop that opened them."""
+        await super().shutdown()
+        services: Services = self.bot_data["services"]
+        await services.db.close_async()
+
     async def process_update(self, update: object) -> None:
         began = time.perf_counter()
         outbox: list[Callable[[], Awaitable[None]]] = []

@@ -1,15 +1,19 @@
 """Engine and the one place where a database session is opened, committed and closed.
 
 Every update does all its database work in *one* synchronous function, run by
-`Database.run`. Where it runs depends on the database, as measured (README, Performance):
+`Database.run`. How it runs depends on the database, as measured (README, Performance):
 
-- PostgreSQL: in a small thread pool, off the event loop. Each statement is a network
-  round trip, and with the database on another host waiting on the loop would stall
-  every other teacher's update (1.5× slower in bench/db_off_loop.py).
-- SQLite: on the event loop itself. A local file answers in microseconds, it has one
-  writer anyway, and handing each session to a thread cost a fifth to a quarter of the
-  throughput (the loop then waits for the GIL after every socket call). `BEGIN
-  IMMEDIATE` takes the write lock up front, so lock upgrades never fail.
+- PostgreSQL: on the event loop through the async psycopg driver. SQLAlchemy runs the
+  synchronous function in a greenlet (`AsyncSession.run_sync`) and every statement's
+  round trip is awaited, so a slow database never stalls other teachers' updates, and
+  no worker threads fight the loop for the GIL (that cost a third of the throughput).
+- SQLite: on the event loop itself, plainly. A local file answers in microseconds, it
+  has one writer anyway, and handing each session to a thread cost a fifth to a quarter
+  of the throughput. `BEGIN IMMEDIATE` takes the write lock up front, so lock upgrades
+  never fail.
+
+`session_scope` is the same transaction for synchronous callers (migrations, the health
+check's thread, tools and tests).
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -52,7 +57,7 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=4)
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
     path = sa.engine.make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -75,41 +80,51 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _transaction(session: Session, fn: Callable[[Session], T]) -> T:
+    """Run `fn` in `session`: commit on success, roll back on error."""
+    try:
+        result = fn(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
 class Database:
-    """Owns the engine and the worker threads that run sessions off the event loop."""
+    """Owns the engines: a synchronous one, and for PostgreSQL an async one for `run`."""
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
-        self._executor = (
+        self.async_engine: AsyncEngine | None = (
             None
             if is_sqlite(self.url)
-            else ThreadPoolExecutor(max_workers=8, thread_name_prefix="db")
+            else create_async_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=4)
         )
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:
         """Run `fn` in one session: commit on success, roll back on error, always close."""
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                result = fn(session)
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-            return result
+            return _transaction(session, fn)
+
+    async def _scope(self, fn: Callable[[Session], T]) -> T:
+        if self.async_engine is None:
+            return self.session_scope(fn)
+        async with AsyncSession(self.async_engine, expire_on_commit=False) as session:
+            # run_sync hands over a sqlmodel Session (AsyncSession's sync_session_class)
+            return await session.run_sync(_transaction, fn)  # type: ignore[arg-type]
 
     async def run(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` in its own transaction (in a worker thread for PostgreSQL).
+        """Run `fn(session)` in its own transaction on the event loop (PostgreSQL's
+        round trips are awaited, see the module's docstring).
 
         When the database is unreachable for a while (a PostgreSQL restart, a fail-over) the
         whole transaction is run again after a pause, for up to about a minute, instead of
         losing the teacher's answer: `fn` must not change anything outside its session."""
-        loop = asyncio.get_running_loop()
         for pause in (*RECONNECT_PAUSES, None):
             try:
-                if self._executor is None:
-                    return self.session_scope(fn)
-                return await loop.run_in_executor(self._executor, self.session_scope, fn)
+                return await self._scope(fn)
             except sa.exc.OperationalError as exc:
                 transient = not is_sqlite(self.url) or "locked" in str(exc)
                 if pause is None or not transient:  # SQLite's others are bugs, e.g. no table
@@ -124,7 +139,13 @@ class Database:
         with self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
 
+    async def close_async(self) -> None:
+        """Close every connection, the async engine's on the loop that opened them. The
+        engines stay usable: a later session opens new connections."""
+        if self.async_engine is not None:
+            await self.async_engine.dispose()
+        self.close()
+
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        """Close the synchronous engine's connections (no loop needed)."""
         self.engine.dispose()

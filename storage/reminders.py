@@ -7,10 +7,12 @@ before sending it, so of any number of processes on one database only one sends 
 from __future__ import annotations
 
 import operator
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
+import psycopg
 import sqlalchemy as sa
+from sqlalchemy.util import await_only
 from sqlmodel import Session, col, select
 
 from storage.models import Reminder, ReminderSettings, User
@@ -105,10 +107,19 @@ def _insert_planned(connection: sa.Connection, rows: list[dict[str, object]]) ->
         connection.exec_driver_sql(_SQLITE_INSERT, list(values))
         return
     driver = connection.connection.driver_connection
-    assert driver is not None
+    if isinstance(driver, psycopg.AsyncConnection):  # inside Database.run's greenlet
+        await_only(_copy_async(driver, values))
+        return
+    assert isinstance(driver, psycopg.Connection)
     with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
         for planned in values:
             copy.write_row(planned)
+
+
+async def _copy_async(driver: psycopg.AsyncConnection, rows: Iterable[tuple[object, ...]]) -> None:
+    async with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
+        for planned in rows:
+            await copy.write_row(planned)
 
 
 def drop_pending(session: Session, *, project_id: int, kind: str) -> None:

@@ -20,6 +20,8 @@ from storage.models import (
 )
 
 SEEN_PRECISION = timedelta(hours=1)
+# Built once: every update loads its sender, and Session.get builds its query each time.
+_USER_BY_ID = select(User).where(col(User.id) == sa.bindparam("user_id"))
 PROFILE_FIELDS = ("display_name", "country", "school", "contact", "timezone")
 
 
@@ -27,7 +29,7 @@ def touch_user(
     session: Session, *, user_id: int, name: str, telegram_language: str | None, private: bool
 ) -> User:
     """The sender of an update, created on first sight; a private message proves we can reach them."""
-    user = session.get(User, user_id)
+    user = session.exec(_USER_BY_ID, params={"user_id": user_id}).first()
     if user is None:
         user = User(id=user_id, display_name=name[:64] or str(user_id))
         session.add(user)

@@ -96,10 +96,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+async def db(db_url: str) -> AsyncIterator[Database]:
     database = Database(db_url)
     yield database
-    database.close()
+    await database.close_async()
 
 
 @pytest.fixture

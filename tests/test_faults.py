@@ -150,7 +150,7 @@ async def test_two_workers_and_a_scheduler_on_postgresql_send_each_reminder_once
         finally:
             for process in processes:
                 await process.kill()
-            db.close()
+            await db.close_async()
     assert reminders_per_chat(fake) == Counter(5000 + n for n in range(120))
 
 

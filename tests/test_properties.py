@@ -725,8 +725,7 @@ async def open_app(fake: FakeBotApi, url: str) -> tuple[TwinApp, Database]:
 
 
 async def close_app(app: TwinApp, db: Database) -> None:
-    await app.shutdown()
-    db.close()
+    await app.shutdown()  # closes the database's connections too
 
 
 def test_random_updates_never_fail_and_never_leak(db_url: str, tmp_path: Path) -> None:

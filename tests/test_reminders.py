@@ -196,7 +196,7 @@ async def test_two_dispatchers_send_each_reminder_exactly_once(
         await asyncio.gather(*(drain(n) for n in range(workers)))
     finally:
         for other in others:
-            other.close()
+            await other.close_async()
     statuses = [r.status for r in await rows(db) if r.due_at <= now]
     assert statuses == ["sent"] * 60
     assert sum(totals) == 60

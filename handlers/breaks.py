@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 NAME_MAX = 200
 AHEAD = timedelta(days=365)
+REPLAN_BATCH = 100  # teams re-planned per transaction after a country's breaks change
 DATE = r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})"
 RANGE = re.compile(
     rf"^\s*(?:{DATE})\s*(?:–|—|-|līdz|iki|to|until)\s*(?:{DATE})\s*(.*)$", re.IGNORECASE
@@ -87,15 +88,21 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
                 for h in fetched
                 for sub in (h.subdivisions or (None,))
             ]
-            await db.run(partial(_store_fetched, country=country, rows=rows, now=now))
+            await db.run(partial(breaks.replace_fetched, country=country, rows=rows))
+            await _replan_country(db, country, now)
+            # Only now: a crash before this line leaves the country stale, so the next
+            # refresh fetches it again and re-plans every team.
+            await db.run(partial(breaks.mark_fetched, country=country, now=now))
 
 
-def _store_fetched(
-    session: Session, *, country: str, rows: list[tuple[date, date, str, str | None]], now: datetime
-) -> None:
-    """New breaks of a country; the reminders of every team with a teacher there follow."""
-    breaks.replace_fetched(session, country=country, rows=rows, now=now)
-    plan_projects(session, teams.projects_with_country(session, country=country), now)
+async def _replan_country(db: Database, country: str, now: datetime) -> None:
+    """The reminders of every team with a teacher in `country` follow its new breaks, a
+    hundred teams a transaction: a country may have thousands of teams, and the bot
+    answers other teachers between the batches."""
+    project_ids = await db.run(lambda s: teams.projects_with_country(s, country=country))
+    for start in range(0, len(project_ids), REPLAN_BATCH):
+        batch = project_ids[start : start + REPLAN_BATCH]
+        await db.run(partial(plan_projects, project_ids=batch, now=now))
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:

@@ -25,7 +25,7 @@ def stale(session: Session, *, countries: Iterable[str], now: datetime) -> list[
 
 
 def replace_fetched(
-    session: Session, *, country: str, rows: list[tuple[date, date, str, str | None]], now: datetime
+    session: Session, *, country: str, rows: list[tuple[date, date, str, str | None]]
 ) -> None:
     """New API answer for a country: (start, end, name, subdivision) rows replace the old."""
     session.execute(
@@ -39,6 +39,10 @@ def replace_fetched(
         )
         for s, e, n, sub in rows
     )
+
+
+def mark_fetched(session: Session, *, country: str, now: datetime) -> None:
+    """The country's breaks are stored and every plan follows them: no fetch for a week."""
     session.merge(HolidayFetch(country=country, fetched_at=now))
 
 

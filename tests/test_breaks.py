@@ -15,9 +15,11 @@ from tornado.web import Application, RequestHandler
 from bot.app import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
+from handlers import breaks as breaks_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
 from scheduler.calendar import Break, Place
+from storage import breaks as stored_breaks
 from storage.db import Database
 from storage.models import Reminder, SchoolBreak, User
 from tests.conftest import settings_for
@@ -281,3 +283,34 @@ def test_timeline_data_marks_each_day_off():
         "weekend",
         "weekend",
     )  # no Christmas in Turkey
+
+
+async def test_fetched_breaks_replan_the_countrys_teams_and_a_crash_fetches_again(
+    driver: Driver, db: Database, holidays_api, monkeypatch: pytest.MonkeyPatch
+):
+    await team_of_three(driver)  # Jonas (102) teaches in Lithuania
+    await add_deadline(db, owner=102, due_at=datetime(2027, 1, 5, 21, 59, tzinfo=UTC))
+
+    async def before_days() -> list[str]:
+        planned = await db.run(lambda s: s.exec(select(Reminder).order_by(Reminder.due_at)).all())
+        return [r.due_at.date().isoformat() for r in planned if r.kind == "before"]
+
+    assert "2026-12-29" in await before_days()  # no breaks known yet
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    batches: list[list[int]] = []
+
+    def crashing(session, *, project_ids, now):
+        batches.append(list(project_ids))
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(breaks_flow, "plan_projects", crashing)
+    with pytest.raises(RuntimeError):
+        await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
+    assert len(batches) == 1
+    assert await db.run(lambda s: stored_breaks.stale(s, countries={"LT"}, now=now)) == ["LT"]
+
+    monkeypatch.undo()
+    await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
+    days = await before_days()
+    assert days and all(day < "2026-12-23" for day in days)  # moved out of 23 Dec – 2 Jan
+    assert await db.run(lambda s: stored_breaks.stale(s, countries={"LT"}, now=now)) == []

@@ -8,8 +8,9 @@ and project school breaks, personal pauses (/away) for some teachers, quiz answe
 change the offsets for some, and a custom rhythm for some teams.
 
 The planning runs in a fresh child process (``python -m bench.planning plan URL``) through
-the real code: ``handlers.reminders.plan_projects`` for 100 teams per session (one query
-per kind for the batch). The peak memory reported is that of the process doing only this
+the real code: ``handlers.reminders.replan_teams``, what the bot runs when a country's
+school breaks change (100 teams a session, one query per kind for the batch, two
+batches at a time through ``Database.run``). The peak memory reported is that of the process doing only this
 work (its resident-set high-water mark, VmHWM in /proc/self/status, interpreter and
 imports included; the RSS after imports is reported too), not of the seeding. For
 comparison, ``--mode team`` plans one team per session through ``plan_projects`` with one team and
@@ -50,9 +51,9 @@ from storage.models import Answer, Away, Deadline, Reminder, ReminderSettings, S
 TEAMS = 10_000
 QUICK_TEAMS = 1_000
 MEMBERS = 5
-BATCH_TEAMS = 100  # teams per session in the default mode
 MODES = {
-    "batch": f"plan_projects, {BATCH_TEAMS} teams a session",
+    "batch": f"replan_teams, {reminders.REPLAN_BATCH} teams a session, "
+    f"{reminders.REPLAN_IN_FLIGHT} at a time",
     "team": "plan_projects, a session per team",
     "deadline": "plan_deadline per deadline (before)",
 }
@@ -177,19 +178,21 @@ def _rss_mb() -> float:
 def plan_all(url: str, *, mode: str) -> dict[str, Any]:
     """In the child: plan every team; time, peak RSS and checks.
 
-    ``batch``: ``plan_projects`` for BATCH_TEAMS teams per session (one query per kind per
-    batch); ``team``: ``plan_projects`` of one team, one session per team; ``deadline``: the path before
-    either existed, ``plan_deadline`` once per deadline, one session per team."""
+    ``batch``: ``replan_teams``, the bot's own path when many teams change at once
+    (``plan_projects`` for REPLAN_BATCH teams a session, one query per kind per batch,
+    two batches at a time on the event loop); ``team``: ``plan_projects`` of one team,
+    one session per team; ``deadline``: the path before either existed,
+    ``plan_deadline`` once per deadline, one session per team."""
     rss_imports = _rss_mb()
     db = Database(url)
     project_ids = sorted(
         db.session_scope(lambda s: list(s.exec(select(Deadline.project_id).distinct())))
     )
     started, cpu_started = time.perf_counter(), time.process_time()
-    size = BATCH_TEAMS if mode == "batch" else 1
-    for first in range(0, len(project_ids), size):
-        batch = project_ids[first : first + size]
-        db.session_scope(partial(_plan_teams, project_ids=batch, mode=mode))
+    if mode == "batch":
+        asyncio.run(_replan(db, project_ids))
+    for project_id in project_ids if mode != "batch" else []:
+        db.session_scope(partial(_plan_team, project_id=project_id, mode=mode))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rss_peak = _rss_mb()
     checks = db.session_scope(_check)
@@ -202,14 +205,17 @@ def plan_all(url: str, *, mode: str) -> dict[str, Any]:
     } | checks
 
 
-def _plan_teams(session: Session, *, project_ids: list[int], mode: str) -> None:
-    if mode == "batch":
-        reminders.plan_projects(session, project_ids, NOW)
-    elif mode == "team":
-        reminders.plan_projects(session, project_ids[:1], NOW)
-    else:
-        for deadline in reminders.open_deadlines(session, now=NOW, project_ids=project_ids):
-            reminders.plan_deadline(session, deadline, NOW)
+async def _replan(db: Database, project_ids: list[int]) -> None:
+    await reminders.replan_teams(db, project_ids, NOW)
+    await db.close_async()
+
+
+def _plan_team(session: Session, *, project_id: int, mode: str) -> None:
+    if mode == "team":
+        reminders.plan_projects(session, [project_id], NOW)
+        return
+    for deadline in reminders.open_deadlines(session, now=NOW, project_ids=[project_id]):
+        reminders.plan_deadline(session, deadline, NOW)
 
 
 def _check(session: Any) -> dict[str, Any]:

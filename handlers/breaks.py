@@ -22,7 +22,7 @@ from bot.i18n import Html, escape, lines
 from bot.reply import Reply
 from handlers.common import Actor, for_member, respond
 from handlers.places import HOLIDAY_COUNTRIES
-from handlers.reminders import plan_projects
+from handlers.reminders import plan_projects, replan_teams
 from scheduler import openholidays
 from storage import breaks, teams
 from storage.db import Database
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 NAME_MAX = 200
 AHEAD = timedelta(days=365)
-REPLAN_BATCH = 100  # teams re-planned per transaction after a country's breaks change
 DATE = r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})"
 RANGE = re.compile(
     rf"^\s*(?:{DATE})\s*(?:–|—|-|līdz|iki|to|until)\s*(?:{DATE})\s*(.*)$", re.IGNORECASE
@@ -96,13 +95,9 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
 
 
 async def _replan_country(db: Database, country: str, now: datetime) -> None:
-    """The reminders of every team with a teacher in `country` follow its new breaks, a
-    hundred teams a transaction: a country may have thousands of teams, and the bot
-    answers other teachers between the batches."""
+    """The reminders of every team with a teacher in `country` follow its new breaks."""
     project_ids = await db.run(lambda s: teams.projects_with_country(s, country=country))
-    for start in range(0, len(project_ids), REPLAN_BATCH):
-        batch = project_ids[start : start + REPLAN_BATCH]
-        await db.run(partial(plan_projects, project_ids=batch, now=now))
+    await replan_teams(db, project_ids, now)
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:

@@ -5,10 +5,11 @@ The rows are the truth (storage/reminders.py); this module decides what they say
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import cast
@@ -30,6 +31,7 @@ from scheduler.calendar import Place
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
 from storage import answers, reminders, teams, users
+from storage.db import Database
 from storage.models import (
     ChatBinding,
     Deadline,
@@ -176,6 +178,30 @@ def plan_projects(session: Session, project_ids: Collection[int], now: datetime)
     members changed); returns the number of rows planned."""
     found = open_deadlines(session, now=now, project_ids=project_ids)
     return plan_deadlines(session, found, now)
+
+
+REPLAN_BATCH = 100  # teams per transaction when many teams are re-planned at once
+REPLAN_IN_FLIGHT = 2  # batches at a time
+
+
+async def replan_teams(db: Database, project_ids: Sequence[int], now: datetime) -> int:
+    """Re-plan many teams (a country's school breaks changed), REPLAN_BATCH teams a
+    transaction, so the bot answers other teachers between batches. Two batches run at a
+    time: while PostgreSQL stores one batch's rows, the next is planned on the loop.
+    Returns the number of rows planned."""
+    slots = asyncio.Semaphore(REPLAN_IN_FLIGHT)
+
+    async def batch(first: int) -> int:
+        async with slots:
+            ids = project_ids[first : first + REPLAN_BATCH]
+            return await db.run(lambda s: plan_projects(s, ids, now))
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(batch(n)) for n in range(0, len(project_ids), REPLAN_BATCH)]
+    except ExceptionGroup as failed:  # the others are cancelled; raise as a plain loop would
+        raise failed.exceptions[0] from None
+    return sum(task.result() for task in tasks)
 
 
 def open_deadlines(

@@ -16,6 +16,7 @@ from bot.app import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from handlers import breaks as breaks_flow
+from handlers import reminders as reminders_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
 from scheduler.calendar import Break, Place
@@ -299,11 +300,11 @@ async def test_fetched_breaks_replan_the_countrys_teams_and_a_crash_fetches_agai
     now = datetime(2026, 12, 1, tzinfo=UTC)
     batches: list[list[int]] = []
 
-    def crashing(session, *, project_ids, now):
+    def crashing(session, project_ids, now):
         batches.append(list(project_ids))
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(breaks_flow, "plan_projects", crashing)
+    monkeypatch.setattr(reminders_flow, "plan_projects", crashing)
     with pytest.raises(RuntimeError):
         await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
     assert len(batches) == 1

@@ -514,3 +514,58 @@ async def test_many_teams_planned_at_once_as_each_alone(db: Database):
         p: sorted({row[4][:10] for row in together if row[0] == p}) for p in project_ids
     }
     assert offsets_seen[project_ids[0]] != offsets_seen[project_ids[1]]  # each its own rhythm
+
+
+async def test_many_teams_are_replanned_in_batches_two_at_a_time(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+):
+    due = datetime(2026, 12, 15, 20, 0, tzinfo=UTC)
+
+    def seed(s):
+        project_ids = []
+        for n in range(5):
+            founder = User(id=900 + n, display_name=f"Teacher {n}", country="LV", started=True)
+            s.add(founder)
+            project = teams.create_project(s, founder=founder, title=f"Team {n}")
+            s.flush()
+            s.add(
+                Deadline(
+                    project_id=project.id,
+                    title="Video",
+                    due_at=due,
+                    owner_id=founder.id,
+                    created_by=founder.id,
+                )
+            )
+            project_ids.append(project.id)
+        return project_ids
+
+    project_ids = await db.run(seed)
+    batches: list[list[int]] = []
+    real_plan, real_run = flow.plan_projects, db.run
+    running = peak = 0
+
+    def recording_plan(session, ids, now):
+        batches.append(list(ids))
+        return real_plan(session, ids, now)
+
+    async def counting_run(fn):
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        try:
+            return await real_run(fn)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(flow, "REPLAN_BATCH", 2)
+    monkeypatch.setattr(flow, "plan_projects", recording_plan)
+    monkeypatch.setattr(db, "run", counting_run)
+    planned = await flow.replan_teams(db, project_ids, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    assert sorted(batches) == [project_ids[0:2], project_ids[2:4], project_ids[4:]]
+    stored = await rows(db)
+    assert planned == len(stored) > 0
+    assert {r.project_id for r in stored} == set(project_ids)
+    # PostgreSQL: one batch is planned while the other's rows are stored; SQLite's
+    # sessions never wait, so its batches simply follow each other.
+    assert peak == (2 if db.async_engine is not None else 1)

@@ -36,6 +36,6 @@ i18n: $(STAMP)
 	done
 	$(BIN)/python -m bot.i18n_tools
 
-# The benchmarks (a)–(d) of the README's Performance section: about fifteen minutes.
+# The benchmarks (a)–(d) of the README's Performance section: about ten minutes.
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -93,12 +93,12 @@ def scheduler(settings: Settings) -> None:
     app = build_scheduler(settings, db)
     _with_health(app, settings, db)
     try:
-        asyncio.run(_serve_jobs(app))
+        asyncio.run(_serve_jobs(app, db))
     finally:
         db.close()
 
 
-async def _serve_jobs(app: TwinApp) -> None:
+async def _serve_jobs(app: TwinApp, db: Database) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -112,6 +112,7 @@ async def _serve_jobs(app: TwinApp) -> None:
         await app.stop()
         if app.post_shutdown:
             await app.post_shutdown(app)
+    await db.close_async()  # PostgreSQL's async connections, on the loop that opened them
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
-from bot.i18n import Html, lines
+from bot.i18n import Html, escape, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Message, Reply, rows
 from handlers.common import Actor, respond
@@ -351,13 +351,14 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     state.pop("at", None)
     reply = ask(session, actor, form, answers)
     if field_key is not None:
-        _in_place(reply)
+        _in_place(reply, Html(f"✓ <i>{escape(pending.show(parsed, actor))}</i>"))
     return reply
 
 
-def _in_place(reply: Reply) -> None:
+def _in_place(reply: Reply, chosen: Html) -> None:
     """After a pressed answer the question turns into the next one (or the closing
-    words): the chat stays short on a phone, and it is one Bot API call, not two."""
+    words) under a line with the answer picked: the chat stays short on a phone, the
+    teacher still sees their choice, and it is one Bot API call, not two."""
     first = reply.messages[0] if reply.messages else None
     if (
         first is not None
@@ -366,6 +367,7 @@ def _in_place(reply: Reply) -> None:
         and not (first.document or first.photo or first.remember_as)
     ):
         first.edit = True
+        first.text = lines(chosen, first.text)
     else:
         reply.clear_buttons = True
 

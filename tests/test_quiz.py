@@ -137,6 +137,7 @@ async def test_a_pressed_answer_turns_the_question_into_the_next(driver: Driver)
     assert sent.calls[1].params["message_id"] == question["message_id"]
     now = driver.fake.messages(anna.id)[-1]
     assert now["message_id"] == question["message_id"] and "13/20" in now["text"]
+    assert now["text"].startswith("✓ 2\n")  # the answer just picked stays in view
     assert "Criticism: I like to receive it" in now["text"] and "reply_markup" in now
 
 

@@ -333,6 +333,7 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
                 raise Invalid("Please tap one of the buttons below.")
             value = unsure["value"]
         parsed = pending.parse(value, actor)
+        picked = _picked(pending, actor, value, parsed) if field_key is not None else None
     except Invalid as problem:
         retry = ask(session, actor, form)
         retry.messages.insert(0, Message(t(problem.msgid, **problem.values)))
@@ -350,9 +351,15 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     answers[pending.key] = parsed  # what the store now holds: no need to read it back
     state.pop("at", None)
     reply = ask(session, actor, form, answers)
-    if field_key is not None:
-        _in_place(reply, Html(f"✓ <i>{escape(pending.show(parsed, actor))}</i>"))
+    if picked is not None:
+        _in_place(reply, picked)
     return reply
+
+
+def _picked(field: Field, actor: Actor, value: str, parsed: str) -> Html:
+    """The pressed answer as the teacher saw it: the button's label (a weekday, not "0")."""
+    label = next((c.label for c in field.choices(actor) if c.value == value), None)
+    return Html(f"✓ <i>{escape(label or field.show(parsed, actor))}</i>")
 
 
 def _in_place(reply: Reply, chosen: Html) -> None:

@@ -79,6 +79,11 @@ async def test_user_text_is_escaped_everywhere(driver: Driver, db: Database):
     assert "<script>alert(1)</script> & <b>" in shown  # what the teacher sees: the literal name
     assert "&lt;b&gt;Anna&lt;/b&gt; &amp; &lt;i&gt;co" in text
     assert "&lt;a href='x'&gt;School&lt;/a&gt;" in joined.to(101)[0]
+    maria = driver.teacher(103, "Maria <b>&", "en")
+    await maria.open(link)
+    kept = await maria.click("✓")  # keep the Telegram name: the next question shows it
+    assert kept.text.startswith("✓ <i>Maria &lt;b&gt;&amp;</i>\n")
+    assert driver.fake.messages(103)[-1]["text"].startswith("✓ Maria <b>&\n")
 
 
 async def test_mydata_sends_a_json_file(driver: Driver, db: Database):

@@ -445,7 +445,8 @@ async def test_a_regular_meeting_is_announced_in_each_members_time(
     sent = await jonas.send("/meeting")
     assert "Only the coordinator and the founders" in sent.text
     await anna.send("/meeting")
-    await anna.click("Tuesday")
+    sent = await anna.click("Tuesday")
+    assert sent.text.startswith("✓ <i>Tuesday</i>\n")  # the button's label, not its value
     await anna.click("16:00")
     sent = await anna.click("every 2 weeks")
     assert "every 2 weeks on Tuesday at 16:00 (Europe/Riga)" in sent.text

@@ -333,7 +333,6 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
                 raise Invalid("Please tap one of the buttons below.")
             value = unsure["value"]
         parsed = pending.parse(value, actor)
-        picked = _picked(pending, actor, value, parsed) if field_key is not None else None
     except Invalid as problem:
         retry = ask(session, actor, form)
         retry.messages.insert(0, Message(t(problem.msgid, **problem.values)))
@@ -350,7 +349,8 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     form.store.save(session, actor, state, pending.key, parsed)
     answers[pending.key] = parsed  # what the store now holds: no need to read it back
     state.pop("at", None)
-    reply = ask(session, actor, form, answers)
+    picked = _picked(pending, actor, value, parsed) if field_key is not None else None
+    reply = ask(session, actor, form, answers)  # may finish the form and drop its scratch
     if picked is not None:
         _in_place(reply, picked)
     return reply

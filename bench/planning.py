@@ -10,11 +10,12 @@ change the offsets for some, and a custom rhythm for some teams.
 The planning runs in a fresh child process (``python -m bench.planning plan URL``) through
 the real code: ``handlers.reminders.replan_teams``, what the bot runs when a country's
 school breaks change (100 teams a session, one query per kind for the batch, two
-batches at a time through ``Database.run``). The peak memory reported is that of the process doing only this
-work (its resident-set high-water mark, VmHWM in /proc/self/status, interpreter and
-imports included; the RSS after imports is reported too), not of the seeding. For
-comparison, ``--mode team`` plans one team per session through ``plan_projects`` with one team and
-``--mode deadline`` calls ``plan_deadline`` once per deadline, the path the bot took before.
+batches at a time through ``Database.run``). The peak memory reported is that of the
+process doing only this work (its resident-set high-water mark, VmHWM in
+/proc/self/status, interpreter and imports included; the RSS after imports is reported
+too), not of the seeding. For comparison, ``--mode team`` plans one team per session
+through ``plan_projects`` and ``--mode deadline`` calls ``plan_deadline`` once per
+deadline, the path the bot took before.
 
 Usage: ``python -m bench.planning [--quick] [--teams N] [--mode batch|team|deadline]
 [postgresql://…]``: on SQLite, and on PostgreSQL as well when a URL is given.
@@ -191,8 +192,9 @@ def plan_all(url: str, *, mode: str) -> dict[str, Any]:
     started, cpu_started = time.perf_counter(), time.process_time()
     if mode == "batch":
         asyncio.run(_replan(db, project_ids))
-    for project_id in project_ids if mode != "batch" else []:
-        db.session_scope(partial(_plan_team, project_id=project_id, mode=mode))
+    else:
+        for project_id in project_ids:
+            db.session_scope(partial(_plan_team, project_id=project_id, mode=mode))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rss_peak = _rss_mb()
     checks = db.session_scope(_check)

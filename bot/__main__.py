@@ -12,6 +12,7 @@ import signal
 from importlib.metadata import version
 from typing import Any
 
+import uvloop
 from pydantic import ValidationError
 
 from bot import logs
@@ -76,6 +77,9 @@ def run(settings: Settings) -> None:
     db = _database(settings)
     app = build_application(settings, db)
     _with_health(app, settings, db)
+    # uvloop: much of the bot's CPU goes to the loop and socket I/O, which uvloop does in C.
+    # run_polling and run_webhook run on the current loop.
+    asyncio.set_event_loop(uvloop.new_event_loop())
     try:
         if webhook:
             app.run_webhook(**webhook, allowed_updates=ALLOWED_UPDATES)
@@ -93,7 +97,8 @@ def scheduler(settings: Settings) -> None:
     app = build_scheduler(settings, db)
     _with_health(app, settings, db)
     try:
-        asyncio.run(_serve_jobs(app, db))
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(_serve_jobs(app, db))
     finally:
         db.close()
 

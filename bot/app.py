@@ -198,6 +198,9 @@ def _builder(settings: Settings) -> Any:
         )
         .context_types(ContextTypes(context=Ctx))
         .read_timeout(settings.telegram_read_timeout)
+        .connection_pool_size(settings.telegram_connections)
+        # with every connection busy, a reply waits for one as long as for Telegram's answer
+        .pool_timeout(settings.telegram_read_timeout)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)

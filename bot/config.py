@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # Seconds to wait for Telegram's answer. A time-out leaves it unknown whether a message
     # arrived, and it is then sent again; waiting longer makes that rarer.
     telegram_read_timeout: float = Field(default=15.0, gt=0)
+    # Connections to the Bot API per process. httpcore checks every idle one on each
+    # request, so a pool larger than the traffic needs costs CPU on every reply.
+    telegram_connections: int = Field(default=8, ge=1, le=256)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

@@ -1,5 +1,7 @@
 """State survives a crash; Telegram errors are recorded, never crash the bot."""
 
+import asyncio
+
 from sqlmodel import select
 
 from bot.app import build_application
@@ -74,3 +76,20 @@ async def test_blocking_and_unblocking_in_private_is_recorded(driver: Driver, db
         driver.factory.bot_removed(anna.user, chat, bot_user, status="member", old_status="kicked")
     )
     assert (await db.run(lambda s: s.get(User, 101))).reachable is True
+
+
+async def test_replies_wait_for_one_of_the_configured_connections(
+    fake: FakeBotApi, db: Database, db_url: str
+):
+    """TELEGRAM_CONNECTIONS caps the connections: six slow replies at once go two by two."""
+    app = build_application(settings_for(fake, db_url, telegram_connections=2), db)
+    await app.initialize()
+    try:
+        fake.delay_next("sendMessage", seconds=0.2, times=6)
+        after = fake.last_seq
+        await asyncio.gather(*(app.bot.send_message(500 + n, "hello") for n in range(6)))
+    finally:
+        await app.shutdown()
+    arrivals = [c.at for c in fake.calls[after:] if c.method == "sendMessage"]
+    assert len(arrivals) == 6
+    assert arrivals[-1] - arrivals[0] >= 0.35  # three rounds of two, each held 0.2 s

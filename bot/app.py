@@ -215,7 +215,10 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
         _builder(settings)
         .application_class(TwinApplication)
         .persistence(DbPersistence(db))
-        .concurrent_updates(ChatOrderedProcessor(16))
+        .concurrent_updates(
+            # as many updates at once as connections: none waits in httpcore's queue
+            ChatOrderedProcessor(settings.telegram_connections)
+        )
         # a second connection for the last getUpdates at shutdown, while the long poll winds down
         .get_updates_connection_pool_size(2)
     )

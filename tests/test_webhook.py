@@ -1,6 +1,9 @@
 """Webhook mode: Telegram's secret-token header is required."""
 
+import asyncio
+import signal
 import socket
+from pathlib import Path
 
 import httpx
 from telegram.ext import Application
@@ -11,6 +14,7 @@ from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from tests.conftest import settings_for
+from tests.processes import BotProcess
 
 
 def free_port() -> int:
@@ -66,3 +70,45 @@ async def test_webhook_refuses_requests_without_the_secret(
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def test_the_webhook_process_answers_and_stops_cleanly(tmp_path: Path, fake: FakeBotApi):
+    """`python -m bot run` in webhook mode, as deployed (on uvloop): it registers the
+    webhook, answers an update posted with the secret, and exits 0 on SIGTERM."""
+    port = free_port()
+    bot = BotProcess(tmp_path, fake)
+    await bot.start(
+        WEBHOOK_URL="https://bot.example.org",
+        WEBHOOK_SECRET="s3cret-value",
+        WEBHOOK_PORT=str(port),
+        RUN_SCHEDULER="false",
+    )
+    try:
+        await fake.wait_for(lambda c: c.method == "setWebhook", timeout=30)
+        anna = updates.user(101, "Anna", "en")
+        update = {
+            "update_id": 1,
+            **updates.UpdateFactory().text(
+                anna, updates.private_chat(anna), "/help", "TwinCoachBot"
+            ),
+        }
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+        async with httpx.AsyncClient() as client:
+            for _ in range(100):  # the server may start listening just after setWebhook
+                try:
+                    accepted = await client.post(
+                        f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
+                    )
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+        assert accepted.status_code == 200
+        reply = await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 101)
+        assert "What I can do" in reply.params["text"]
+    finally:
+        assert bot.proc is not None
+        if bot.proc.returncode is None:
+            bot.proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(bot.proc.wait(), 30)
+    assert code == 0, bot.log.read_text()[-2000:]
+    assert "Traceback" not in bot.log.read_text()

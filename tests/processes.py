@@ -59,6 +59,13 @@ class BotProcess:
                 stderr=log,
             )
 
+    async def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; returns the exit code."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.proc.wait(), 30)
+
     async def kill(self) -> None:
         assert self.proc is not None
         if self.proc.returncode is None:

@@ -1,7 +1,6 @@
 """Webhook mode: Telegram's secret-token header is required."""
 
 import asyncio
-import signal
 import socket
 from pathlib import Path
 
@@ -15,6 +14,12 @@ from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from tests.conftest import settings_for
 from tests.processes import BotProcess
+
+
+def help_from_anna() -> dict[str, object]:
+    anna = updates.user(101, "Anna", "en")
+    chat = updates.private_chat(anna)
+    return {"update_id": 1, **updates.UpdateFactory().text(anna, chat, "/help", "TwinCoachBot")}
 
 
 def free_port() -> int:
@@ -44,13 +49,7 @@ async def test_webhook_refuses_requests_without_the_secret(
             hook = next(c for c in fake.calls if c.method == "setWebhook")
             assert hook.params["url"] == "https://bot.example.org/telegram"
             assert hook.params["secret_token"] == "s3cret-value"
-            anna = updates.user(101, "Anna", "en")
-            update = {
-                "update_id": 1,
-                **updates.UpdateFactory().text(
-                    anna, updates.private_chat(anna), "/help", "TwinCoachBot"
-                ),
-            }
+            update = help_from_anna()
             url = f"http://127.0.0.1:{port}/telegram"
             async with httpx.AsyncClient() as client:
                 refused = await client.post(url, json=update)
@@ -85,30 +84,22 @@ async def test_the_webhook_process_answers_and_stops_cleanly(tmp_path: Path, fak
     )
     try:
         await fake.wait_for(lambda c: c.method == "setWebhook", timeout=30)
-        anna = updates.user(101, "Anna", "en")
-        update = {
-            "update_id": 1,
-            **updates.UpdateFactory().text(
-                anna, updates.private_chat(anna), "/help", "TwinCoachBot"
-            ),
-        }
         headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
         async with httpx.AsyncClient() as client:
             for _ in range(100):  # the server may start listening just after setWebhook
                 try:
                     accepted = await client.post(
-                        f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
+                        f"http://127.0.0.1:{port}/telegram", json=help_from_anna(), headers=headers
                     )
                     break
                 except httpx.ConnectError:
                     await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(f"nothing listens on port {port}")
         assert accepted.status_code == 200
         reply = await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 101)
         assert "What I can do" in reply.params["text"]
     finally:
-        assert bot.proc is not None
-        if bot.proc.returncode is None:
-            bot.proc.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(bot.proc.wait(), 30)
+        code = await bot.stop()
     assert code == 0, bot.log.read_text()[-2000:]
     assert "Traceback" not in bot.log.read_text()

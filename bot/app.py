@@ -16,12 +16,14 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot import metrics
 from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
+from bot.transport import SpreadTransport
 from bot.updates import ChatOrderedProcessor
 from handlers import (
     agreements,
@@ -197,10 +199,15 @@ def _builder(settings: Settings) -> Any:
             )
         )
         .context_types(ContextTypes(context=Ctx))
-        .read_timeout(settings.telegram_read_timeout)
-        .connection_pool_size(settings.telegram_connections)
-        # with every connection busy, a reply waits for one as long as for Telegram's answer
-        .pool_timeout(settings.telegram_read_timeout)
+        .request(
+            HTTPXRequest(
+                read_timeout=settings.telegram_read_timeout,
+                # with every connection busy, a reply waits for one as long as for Telegram's answer
+                pool_timeout=settings.telegram_read_timeout,
+                # the transport holds the connections (PTB's pool size does not apply to it)
+                httpx_kwargs={"transport": SpreadTransport(settings.telegram_connections)},
+            )
+        )
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
@@ -220,7 +227,7 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
             ChatOrderedProcessor(settings.telegram_connections)
         )
         # a second connection for the last getUpdates at shutdown, while the long poll winds down
-        .get_updates_connection_pool_size(2)
+        .get_updates_request(HTTPXRequest(connection_pool_size=2))
     )
     app: TwinApp = builder.build()
     services = Services(settings=settings, db=db)

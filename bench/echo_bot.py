@@ -8,6 +8,10 @@ at the loopback fake Bot API (TELEGRAM_API_BASE_URL), and a CallbackQueryHandler
 added because the benchmark's updates are button presses: it answers the press (as
 Telegram requires, see examples/inlinekeyboard.py) and echoes the button's data.
 
+With `--aiohttp` it makes its Bot API calls through TwinCoach's request class
+(bot/request.py) instead of PTB's default httpx: a reference row that shows what of
+TwinCoach's rate comes from that class rather than from less work per update.
+
 Run by bench/harness.py with TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -24,6 +29,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from bot.request import AiohttpRequest
 
 logging.basicConfig(
     format="%(asctime)s - %(name)s - %(levelname)s - %(message)s", level=logging.INFO
@@ -46,12 +53,14 @@ async def pressed(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .build()
     )
+    if "--aiohttp" in sys.argv:
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest())
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(pressed))
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -155,10 +155,12 @@ class BotProcess:
         )
 
     @classmethod
-    def echo(cls, fake: FakeBotApi, workdir: Path) -> BotProcess:
-        return cls(
-            [sys.executable, str(ROOT / "bench" / "echo_bot.py")], bot_env(fake), workdir, "echo"
-        )
+    def echo(cls, fake: FakeBotApi, workdir: Path, *, aiohttp: bool = False) -> BotProcess:
+        """The echo bot; with `aiohttp`, on TwinCoach's Bot API requests (bot/request.py)."""
+        args = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
+        if aiohttp:
+            args.append("--aiohttp")
+        return cls(args, bot_env(fake), workdir, "echo_aiohttp" if aiohttp else "echo")
 
     async def start(self) -> None:
         log = self.log_path.open("ab")

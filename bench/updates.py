@@ -1,9 +1,11 @@
 """Benchmarks (a) and (a'): how fast TwinCoach takes quiz answers, against a bare bot.
 
 (a) Throughput. The same button presses are queued at once on the loopback fake Bot API
-for three bots, each in its own process, in one run:
+for four bots, each in its own process, in one run:
 
 - the baseline, bench/echo_bot.py: a bare python-telegram-bot echo bot (PTB defaults);
+- for reference, the same echo bot on TwinCoach's Bot API request class (aiohttp), so
+  the table shows what of TwinCoach's rate that class buys and what less work does;
 - TwinCoach (`python -m bot run`) on SQLite, and on PostgreSQL when a URL is given.
 
 TwinCoach's path per press is the one the issue names: the scale answer arrives as a
@@ -89,12 +91,19 @@ def _check_replies(fake: FakeBotApi, after: int) -> None:
 
 @contextlib.asynccontextmanager
 async def started(
-    fake: FakeBotApi, workdir: Path, chats: int, database_url: str | None, label: str
+    fake: FakeBotApi,
+    workdir: Path,
+    chats: int,
+    database_url: str | None,
+    label: str,
+    *,
+    aiohttp: bool = False,
 ) -> AsyncIterator[tuple[BotProcess, dict[int, dict[str, Any]]]]:
-    """The echo bot (no `database_url`) or TwinCoach, running and warmed up: each of
-    `chats` teachers has a question with the scale's five buttons on screen."""
+    """The echo bot (no `database_url`; `aiohttp`: see bench/echo_bot.py) or TwinCoach,
+    running and warmed up: each of `chats` teachers has a question with the scale's five
+    buttons on screen."""
     if database_url is None:
-        bot = BotProcess.echo(fake, workdir)
+        bot = BotProcess.echo(fake, workdir, aiohttp=aiohttp)
     else:
         bot = BotProcess.twincoach(fake, database_url, workdir, label)
     await bot.start()
@@ -110,8 +119,11 @@ async def started(
         await bot.stop()
 
 
-async def echo_rate(workdir: Path, chats: int) -> float:
-    async with FakeBotApi() as fake, started(fake, workdir, chats, None, "echo") as (bot, asked):
+async def echo_rate(workdir: Path, chats: int, *, aiohttp: bool = False) -> float:
+    async with (
+        FakeBotApi() as fake,
+        started(fake, workdir, chats, None, "echo", aiohttp=aiohttp) as (bot, asked),
+    ):
         return await _queue_all(fake, bot, scale_presses(asked, PER_CHAT))
 
 
@@ -209,8 +221,11 @@ def _latency_row(bench: str, latencies: list[float]) -> Result:
     )
 
 
-def _share(rate: float, baseline: float) -> str:
-    return f"{rate:,.0f} updates/s = {rate / baseline:.0%} of the echo bot"
+def _share(rate: float, baseline: float, reference: float) -> str:
+    return (
+        f"{rate:,.0f} updates/s = {rate / baseline:.0%} of the echo bot "
+        f"({rate / reference:.0%} of the echo bot on aiohttp)"
+    )
 
 
 async def run(pg_url: str | None, *, quick: bool = False) -> list[Result]:
@@ -222,6 +237,7 @@ async def run(pg_url: str | None, *, quick: bool = False) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="twincoach-bench-") as tmp:
         workdir = Path(tmp)
         baseline = await echo_rate(workdir, chats)
+        reference = await echo_rate(workdir, chats, aiohttp=True)
         sqlite = await twincoach_rate(None, workdir, chats)
         pg = await twincoach_rate(pg_url, workdir, chats) if pg_url else None
         echo_latencies = await paced_latencies(workdir, seconds, echo=True)
@@ -234,14 +250,20 @@ async def run(pg_url: str | None, *, quick: bool = False) -> list[Result]:
             True,
         ),
         Result(
+            "(a) throughput, echo bot on TwinCoach's Bot API requests (aiohttp; reference)",
+            f"{reference:,.0f} updates/s = {reference / baseline:.0%} of the echo bot",
+            "reference",
+            True,
+        ),
+        Result(
             "(a) throughput, quiz answer, SQLite",
-            _share(sqlite, baseline),
+            _share(sqlite, baseline, reference),
             f"≥ {SQLITE_SHARE:.0%} of the echo bot",
             sqlite >= SQLITE_SHARE * baseline,
         ),
         Result(
             "(a) throughput, quiz answer, PostgreSQL",
-            _share(pg, baseline) if pg is not None else "not run (no PostgreSQL URL)",
+            _share(pg, baseline, reference) if pg is not None else "not run (no PostgreSQL URL)",
             f"≥ {PG_SHARE:.0%} of the echo bot",
             pg is not None and pg >= PG_SHARE * baseline,
         ),

@@ -16,14 +16,13 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot import metrics
 from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
-from bot.transport import SpreadTransport
+from bot.request import AiohttpRequest
 from bot.updates import ChatOrderedProcessor
 from handlers import (
     agreements,
@@ -200,12 +199,11 @@ def _builder(settings: Settings) -> Any:
         )
         .context_types(ContextTypes(context=Ctx))
         .request(
-            HTTPXRequest(
+            AiohttpRequest(
+                connections=settings.telegram_connections,
                 read_timeout=settings.telegram_read_timeout,
                 # with every connection busy, a reply waits for one as long as for Telegram's answer
                 pool_timeout=settings.telegram_read_timeout,
-                # the transport holds the connections (PTB's pool size does not apply to it)
-                httpx_kwargs={"transport": SpreadTransport(settings.telegram_connections)},
             )
         )
     )
@@ -223,11 +221,11 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
         .application_class(TwinApplication)
         .persistence(DbPersistence(db))
         .concurrent_updates(
-            # as many updates at once as connections: none waits in httpcore's queue
+            # as many updates at once as connections: none waits for a free one
             ChatOrderedProcessor(settings.telegram_connections)
         )
         # a second connection for the last getUpdates at shutdown, while the long poll winds down
-        .get_updates_request(HTTPXRequest(connection_pool_size=2))
+        .get_updates_request(AiohttpRequest(connections=2))
     )
     app: TwinApp = builder.build()
     services = Services(settings=settings, db=db)

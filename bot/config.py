@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # Seconds to wait for Telegram's answer. A time-out leaves it unknown whether a message
     # arrived, and it is then sent again; waiting longer makes that rarer.
     telegram_read_timeout: float = Field(default=15.0, gt=0)
-    # Connections to the Bot API per process (bot/transport.py), and updates handled at once.
+    # Connections to the Bot API per process (bot/request.py), and updates handled at once.
     telegram_connections: int = Field(default=8, ge=1, le=256)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

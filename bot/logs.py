@@ -39,5 +39,5 @@ def configure(settings: Settings) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the token
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per holiday download
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run

@@ -1,8 +1,9 @@
 """A loopback fake of the Telegram Bot API for end-to-end tests, benchmarks and the console.
 
-PTB's real HTTP layer (httpx) talks to it, so the wire format, error mapping and polling loop
-are exercised exactly as in production. It runs on the current asyncio loop (no threads), so
-tests can inspect its state between awaits without locking.
+PTB's real request layer talks to it (the bot's aiohttp one, or PTB's default httpx), so the
+wire format, error mapping and polling loop are exercised exactly as in production. It runs
+on the current asyncio loop (no threads), so tests can inspect its state between awaits
+without locking.
 """
 
 import asyncio

@@ -1,0 +1,113 @@
+"""Bot API requests over aiohttp (bot/request.py), through python-telegram-bot's own
+request layer, against the loopback fake: answers, uploads, errors and time-outs."""
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+
+from bot.fakeapi.server import FakeBotApi
+from bot.request import AiohttpRequest
+from tests.conftest import TOKEN
+
+
+async def _bot(fake: FakeBotApi, **options: float) -> AsyncIterator[Bot]:
+    request = AiohttpRequest(**options)  # type: ignore[arg-type]
+    async with Bot(TOKEN, base_url=fake.base_url, request=request) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
+    async for bot in _bot(fake, connections=2):
+        yield bot
+
+
+async def test_parameters_arrive_as_ptb_encodes_them(fake: FakeBotApi, bot: Bot):
+    sent = await bot.send_message(501, "<b>42</b> & more", parse_mode="HTML")
+    assert sent.text == "42 & more" and sent.chat.id == 501
+    call = fake.calls[-1]
+    assert call.method == "sendMessage" and call.params["chat_id"] == 501
+    assert call.params["text"] == "<b>42</b> & more"
+
+
+async def test_a_file_is_uploaded_with_its_name_and_the_other_fields(fake: FakeBotApi, bot: Bot):
+    await bot.send_document(501, b"BEGIN:VCALENDAR", filename="team.ics", caption="dates")
+    call = fake.calls[-1]
+    assert call.method == "sendDocument" and call.params["caption"] == "dates"
+    assert call.files["document"] == ("team.ics", b"BEGIN:VCALENDAR")
+
+
+async def test_telegrams_errors_keep_their_meaning(fake: FakeBotApi, bot: Bot):
+    fake.fail_next("sendMessage", error_code=500, description="Internal Server Error")
+    with pytest.raises(NetworkError):
+        await bot.send_message(501, "answered with 500")
+    fake.fail_next("sendMessage", error_code=429, description="Too Many Requests", retry_after=3)
+    with pytest.raises(RetryAfter) as flood:
+        await bot.send_message(501, "too many")
+    assert flood.value.retry_after == 3
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+        await bot.send_message(501, "")
+    await bot.send_message(501, "fine again")
+    assert [m["text"] for m in fake.messages(501)] == ["fine again"]
+
+
+async def test_a_slow_answer_times_out_and_frees_its_connection(fake: FakeBotApi, bot: Bot):
+    fake.delay_next("sendMessage", seconds=1.0)
+    with pytest.raises(TimedOut):
+        await bot.send_message(501, "too slow", read_timeout=0.2)
+    await asyncio.gather(*(bot.send_message(502, f"after {n}") for n in range(4)))
+    assert len(fake.messages(502)) == 4
+
+
+async def test_a_slow_call_holds_up_no_other_call(fake: FakeBotApi, bot: Bot):
+    fake.delay_next("sendMessage", seconds=1.5)
+    slow = asyncio.create_task(bot.send_message(501, "slow"))
+    await fake.wait_for(lambda c: c.method == "sendMessage", after=0)
+    for n in range(3):  # one after another, each on the second connection
+        await bot.send_message(502, f"quick {n}")
+    assert not slow.done()  # none of them waited behind the slow call
+    await slow
+    assert [m["text"] for m in fake.messages(502)] == ["quick 0", "quick 1", "quick 2"]
+
+
+async def test_with_every_connection_busy_a_call_waits_and_then_gives_up_unsent(
+    fake: FakeBotApi,
+):
+    async for bot in _bot(fake, connections=1):
+        fake.delay_next("sendMessage", seconds=1.0)
+        slow = asyncio.create_task(bot.send_message(501, "slow"))
+        await fake.wait_for(lambda c: c.method == "sendMessage", after=0)
+        with pytest.raises(TimedOut):
+            # waiting for a connection and connecting: 0.2 s in all, the slow call takes 1 s
+            await bot.send_message(502, "no connection", pool_timeout=0.1, connect_timeout=0.1)
+        await slow
+        await bot.send_message(502, "a connection is free")
+        assert [m["text"] for m in fake.messages(502)] == ["a connection is free"]  # once
+
+
+async def test_a_refused_connection_is_a_network_error():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = AiohttpRequest()
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    await request.initialize()
+    with pytest.raises(NetworkError, match="aiohttp"):
+        await bot.send_message(501, "nobody there")
+    await request.shutdown()
+
+
+async def test_requests_need_initialising_and_can_start_again_after_shutdown(fake: FakeBotApi):
+    request = AiohttpRequest()
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await request.do_request(f"{fake.base_url}{TOKEN}/getMe", "POST")
+    for _ in range(2):
+        await request.initialize()
+        status, body = await request.do_request(f"{fake.base_url}{TOKEN}/getMe", "POST")
+        assert status == 200 and json.loads(body)["result"]["is_bot"] is True
+        await request.shutdown()

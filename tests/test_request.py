@@ -111,3 +111,41 @@ async def test_requests_need_initialising_and_can_start_again_after_shutdown(fak
         status, body = await request.do_request(f"{fake.base_url}{TOKEN}/getMe", "POST")
         assert status == 200 and json.loads(body)["result"]["is_bot"] is True
         await request.shutdown()
+
+
+async def test_a_connection_the_server_closed_while_idle_is_replaced():
+    """Telegram drops idle keep-alive connections; the next call must not fail."""
+    connections = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length")
+        )
+        await reader.readexactly(length)
+        body = json.dumps({"ok": True, "result": True}).encode()
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.close()  # keep-alive was offered, and now the server drops it
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    url = f"http://127.0.0.1:{port}/bot{TOKEN}/deleteWebhook"
+    try:
+        for _ in range(3):
+            assert (await request.do_request(url, "POST"))[0] == 200
+            await asyncio.sleep(0.2)
+    finally:
+        await request.shutdown()
+        server.close()
+    assert connections == 3

@@ -24,6 +24,22 @@ def _given(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
+def _body(
+    request_data: RequestData | None,
+) -> tuple[aiohttp.FormData | dict[str, str] | None, bool]:
+    """The request's body, and whether it uploads files."""
+    if request_data is None:
+        return None, False
+    fields = request_data.json_parameters
+    files = request_data.multipart_data
+    if not files:
+        return fields, False
+    form = aiohttp.FormData(fields)
+    for name, (filename, content, mimetype) in files.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form, True
+
+
 class AiohttpRequest(BaseRequest):
     """Up to `connections` keep-alive connections to the Bot API; a request that finds
     every one busy waits up to `pool_timeout` for one. The timeouts' defaults are
@@ -95,19 +111,12 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Form fields as PTB encodes them (JSON for non-strings), multipart with files."""
+        """Form fields as PTB encodes them (JSON for non-strings), multipart with files;
+        no body for a download (PTB's `retrieve`)."""
         if self._session is None:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        fields = request_data.json_parameters if request_data else {}
-        files = request_data.multipart_data if request_data else {}
-        body: aiohttp.FormData | dict[str, str] = fields
-        if files:
-            body = aiohttp.FormData(fields)
-            for name, (filename, content, mimetype) in files.items():
-                body.add_field(name, content, filename=filename, content_type=mimetype)
-        timeout = self._timeout(
-            read_timeout, write_timeout, connect_timeout, pool_timeout, bool(files)
-        )
+        body, upload = _body(request_data)
+        timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, upload)
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as res:
                 return res.status, await res.read()

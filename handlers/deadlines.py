@@ -121,8 +121,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
             t("You are not a member of that project any more, so nothing was saved.")
         )
     project = found[0]
-    owner_member = teams.membership(session, project_id=state["project"], user_id=int(owner))
-    if owner_member is None:
+    if not teams.is_member(session, project_id=state["project"], user_id=int(owner)):
         return Reply().say(t("That teacher is not in the project any more, so nothing was saved."))
     deadline = Deadline(
         project_id=state["project"],

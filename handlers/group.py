@@ -47,7 +47,7 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     if not is_admin:
         return Reply().say(t("Only a group admin can link this group to a project."))
     current = session.get(ChatBinding, actor.chat_id)
-    if current is not None and not teams.membership(
+    if current is not None and not teams.is_member(
         session, project_id=current.project_id, user_id=actor.user.id
     ):
         return Reply().say(t("This group is already linked to another team's project."))

@@ -77,7 +77,7 @@ def render_meeting(session: Session, reminder: Reminder, now: datetime) -> Messa
     project = session.get(Project, reminder.project_id)
     if meeting is None or reader is None or project is None or reminder.meeting_at is None:
         return None
-    if teams.membership(session, project_id=project.id or 0, user_id=reader.id) is None:
+    if not teams.is_member(session, project_id=project.id or 0, user_id=reader.id):
         return None
     following = occurrences(meeting, reminder.meeting_at + timedelta(minutes=1))
     session.add(

@@ -396,7 +396,7 @@ def press(session: Session, actor: Actor, pressed: Press) -> Reply:
             session, project_id=project_id, risk=key, applies=action == "yes", now=actor.now
         )
     elif action == "own" and arg is not None:
-        if teams.membership(session, project_id=project_id, user_id=arg) is None:
+        if not teams.is_member(session, project_id=project_id, user_id=arg):
             return Reply(alert=t("This teacher is not in the project any more."))
         store.set_owner(session, project_id=project_id, risk=key, owner_id=arg, now=actor.now)
     elif action not in ("open", "owner"):

@@ -100,7 +100,7 @@ def choose_language(session: Session, actor: Actor, lang: str) -> Reply:
         session.add(actor.user)
     else:
         binding = session.get(ChatBinding, actor.chat_id)
-        if binding is None or not teams.membership(
+        if binding is None or not teams.is_member(
             session, project_id=binding.project_id, user_id=actor.user.id
         ):
             return Reply(

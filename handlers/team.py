@@ -150,9 +150,8 @@ def project_list(session: Session, actor: Actor) -> Reply:
 def switch_project(session: Session, actor: Actor, project_id: int) -> Reply:
     """Make another project active; refuses projects the teacher is not in."""
     t = actor.t
-    if (
-        not actor.private
-        or teams.membership(session, project_id=project_id, user_id=actor.user.id) is None
+    if not actor.private or not teams.is_member(
+        session, project_id=project_id, user_id=actor.user.id
     ):
         return Reply(alert=t("You are not a member of that project."))
     actor.user.active_project_id = project_id

@@ -1,8 +1,9 @@
 """The one wrapper every handler goes through: load the teacher, run the step in one
 database session, send what it decided.
 
-A step is a plain function `(session, actor) -> Reply`. It runs in a worker thread
-(storage/db.py says why), so it may use the database freely but never Telegram.
+A step is a plain function `(session, actor) -> Reply`. It runs inside the update's one
+database transaction (storage/db.py says where and why), which may be run again after a
+lost connection, so it may use the database freely but never Telegram.
 """
 
 from __future__ import annotations

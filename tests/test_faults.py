@@ -4,7 +4,6 @@ or not at all. After each, every reminder and every reply arrives, none twice.""
 
 import asyncio
 import shutil
-import socket
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from storage.migrate import upgrade
 from storage.models import Deadline, Project, Reminder, User
 from tests.conftest import PG_URL, settings_for
 from tests.driver import Driver
-from tests.processes import BotProcess, pg_database
+from tests.processes import BotProcess, free_port, pg_database
 
 TITLE = "Exactly once"
 
@@ -78,12 +77,6 @@ async def wait_until_sent(db: Database, count: int) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{sent} of {count} reminders sent")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def http_get(url: str) -> tuple[int, str]:

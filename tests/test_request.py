@@ -3,7 +3,6 @@ request layer, against the loopback fake: answers, uploads, errors and time-outs
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,17 +12,13 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from bot.fakeapi.server import FakeBotApi
 from bot.request import AiohttpRequest
 from tests.conftest import TOKEN
-
-
-async def _bot(fake: FakeBotApi, **options: float) -> AsyncIterator[Bot]:
-    request = AiohttpRequest(**options)  # type: ignore[arg-type]
-    async with Bot(TOKEN, base_url=fake.base_url, request=request) as bot:
-        yield bot
+from tests.processes import free_port
 
 
 @pytest.fixture
 async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
-    async for bot in _bot(fake, connections=2):
+    request = AiohttpRequest(connections=2)
+    async with Bot(TOKEN, base_url=fake.base_url, request=request) as bot:
         yield bot
 
 
@@ -78,7 +73,8 @@ async def test_a_slow_call_holds_up_no_other_call(fake: FakeBotApi, bot: Bot):
 async def test_with_every_connection_busy_a_call_waits_and_then_gives_up_unsent(
     fake: FakeBotApi,
 ):
-    async for bot in _bot(fake, connections=1):
+    request = AiohttpRequest(connections=1)
+    async with Bot(TOKEN, base_url=fake.base_url, request=request) as bot:
         fake.delay_next("sendMessage", seconds=1.0)
         slow = asyncio.create_task(bot.send_message(501, "slow"))
         await fake.wait_for(lambda c: c.method == "sendMessage", after=0)
@@ -91,11 +87,8 @@ async def test_with_every_connection_busy_a_call_waits_and_then_gives_up_unsent(
 
 
 async def test_a_refused_connection_is_a_network_error():
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     request = AiohttpRequest()
-    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{free_port()}/bot", request=request)
     await request.initialize()
     with pytest.raises(NetworkError, match="aiohttp"):
         await bot.send_message(501, "nobody there")

@@ -1,7 +1,6 @@
 """Webhook mode: Telegram's secret-token header is required."""
 
 import asyncio
-import socket
 from pathlib import Path
 
 import httpx
@@ -13,19 +12,13 @@ from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from tests.conftest import settings_for
-from tests.processes import BotProcess
+from tests.processes import BotProcess, free_port
 
 
 def help_from_anna() -> dict[str, object]:
     anna = updates.user(101, "Anna", "en")
     chat = updates.private_chat(anna)
     return {"update_id": 1, **updates.UpdateFactory().text(anna, chat, "/help", "TwinCoachBot")}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_webhook_refuses_requests_without_the_secret(

@@ -8,13 +8,13 @@ and project school breaks, personal pauses (/away) for some teachers, quiz answe
 change the offsets for some, and a custom rhythm for some teams.
 
 The planning runs in a fresh child process (``python -m bench.planning plan URL``) through
-the real code: ``handlers.reminders.replan_teams``, what the bot runs when a country's
+the real code: ``scheduler.reminders.plans.replan_teams``, what the bot runs when a country's
 school breaks change (100 teams a session, one query per kind for the batch, two
 batches at a time through ``Database.run``). The peak memory reported is that of the
 process doing only this work (its resident-set high-water mark, VmHWM in
 /proc/self/status, interpreter and imports included; the RSS after imports is reported
 too), not of the seeding. For comparison, ``--mode team`` plans one team per session
-through ``plan_projects`` and ``--mode deadline`` calls ``plan_deadline`` once per
+through ``teams_changed`` and ``--mode deadline`` calls ``plan_deadline`` once per
 deadline, the path the bot took before.
 
 Usage: ``python -m bench.planning [--quick] [--teams N] [--mode batch|team|deadline]
@@ -42,9 +42,10 @@ from sqlmodel import Session, col, func, select
 
 from bench.report import Result, table
 from bench.seed import fresh_database, insert, seed_national_breaks, seed_teams
-from handlers import reminders
-from handlers.moments import zone_of
-from handlers.places import team_places, working_days
+from scheduler.moments import zone_of
+from scheduler.places import team_places, working_days
+from scheduler.reminders import plans as reminders
+from storage import deadlines
 from storage import reminders as stored
 from storage.db import Database, make_engine
 from storage.models import Answer, Away, Deadline, Reminder, ReminderSettings, SchoolBreak, User
@@ -55,7 +56,7 @@ MEMBERS = 5
 MODES = {
     "batch": f"replan_teams, {reminders.REPLAN_BATCH} teams a session, "
     f"{reminders.REPLAN_IN_FLIGHT} at a time",
-    "team": "plan_projects, a session per team",
+    "team": "teams_changed, a session per team",
     "deadline": "plan_deadline per deadline (before)",
 }
 DEADLINES = 10
@@ -180,8 +181,8 @@ def plan_all(url: str, *, mode: str) -> dict[str, Any]:
     """In the child: plan every team; time, peak RSS and checks.
 
     ``batch``: ``replan_teams``, the bot's own path when many teams change at once
-    (``plan_projects`` for REPLAN_BATCH teams a session, one query per kind per batch,
-    two batches at a time on the event loop); ``team``: ``plan_projects`` of one team,
+    (``teams_changed`` for REPLAN_BATCH teams a session, one query per kind per batch,
+    two batches at a time on the event loop); ``team``: ``teams_changed`` of one team,
     one session per team; ``deadline``: the path before either existed,
     ``plan_deadline`` once per deadline, one session per team."""
     rss_imports = _rss_mb()
@@ -214,9 +215,9 @@ async def _replan(db: Database, project_ids: list[int]) -> None:
 
 def _plan_team(session: Session, *, project_id: int, mode: str) -> None:
     if mode == "team":
-        reminders.plan_projects(session, [project_id], NOW)
+        reminders.teams_changed(session, [project_id], NOW)
         return
-    for deadline in reminders.open_deadlines(session, now=NOW, project_ids=[project_id]):
+    for deadline in deadlines.ahead(session, now=NOW, project_ids=[project_id]):
         reminders.plan_deadline(session, deadline, NOW)
 
 

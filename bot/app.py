@@ -58,6 +58,7 @@ from handlers.common import OUTBOX
 from handlers.partners import PARTNERS
 from handlers.quiz import QUIZ
 from scheduler.delivery import retry_seconds
+from scheduler.reminders import jobs
 from storage.db import Database
 from storage.persistence import DbPersistence
 
@@ -233,7 +234,7 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
     register(app)
     if settings.run_scheduler:
         assert app.job_queue is not None
-        reminders.schedule(app.job_queue, services, app.bot)
+        jobs.schedule(app.job_queue, services, app.bot)
     return app
 
 
@@ -243,5 +244,5 @@ def build_scheduler(settings: Settings, db: Database) -> TwinApp:
     services = Services(settings=settings, db=db)
     app.bot_data["services"] = services
     assert app.job_queue is not None
-    reminders.schedule(app.job_queue, services, app.bot)
+    jobs.schedule(app.job_queue, services, app.bot)
     return app

@@ -14,7 +14,7 @@ import unicodedata
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -59,6 +59,20 @@ def normalise_language(code: str | None, default: str = "en") -> str:
         if base in LANGUAGES:
             return base
     return default
+
+
+class Speaker(Protocol):
+    """Whoever reads a message: a teacher's explicit choice and Telegram's language."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def telegram_language(self) -> str | None: ...
+
+
+def translator_for(reader: Speaker, default: str) -> Translator:
+    """A reader's language: their choice, else Telegram's if we speak it, else `default`."""
+    return Translator(reader.language or normalise_language(reader.telegram_language, default))
 
 
 @cache

@@ -20,3 +20,7 @@ REMINDERS = Counter(
     ["outcome"],
 )
 PENDING = Gauge("twincoach_reminders_pending", "Reminders waiting to be sent (all workers)")
+DISPATCH_LOOKED = Gauge(
+    "twincoach_dispatch_last_look_timestamp_seconds",
+    "When this process last looked for due reminders (Unix time; 0 = never)",
+)

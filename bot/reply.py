@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.i18n import Html
 
 
@@ -21,6 +23,18 @@ class Button:
 
 
 Keyboard = list[list[Button]]
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """Our buttons as Telegram's inline keyboard (None for no buttons)."""
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in keyboard
+        ]
+    )
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from bot.countries import country_name, flag
 from bot.i18n import Html, escape, lines
 from bot.reply import Reply
 from handlers.common import Actor, for_member, respond
-from handlers.places import HOLIDAY_COUNTRIES
-from handlers.reminders import plan_projects, replan_teams
 from scheduler import openholidays
+from scheduler.places import HOLIDAY_COUNTRIES
+from scheduler.reminders.plans import replan_teams, teams_changed
 from storage import breaks, teams
 from storage.db import Database
 from storage.models import Membership, Project
@@ -149,7 +149,7 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
         name=name[:NAME_MAX],
         by=actor.user.id,
     )
-    plan_projects(session, [project.id], actor.now)  # no reminder on the new days off
+    teams_changed(session, [project.id], actor.now)  # no reminder on the new days off
     return Reply().say(
         t(
             "Added for {country}: {name}, {start} – {end}. Your partners from {country} see it too.",
@@ -194,7 +194,7 @@ def import_ics(
             source="ics",
         )
         added += 1
-    plan_projects(session, [project.id], actor.now)
+    teams_changed(session, [project.id], actor.now)
     country = country_name(me.country, t.lang)  # not inside t.tn(): Babel would misread it
     note = t.tn(
         "Added {n} break for {country} from the file.",

@@ -22,8 +22,6 @@ from typing import Any
 from sqlmodel import Session
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Update,
 )
 from telegram import Message as TgMessage
@@ -32,8 +30,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.commands import set_chat_menu
 from bot.context import Ctx
-from bot.i18n import Html, Translator, normalise_language
-from bot.reply import Button, Keyboard, Message, Reply, split_html
+from bot.i18n import Html, Translator, translator_for
+from bot.reply import Button, Message, Reply, markup, split_html
 from storage import answers, teams, users
 from storage.models import ChatBinding, Membership, Project, Role, User
 
@@ -65,11 +63,6 @@ class Actor:
 
     def translator_for(self, user: User) -> Translator:
         return translator_for(user, self.t.lang)
-
-
-def translator_for(user: User, default: str) -> Translator:
-    """A teacher's language: their choice, else Telegram's, else the default."""
-    return Translator(user.language or normalise_language(user.telegram_language, default))
 
 
 def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, Any]) -> Actor:
@@ -139,17 +132,6 @@ def button(
         return await respond(update, context, lambda s, a: step(s, a, match))
 
     return handle
-
-
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
-            for row in keyboard
-        ]
-    )
 
 
 async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -18,12 +18,13 @@ from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, button, for_member, member_of, respond
-from handlers.moments import when, zone_of
-from handlers.places import team_places
-from handlers.reminders import deadline_lines, plan_deadline
 from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
 from scheduler.deadlines import END_OF_DAY, is_by_weekday, parse_deadline
-from storage import reminders, teams
+from scheduler.moments import when, zone_of
+from scheduler.places import team_places
+from scheduler.reminders.plans import plan_deadline
+from scheduler.reminders.render import deadline_lines
+from storage import deadlines, reminders, teams
 from storage.models import Deadline, Membership, Project, Role, User
 
 TITLE_MAX = 200
@@ -279,15 +280,7 @@ def upcoming(session: Session, actor: Actor, project: Project, me: Membership) -
     """Open deadlines, soonest first, each shown in the reader's (or group's) language and zone."""
     assert project.id is not None
     t = actor.t
-    rows = session.exec(
-        select(Deadline)
-        .where(
-            Deadline.project_id == project.id,
-            col(Deadline.done_at).is_(None),
-            col(Deadline.due_at) >= actor.now,
-        )
-        .order_by(col(Deadline.due_at))
-    ).all()
+    rows = deadlines.open_(session, project_id=project.id, start=actor.now)
     if not rows:
         return Reply().say(t("No open deadlines. /deadline adds one."))
     zone = zone_of(actor.user)

@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers.common import Actor, private_chat_button, respond
-from handlers.reminders import schedule_digest
+from scheduler.reminders.plans import schedule_digest
 from storage import teams, users
 from storage.models import ChatBinding, Project
 

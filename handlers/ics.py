@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from icalendar import Calendar, Event
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -16,11 +16,11 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
 from handlers.common import Actor, for_member, respond
-from handlers.meetings import occurrences
-from handlers.places import HOLIDAY_COUNTRIES
 from scheduler.calendar import holiday_name
-from storage import breaks, teams
-from storage.models import Deadline, Meeting, Membership, Project
+from scheduler.places import HOLIDAY_COUNTRIES
+from scheduler.reminders.plans import meeting_after
+from storage import breaks, deadlines, teams
+from storage.models import Meeting, Membership, Project
 
 DAYS_AHEAD = 365
 
@@ -34,10 +34,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
     cal.add("x-wr-calname", project.title)
     team = teams.members(session, project_id=project.id)
     names = {m.user.id: m.user.display_name for m in team if m.user}
-    deadlines = session.exec(
-        select(Deadline).where(Deadline.project_id == project.id, col(Deadline.done_at).is_(None))
-    ).all()
-    for d in deadlines:
+    for d in deadlines.open_(session, project_id=project.id):
         event = Event()
         event.add("uid", f"deadline-{d.id}@twincoach")
         event.add("dtstamp", actor.now)
@@ -60,7 +57,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         event = Event()
         event.add("uid", f"meeting-{project.id}@twincoach")
         event.add("dtstamp", actor.now)
-        start = occurrences(meeting, actor.now)
+        start = meeting_after(meeting, actor.now)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(hours=1))
         event.add("rrule", {"freq": "weekly", "interval": meeting.every_weeks})

@@ -20,6 +20,7 @@ from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
 from handlers import forms, profile_fields
 from handlers.common import Actor, Step, respond
+from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Project, User
 from storage.teams import InviteProblem
@@ -73,6 +74,7 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
         )
     )
     _tell_team(session, actor, project, reply)
+    teams_changed(session, [project.id], actor.now)
     return reply
 
 

@@ -23,9 +23,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import N_, Html, Translator, lines
+from bot.i18n import N_, Html, Translator, lines, translator_for
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale, translator_for
+from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.forms import Form
 from handlers.risks import RISKS
 from storage import answers, checklists, teams

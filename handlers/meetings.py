@@ -1,11 +1,11 @@
 """/meeting: the team's regular online meeting (e.g. every second Tuesday at 16:00 Riga
-time). Each member hears the day before, in their own language and time zone."""
+time). Each member hears on their last working day before it, in their own language and
+time zone (scheduler/reminders)."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from babel.dates import get_day_names
 from sqlmodel import Session
@@ -14,12 +14,13 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Translator
-from bot.reply import Message, Reply
+from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, translator_for
-from handlers.moments import when, zone_of
-from storage import reminders, teams
-from storage.models import Meeting, Membership, Project, Reminder, User
+from handlers.common import Actor, for_member, is_lead, member_of, respond
+from scheduler.moments import zone_of
+from scheduler.reminders.plans import teams_changed
+from storage import teams
+from storage.models import Meeting, Membership, Project
 
 NOTICE = timedelta(days=1)
 TIMES = ("14:00", "15:00", "16:00", "17:00")
@@ -36,67 +37,6 @@ def _clock(value: str, _actor: Actor) -> str:
     if match is None:
         raise forms.Invalid("Please tap a time or type one such as 16:30.")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def occurrences(meeting: Meeting, after: datetime) -> datetime:
-    """The first meeting moment (UTC) after `after`, on the meeting's own rhythm."""
-    zone = ZoneInfo(meeting.zone)
-    start = datetime.combine(meeting.first, time.fromisoformat(meeting.at), tzinfo=zone)
-    step = timedelta(weeks=meeting.every_weeks)
-    moment = start
-    if moment <= after:
-        moment += step * ((after - moment) // step + 1)
-    # wall-clock time stays the same across daylight-saving changes
-    local = datetime.combine(
-        moment.astimezone(zone).date(), time.fromisoformat(meeting.at), tzinfo=zone
-    )
-    return local.astimezone(ZoneInfo("UTC"))
-
-
-def announce(session: Session, meeting: Meeting, now: datetime) -> None:
-    """(Re)plan the note before the next meeting for every member."""
-    reminders.drop_pending(session, project_id=meeting.project_id, kind="meeting")
-    moment = occurrences(meeting, now + NOTICE)
-    for m in teams.members(session, project_id=meeting.project_id):
-        if m.user is not None:
-            row = Reminder(
-                project_id=meeting.project_id,
-                chat_id=m.user.id,
-                user_id=m.user.id,
-                kind="meeting",
-                due_at=moment - NOTICE,
-                meeting_at=moment,
-            )
-            session.add(row)
-
-
-def render_meeting(session: Session, reminder: Reminder, now: datetime) -> Message | None:
-    """Tomorrow's meeting in the reader's own time; the next note is planned at once."""
-    meeting = session.get(Meeting, reminder.project_id)
-    reader = session.get(User, reminder.user_id) if reminder.user_id else None
-    project = session.get(Project, reminder.project_id)
-    if meeting is None or reader is None or project is None or reminder.meeting_at is None:
-        return None
-    if not teams.is_member(session, project_id=project.id or 0, user_id=reader.id):
-        return None
-    following = occurrences(meeting, reminder.meeting_at + timedelta(minutes=1))
-    session.add(
-        Reminder(
-            project_id=reminder.project_id,
-            chat_id=reader.id,
-            user_id=reader.id,
-            kind="meeting",
-            due_at=following - NOTICE,
-            meeting_at=following,
-        )
-    )
-    t = translator_for(reader, "en")
-    text = t(
-        "📹 Team meeting of <b>{title}</b> tomorrow: {when} (your time).",
-        title=project.title,
-        when=when(t, reminder.meeting_at, zone_of(reader)),
-    )
-    return Message(text, chat_id=reader.id)
 
 
 def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.State) -> Reply:
@@ -117,7 +57,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     meeting.every_weeks, meeting.first, meeting.created_by = int(every), first, actor.user.id
     session.add(meeting)
     session.flush()
-    announce(session, meeting, actor.now)
+    teams_changed(session, [project.id], actor.now)
     day = get_day_names("wide", locale=t.lang)[int(weekday)]
     reply = Reply().say(
         t.tn(

@@ -15,6 +15,7 @@ from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply
 from handlers.common import Actor, for_member, respond, stale
 from handlers.team import role_label
+from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Membership, Project, Role
 from storage.teams import Member
@@ -122,6 +123,7 @@ def _hand_over_or_remove(
         return _confirm(actor, f"{prefix}:lead", question)
     if action == "lead!" and m.role == Role.PARTNER:
         teams.hand_over(session, current=mine, heir=m)
+        teams_changed(session, [mine.project_id], actor.now)
         done = t("{name} coordinates <b>{title}</b> now.", name=name, title=project.title)
         note = tt(
             "You coordinate <b>{title}</b> now. /members lets you manage the team.",
@@ -133,6 +135,7 @@ def _hand_over_or_remove(
         return _confirm(actor, f"{prefix}:remove", question)
     if action == "remove!":
         teams.remove_member(session, membership=m)
+        teams_changed(session, [mine.project_id], actor.now)
         done = t("{name} is no longer in the project.", name=name)
         note = tt("The coordinator removed you from <b>{title}</b>.", title=project.title)
         return Reply().edit(done).say(note, chat_id=target.user.id)
@@ -210,6 +213,7 @@ def leave(session: Session, actor: Actor, project_id: int) -> Reply:
         session.delete(project)
         return reply
     teams.remove_member(session, membership=mine)
+    teams_changed(session, [project_id], actor.now)
     lead = teams.coordinator(team)
     if lead is not None and lead.user is not None:
         tt = actor.translator_for(lead.user)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -17,10 +17,10 @@ from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_to
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
-from handlers.moments import when, zone_of
-from handlers.reminders import plan_deadline
 from scheduler.deadlines import parse_deadline
-from storage import plan, teams
+from scheduler.moments import when, zone_of
+from scheduler.reminders.plans import plan_deadline
+from storage import deadlines, plan, teams
 from storage.models import Deadline, Membership, PlanItem, Project
 
 MIN_COLLAB = 3
@@ -176,7 +176,8 @@ def _activity_deadline(session: Session, actor: Actor, row: PlanItem) -> list[Ht
     details = plan.details(row)
     written, owner = details.get("deadline"), details.get("owner")
     moment = parse_deadline(written, actor.now, zone_of(actor.user), t.lang) if written else None
-    existing = session.exec(select(Deadline).where(Deadline.plan_item_id == row.id)).first()
+    assert row.id is not None
+    existing = deadlines.of_activity(session, plan_item_id=row.id)
     if moment is None or owner is None:
         if existing is not None:
             session.delete(existing)

@@ -12,6 +12,7 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.reply import Button, Document, Message, Reply
 from handlers.common import Actor, only_private, respond
+from scheduler.reminders.plans import teams_changed
 from storage import teams, users
 from storage.models import User
 
@@ -48,7 +49,9 @@ def forget(session: Session, actor: Actor) -> Reply:
     reply = Reply().edit(
         t("Done: your data is deleted. If you write to me again, I will start from scratch.")
     )
-    for project, heir_id in users.forget_user(session, user=actor.user):
+    left = users.forget_user(session, user=actor.user)
+    teams_changed(session, [project.id for project, _heir in left if project.id], actor.now)
+    for project, heir_id in left:
         if heir_id is None:
             continue
         heir = session.get(User, heir_id)

@@ -10,19 +10,24 @@ from bot.countries import COMMON, country_name, flag, parse_country
 from bot.i18n import N_
 from handlers.common import Actor
 from handlers.forms import Choice, Field, Invalid, text_answer
+from scheduler.reminders.plans import teams_changed
 from scheduler.timezones import guess_zone, parse_zone, zones_of
-from storage import users
+from storage import teams, users
 
 NAME_MAX = 64
 TITLE_MAX = 200
 SCHOOL_MAX = 200
 CONTACT_MAX = 200
 OTHER = "?"
+CALENDAR_FIELDS = ("country", "timezone")
 
 
 def _saver(attr: str) -> Callable[[Session, Actor, str], None]:
     def save(session: Session, actor: Actor, value: str) -> None:
         users.set_profile_field(session, user=actor.user, field=attr, value=value)
+        if attr in CALENDAR_FIELDS:  # their working days and clock changed
+            mine = teams.user_projects(session, user_id=actor.user.id)
+            teams_changed(session, [p.id for p in mine if p.id is not None], actor.now)
 
     return save
 

@@ -15,9 +15,9 @@ from bot.context import Ctx
 from bot.i18n import lines
 from bot.reply import Button, Reply, rows
 from handlers.common import Actor, button, for_member, member_of, respond
-from handlers.moments import when, zone_of
-from handlers.reminders import open_deadlines, plan_deadlines, schedule_digest
 from scheduler.deadlines import parse_deadline
+from scheduler.moments import when, zone_of
+from scheduler.reminders.plans import teams_changed
 from storage import reminders, teams, users
 from storage.models import Membership, Project, Role
 
@@ -28,13 +28,10 @@ BY_DAY = ("end", "eve")  # "by Friday": the end of Friday, or of Thursday
 CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest|by):([\w,:]{1,16})$")
 
 
-def _replan(
-    session: Session, actor: Actor, *, project_id: int | None = None, owner_id: int | None = None
-) -> None:
-    """Open deadlines follow the new rhythm or pause at once (each team looked up once)."""
-    projects = None if project_id is None else [project_id]
-    found = open_deadlines(session, now=actor.now, project_ids=projects, owner_id=owner_id)
-    plan_deadlines(session, found, actor.now)
+def _replan_mine(session: Session, actor: Actor) -> None:
+    """The teacher's pause changed: every team of theirs follows at once."""
+    mine = teams.user_projects(session, user_id=actor.user.id)
+    teams_changed(session, [p.id for p in mine if p.id is not None], actor.now)
 
 
 def away(session: Session, actor: Actor, text: str) -> Reply:
@@ -44,7 +41,7 @@ def away(session: Session, actor: Actor, text: str) -> Reply:
         return Reply().say(t("Tell me privately: /away 12.01.2027"))
     if text.strip().lower() in ("off", "back", "izslēgt", "atpakaļ", "grįžau"):
         users.clear_away(session, user_id=actor.user.id)
-        _replan(session, actor, owner_id=actor.user.id)
+        _replan_mine(session, actor)
         return Reply().say(t("Welcome back! Reminders come as usual again."))
     until = parse_deadline(text, actor.now, zone_of(actor.user), t.lang) if text.strip() else None
     if until is None:
@@ -56,7 +53,7 @@ def away(session: Session, actor: Actor, text: str) -> Reply:
     start = actor.now.astimezone(zone_of(actor.user)).date()
     users.set_away(session, user_id=actor.user.id, start=start, end=until.date())
     session.flush()
-    _replan(session, actor, owner_id=actor.user.id)
+    _replan_mine(session, actor)
     reply = Reply().say(
         t(
             "Noted: you are away until {when}. Reminders skip those days; your coordinator knows.",
@@ -155,9 +152,7 @@ def change(session: Session, actor: Actor, project_id: int, what: str, value: st
         by_day=value if what == "by" else None,
     )
     session.flush()
-    _replan(session, actor, project_id=project_id)
-    for group in teams.group_chats(session, project_id=project_id):
-        schedule_digest(session, project_id=project_id, chat_id=group.chat_id, now=actor.now)
+    teams_changed(session, [project_id], actor.now)
     reply = rhythm_screen(session, actor, *found)
     reply.messages[0].edit = True
     return reply

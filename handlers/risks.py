@@ -23,11 +23,11 @@ from bot.i18n import N_, Html, Translator, escape, fold, lines
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond, stale
-from handlers.places import team_places
 from handlers.questionnaire import still_member
 from handlers.team import MIN_SCHOOLS
 from scheduler.calendar import works_on
 from scheduler.deadlines import parse_deadline
+from scheduler.places import team_places
 from storage import checklists, plan, teams
 from storage import risks as store
 from storage.models import Membership, Project, RiskMark

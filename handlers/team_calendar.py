@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from babel.dates import format_date
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -19,11 +19,12 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, for_member, respond
-from handlers.moments import zone_of
-from handlers.places import team_places
 from scheduler.calendar import Place, ReasonKind, common_weeks, why_not_working
+from scheduler.moments import zone_of
 from scheduler.openholidays import CREDIT
-from storage.models import Deadline, Membership, Project
+from scheduler.places import team_places
+from storage import deadlines
+from storage.models import Membership, Project
 
 WEEKS = 6
 LEGEND = {
@@ -80,13 +81,9 @@ def calendar_view(session: Session, actor: Actor, project: Project, _me: Members
     places = [
         (f"{p.country} · {u.display_name}"[:24], p) for u, p in members.values()
     ]  # no emoji font
-    deadlines = session.exec(
-        select(Deadline)
-        .where(Deadline.project_id == project.id, col(Deadline.done_at).is_(None))
-        .order_by(col(Deadline.due_at))
-    ).all()
+    found = deadlines.open_(session, project_id=project.id)
     zone = zone_of(actor.user)
-    window = [d for d in deadlines if 0 <= (d.due_at.astimezone(zone).date() - first).days < days]
+    window = [d for d in found if 0 <= (d.due_at.astimezone(zone).date() - first).days < days]
     common = common_weeks(first, first + timedelta(days=days - 1), [p for _l, p in places])
     parts = [
         t(

@@ -27,7 +27,7 @@ from bot import metrics
 from bot.reply import Message
 from storage import reminders
 from storage.db import Database
-from storage.models import Reminder
+from storage.models import Reminder, ReminderStatus
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ LATE_AFTER = timedelta(minutes=5)  # sent later than this after its time: marked
 
 Render = Callable[[Session, Reminder, datetime], Message | None]
 Send = Callable[[Bot, Message], Awaitable[object]]
+AfterRow = Callable[[Session, Reminder, datetime], None]
 
 
 @dataclass
@@ -93,20 +94,26 @@ class Dispatcher:
     send: Send
     worker: str
     pacer: Pacer = field(default_factory=Pacer)
-    on_blocked: Callable[[Session, Reminder, datetime], None] | None = None
+    on_blocked: AfterRow | None = None
+    follow_up: AfterRow | None = None  # after a row is finished: plan the next of its series
     batch: int = 50
+    running: bool = False
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due, batch after batch, until nothing is; returns how many were
         sent. A batch holds one row per chat and leaves out chats that must wait, so one
         busy group never holds up everyone else. `now` fixes the clock (tests)."""
+        self.running = True
+        try:
+            return await self._drain(lambda: now or datetime.now(UTC))
+        finally:
+            self.running = False
 
-        def clock() -> datetime:
-            return now or datetime.now(UTC)
-
+    async def _drain(self, clock: Callable[[], datetime]) -> int:
         await self.db.run(lambda s: reminders.release_stale(s, now=clock()))
         sent = 0
         while True:
+            metrics.DISPATCH_LOOKED.set_to_current_time()
             busy, moment = self.pacer.busy(), clock()
             batch = await self.db.run(
                 partial(reminders.due, now=moment, limit=self.batch, skip_chats=busy)
@@ -171,14 +178,23 @@ class Dispatcher:
 
     def _blocked(self, session: Session, reminder: Reminder, now: datetime) -> None:
         assert reminder.id is not None
-        reminders.finish(session, reminder_id=reminder.id, status=reminders.FAILED, now=now)
+        self._finished(session, reminder.id, reminders.FAILED, now, late=False)
         if self.on_blocked is not None:
             self.on_blocked(session, reminder, now)
 
-    async def _finish(self, rid: int, status: str, now: datetime, *, late: bool = False) -> None:
-        await self.db.run(
-            lambda s: reminders.finish(s, reminder_id=rid, status=status, now=now, late=late)
-        )
+    def _finished(
+        self, session: Session, rid: int, status: ReminderStatus, now: datetime, *, late: bool
+    ) -> None:
+        """The outcome, and in the same transaction the next row of its series."""
+        reminders.finish(session, reminder_id=rid, status=status, now=now, late=late)
+        row = session.get(Reminder, rid, populate_existing=True)
+        if self.follow_up is not None and row is not None:
+            self.follow_up(session, row, now)
+
+    async def _finish(
+        self, rid: int, status: ReminderStatus, now: datetime, *, late: bool = False
+    ) -> None:
+        await self.db.run(lambda s: self._finished(s, rid, status, now, late=late))
         metrics.REMINDERS.labels(status).inc()
         if late:
             metrics.REMINDERS.labels("late").inc()

@@ -2,7 +2,9 @@
 
 A reminder goes out at the team's delivery time (default 09:00) in the recipient's own
 time zone, on a day the recipient works; a non-working day moves it to the previous
-working day, never past the deadline and never into the past.
+working day, never past the deadline and never into the past. Notes that come after a
+moment (overdue, the coordinator's, check-ins, a snooze) wait for the recipient's next
+working day at that time.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from zoneinfo import ZoneInfo
 DEFAULT_OFFSETS = (7, 2, 0)  # days before the deadline
 DEFAULT_TIME = time(9, 0)
 SEARCH_BACK = 14  # days to look back for a working day
+SEARCH_AHEAD = 400  # days to look ahead: longer than any break or pause (/away: a year)
 
 
 @dataclass(frozen=True)
 class Planned:
-    kind: str  # "before" (days > 0) or "due" (the day itself)
+    kind: str  # "due" when it goes out on the deadline's own day, else "before"
     days_before: int
     at: datetime  # aware, UTC
 
@@ -49,7 +52,8 @@ def reminder_moments(
         if moment <= now:
             continue
         utc = moment.astimezone(UTC)
-        planned.setdefault(utc, Planned("due" if days == 0 else "before", days, utc))
+        kind = "due" if day == due_day else "before"  # a moved "day itself" is a day early
+        planned.setdefault(utc, Planned(kind, days, utc))
     return sorted(planned.values(), key=lambda p: p.at)
 
 
@@ -58,4 +62,22 @@ def _working_on_or_before(day: date, working: Callable[[date], bool]) -> date | 
         candidate = day - timedelta(days=back)
         if working(candidate):
             return candidate
+    return None
+
+
+def next_working_moment(
+    after: datetime,
+    tz: ZoneInfo,
+    working: Callable[[date], bool],
+    *,
+    local_time: time = DEFAULT_TIME,
+) -> datetime | None:
+    """The first `local_time` in `tz`, on a day the recipient works, strictly after
+    `after`, in UTC; None when they do not work for over a year."""
+    first = after.astimezone(tz).date()
+    for ahead in range(SEARCH_AHEAD):
+        day = first + timedelta(days=ahead)
+        moment = datetime.combine(day, local_time, tzinfo=tz).astimezone(UTC)
+        if moment > after and working(day):
+            return moment
     return None

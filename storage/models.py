@@ -282,6 +282,29 @@ class Deadline(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class ReminderKind(StrEnum):
+    """What a reminder row is about; each kind has one renderer (scheduler/reminders)."""
+
+    BEFORE = "before"  # a deadline is coming (days before it)
+    DUE = "due"  # the deadline's own day
+    OVERDUE = "overdue"  # to the owner, the working day after
+    SNOOZED = "snoozed"  # the owner asked to hear again on their next working day
+    OVERDUE_LEAD = "overdue_lead"  # to the coordinator, a working day after the owner's
+    BLOCKED = "blocked"  # to the coordinator: the owner blocked the bot
+    DIGEST = "digest"  # the group's weekly list of deadlines
+    MEETING = "meeting"  # to each member before the team meeting
+    CHECKIN = "checkin"  # to a teacher who went quiet
+    CHECKIN_LEAD = "checkin_lead"  # to the coordinator about that teacher
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process, its request in flight
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"  # no longer useful when its time came
+
+
 class Reminder(SQLModel, table=True):
     """One message to send at one moment. Rows are the truth; a short repeating job claims
     due rows atomically (pending → sending), so two bot processes never send one twice."""

@@ -15,9 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.util import await_only
 from sqlmodel import Session, col, select
 
-from storage.models import Reminder, ReminderSettings, User
+from storage.models import Reminder, ReminderKind, ReminderSettings, ReminderStatus, User
 
-PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
+PENDING, SENDING, SENT, FAILED, DROPPED = (
+    ReminderStatus.PENDING,
+    ReminderStatus.SENDING,
+    ReminderStatus.SENT,
+    ReminderStatus.FAILED,
+    ReminderStatus.DROPPED,
+)
 # A row is `sending` only while its request is in flight (seconds); older: its process died.
 STALE_CLAIM = timedelta(minutes=2)
 
@@ -27,7 +33,7 @@ def add(
     *,
     project_id: int,
     chat_id: int,
-    kind: str,
+    kind: ReminderKind,
     due_at: datetime,
     user_id: int | None = None,
     deadline_id: int | None = None,
@@ -44,6 +50,9 @@ def add(
     return row
 
 
+DEADLINE_PLANNED = frozenset(
+    {ReminderKind.BEFORE, ReminderKind.DUE, ReminderKind.OVERDUE, ReminderKind.OVERDUE_LEAD}
+)
 PLANNED = ("project_id", "deadline_id", "user_id", "chat_id", "kind", "due_at")
 _INSERTED = (*PLANNED, "status", "attempts", "late")
 _COLUMNS = ", ".join(_INSERTED)
@@ -58,7 +67,8 @@ def replace_pending(
     """Deadlines changed: their unsent reminders are replaced by freshly planned rows
     (the PLANNED columns). Re-planning thousands of teams inserts hundreds of thousands
     of rows, so they go in with one executemany, on PostgreSQL with COPY (several times
-    faster). A row a dispatcher has claimed meanwhile is no longer pending and is left alone.
+    faster). A row a dispatcher has claimed meanwhile is no longer pending and is left alone,
+    and so is a snoozed reminder (the teacher asked for it).
 
     The old rows are found by deadline first and deleted by id: a single DELETE … WHERE
     deadline_id IN … AND status = 'pending' made PostgreSQL walk the status index through
@@ -66,14 +76,16 @@ def replace_pending(
     (117 s of a 158 s planning run)."""
     planned = (
         session.execute(
-            sa.select(col(Reminder.id), col(Reminder.status)).where(
+            sa.select(col(Reminder.id), col(Reminder.status), col(Reminder.kind)).where(
                 col(Reminder.deadline_id).in_(list(deadline_ids))
             )
         ).all()
         if deadline_ids
         else []
     )
-    pending = [rid for rid, status in planned if status == PENDING]
+    pending = [
+        rid for rid, status, kind in planned if status == PENDING and kind in DEADLINE_PLANNED
+    ]
     if pending:
         session.execute(
             sa.delete(Reminder).where(
@@ -122,11 +134,47 @@ async def _copy_async(driver: psycopg.AsyncConnection, rows: Iterable[tuple[obje
             await copy.write_row(planned)
 
 
-def drop_pending(session: Session, *, project_id: int, kind: str) -> None:
+def finished(session: Session, *, deadline_ids: Collection[int]) -> set[tuple[int, int, str]]:
+    """(deadline, reader, kind) of the rows already sent or given up: a one-off note
+    (overdue, the coordinator's) is never planned again after it went."""
+    if not deadline_ids:
+        return set()
+    rows = session.execute(
+        sa.select(col(Reminder.deadline_id), col(Reminder.chat_id), col(Reminder.kind)).where(
+            col(Reminder.deadline_id).in_(list(deadline_ids)), col(Reminder.status) != PENDING
+        )
+    ).all()
+    return {(d, chat, kind) for d, chat, kind in rows if d is not None}
+
+
+def meeting_notes_sent(session: Session, *, project_id: int) -> set[tuple[int, datetime]]:
+    """(reader, meeting moment) of the meeting notes already sent or being sent."""
+    rows = session.execute(
+        sa.select(col(Reminder.chat_id), col(Reminder.meeting_at)).where(
+            col(Reminder.project_id) == project_id,
+            col(Reminder.kind) == ReminderKind.MEETING,
+            col(Reminder.status) != PENDING,
+        )
+    ).all()
+    return {(chat, at) for chat, at in rows if at is not None}
+
+
+def drop_pending(session: Session, *, project_ids: Collection[int], kind: ReminderKind) -> None:
     session.execute(
         sa.delete(Reminder).where(
-            col(Reminder.project_id) == project_id,
+            col(Reminder.project_id).in_(list(project_ids)),
             col(Reminder.kind) == kind,
+            col(Reminder.status) == PENDING,
+        )
+    )
+
+
+def drop_snoozed(session: Session, *, deadline_id: int, user_id: int) -> None:
+    session.execute(
+        sa.delete(Reminder).where(
+            col(Reminder.deadline_id) == deadline_id,
+            col(Reminder.chat_id) == user_id,
+            col(Reminder.kind) == ReminderKind.SNOOZED,
             col(Reminder.status) == PENDING,
         )
     )
@@ -137,11 +185,29 @@ def replace_digest(session: Session, *, project_id: int, chat_id: int, due_at: d
     session.execute(
         sa.delete(Reminder).where(
             col(Reminder.chat_id) == chat_id,
-            col(Reminder.kind) == "digest",
+            col(Reminder.kind) == ReminderKind.DIGEST,
             col(Reminder.status) == PENDING,
         )
     )
-    add(session, project_id=project_id, chat_id=chat_id, kind="digest", due_at=due_at)
+    add(session, project_id=project_id, chat_id=chat_id, kind=ReminderKind.DIGEST, due_at=due_at)
+
+
+def drop_pending_of_others(
+    session: Session, *, project_id: int, member_ids: Collection[int]
+) -> None:
+    """Someone left the team: their unsent rows go, whether they were to read them or
+    were named in them (a check-in about them to the coordinator)."""
+    members = list(member_ids)
+    session.execute(
+        sa.delete(Reminder).where(
+            col(Reminder.project_id) == project_id,
+            col(Reminder.status) == PENDING,
+            sa.or_(
+                sa.and_(col(Reminder.chat_id) > 0, col(Reminder.chat_id).not_in(members)),
+                sa.and_(col(Reminder.user_id).is_not(None), col(Reminder.user_id).not_in(members)),
+            ),
+        )
+    )
 
 
 def release_stale(session: Session, *, now: datetime) -> int:
@@ -195,7 +261,7 @@ def claim(session: Session, *, reminder_id: int, now: datetime, worker: str) -> 
 
 
 def finish(
-    session: Session, *, reminder_id: int, status: str, now: datetime, late: bool = False
+    session: Session, *, reminder_id: int, status: ReminderStatus, now: datetime, late: bool = False
 ) -> None:
     values: dict[str, object] = {"status": status, "late": late}
     if status == SENT:
@@ -266,7 +332,7 @@ def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[i
         .join(User, col(User.id) == Reminder.user_id)
         .where(
             col(Reminder.status) == SENT,
-            col(Reminder.kind).in_(("before", "due", "overdue")),
+            col(Reminder.kind).in_((ReminderKind.BEFORE, ReminderKind.DUE, ReminderKind.OVERDUE)),
             col(User.last_seen) < now - quiet,
         )
     ).all()
@@ -280,7 +346,7 @@ def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[i
         for r, u in session.exec(
             select(Reminder, User)
             .join(User, col(User.id) == Reminder.user_id)
-            .where(col(Reminder.kind) == "checkin")
+            .where(col(Reminder.kind) == ReminderKind.CHECKIN)
         ).all()
         if u.last_seen is None or r.due_at > u.last_seen
     }

@@ -16,10 +16,10 @@ from bot.app import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from handlers import breaks as breaks_flow
-from handlers import reminders as reminders_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
 from scheduler.calendar import Break, Place
+from scheduler.reminders import plans as reminders_flow
 from storage import breaks as stored_breaks
 from storage.db import Database
 from storage.models import Reminder, SchoolBreak, User
@@ -216,8 +216,8 @@ async def test_reminders_skip_the_owners_school_break(driver: Driver, db: Databa
     assert days == [
         ("before", "2026-12-18"),
         ("due", "2027-01-05"),
-        ("overdue", "2027-01-05"),
-        ("overdue_lead", "2027-01-06"),
+        ("overdue", "2027-01-06"),  # the working day after, at the team's time
+        ("overdue_lead", "2027-01-07"),
     ]
 
 
@@ -304,7 +304,7 @@ async def test_fetched_breaks_replan_the_countrys_teams_and_a_crash_fetches_agai
         batches.append(list(project_ids))
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(reminders_flow, "plan_projects", crashing)
+    monkeypatch.setattr(reminders_flow, "teams_changed", crashing)
     with pytest.raises(RuntimeError):
         await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
     assert len(batches) == 1

@@ -65,8 +65,8 @@ async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
         ("before", "Mon 07 09:00"),
         ("before", "Fri 11 09:00"),
         ("due", "Tue 15 09:00"),
-        ("overdue", "Tue 15 22:59"),
-        ("overdue_lead", "Wed 16 21:59"),
+        ("overdue", "Wed 16 09:00"),  # her next working day, at the team's time
+        ("overdue_lead", "Thu 17 07:00"),  # 09:00 for the coordinator in Riga, a day later
     ]
     assert [r.chat_id for r in planned] == [103, 103, 103, 103, 101]  # the coordinator last
     sent = await jonas.send("/language")

@@ -15,10 +15,10 @@ from sqlmodel import select
 
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
-from handlers import reminders as flow
+from scheduler.reminders import jobs as flow
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Deadline, Project, Reminder, User
+from storage.models import Deadline, Membership, Project, Reminder, Role, User
 from tests.conftest import PG_URL, settings_for
 from tests.driver import Driver
 from tests.processes import BotProcess, free_port, pg_database
@@ -37,25 +37,26 @@ def seed_due_reminders(db: Database, count: int) -> None:
             User(id=5000 + n, display_name=f"Teacher {n}", started=True) for n in range(count)
         )
         s.flush()
-        deadline = Deadline(
-            project_id=project.id,
-            title=TITLE,
-            due_at=now + timedelta(days=3650),  # far ahead: the processes run on the real clock
-            owner_id=5000,
-        )
-        s.add(deadline)
-        s.flush()
-        s.add_all(
-            Reminder(
+        for n in range(count):
+            s.add(Membership(project_id=project.id, user_id=5000 + n, role=Role.PARTNER))
+            deadline = Deadline(
                 project_id=project.id,
-                deadline_id=deadline.id,
-                user_id=5000 + n,
-                chat_id=5000 + n,
-                kind="before",
-                due_at=now,
+                title=TITLE,
+                due_at=now + timedelta(days=3650),  # far ahead: the processes run on the real clock
+                owner_id=5000 + n,
             )
-            for n in range(count)
-        )
+            s.add(deadline)
+            s.flush()
+            s.add(
+                Reminder(
+                    project_id=project.id,
+                    deadline_id=deadline.id,
+                    user_id=5000 + n,
+                    chat_id=5000 + n,
+                    kind="before",
+                    due_at=now,
+                )
+            )
 
     db.session_scope(seed)
 
@@ -176,6 +177,7 @@ async def test_postgresql_restart_while_the_bot_runs(
 
     def due_reminder(s):
         project_id = s.exec(select(Project.id).where(Project.title == "Shared")).one()
+        s.add(Membership(project_id=project_id, user_id=5000, role=Role.PARTNER))
         deadline = Deadline(
             project_id=project_id, title=TITLE, due_at=now + timedelta(days=30), owner_id=5000
         )

@@ -2,12 +2,14 @@
 
 import asyncio
 import re
+import time
 
 from bot.health import HealthServer
 from storage import reminders
 from storage.db import Database
 from tests.driver import Driver
 from tests.test_faults import http_get
+from tests.test_reminders import make_dispatcher
 
 
 def sample(body: str, name: str) -> float:
@@ -29,9 +31,12 @@ async def test_health_and_metrics_follow_what_the_bot_does(driver: Driver, db: D
         await anna.send("/newproject")
         await anna.send("Water around us")
         pending = await db.run(reminders.pending_count)
+        looked = time.time()
+        await make_dispatcher(driver.app, db).run_once()
         _, after = await scrape(server, "/metrics")
     finally:
         await server.stop()
+    assert sample(after, "twincoach_dispatch_last_look_timestamp_seconds") >= looked
     updates = 'twincoach_updates_total{kind="message"}'
     assert sample(after, updates) - sample(before, updates) == 2
     assert sample(after, "twincoach_update_seconds_count") >= 2

@@ -2,18 +2,21 @@
 429, 5xx and 403 answers handled without losing anything."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlmodel import select
 
 from bot.context import TwinApp
-from handlers import reminders as flow
-from handlers.reminders import fitted_offsets
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
+from scheduler.reminders import jobs
+from scheduler.reminders import plans as flow
+from scheduler.reminders.rhythm import fitted_offsets
 from storage import reminders, teams
 from storage.db import Database
 from storage.models import Deadline, Project, Reminder, User
@@ -40,9 +43,8 @@ class FakeClock:
 def make_dispatcher(app: TwinApp, db: Database, worker: str = "test") -> Dispatcher:
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    return Dispatcher(
-        db, app.bot, flow.render, flow.send, worker, pacer=pacer, on_blocked=flow.tell_coordinator
-    )
+    services = app.bot_data["services"]
+    return replace(jobs.dispatcher(services, app.bot, pacer), worker=worker)
 
 
 async def add_deadline(
@@ -118,8 +120,8 @@ async def test_reminders_reach_the_owner_once_with_buttons(
         ("before", "08 09:00"),
         ("before", "11 09:00"),
         ("due", "15 09:00"),
-        ("overdue", "16 00:59"),
-        ("overdue_lead", "16 23:59"),  # the coordinator, a day later
+        ("overdue", "16 09:00"),  # the owner's next working day, at the team's time
+        ("overdue_lead", "17 07:00"),  # the coordinator in Riga, the working day after
     ]
     dispatcher = make_dispatcher(app, db)
     assert await dispatcher.run_once(datetime(2026, 12, 8, 8, 59, tzinfo=UTC)) == 0
@@ -147,10 +149,13 @@ async def test_snooze_and_buttons_are_checked(driver: Driver, app: TwinApp, db: 
     message = driver.fake.messages(102)[-1]
     refused = await maria.press(message, f"dl:{deadline_id}:done")  # not hers
     assert refused.alerts
-    sent = await jonas.click("Snooze")
-    assert "tomorrow" in sent.text
-    snoozed = [r for r in await rows(db) if r.status == "pending" and r.due_at > datetime.now(UTC)]
-    assert snoozed
+    with time_machine.travel(datetime(2026, 12, 11, 15, 0, tzinfo=UTC)):  # a Friday
+        sent = await jonas.click("Snooze")
+        await jonas.press(message, f"dl:{deadline_id}:snooze")  # again, on the same message
+    assert "next working day" in sent.text
+    snoozed = [r for r in await rows(db) if r.kind == "snoozed"]
+    # Monday 14 December, 09:00 in Jonas's Vilnius: not the Saturday
+    assert [r.due_at for r in snoozed] == [datetime(2026, 12, 14, 7, 0, tzinfo=UTC)]
 
 
 async def test_two_dispatchers_send_each_reminder_exactly_once(
@@ -229,9 +234,12 @@ async def test_429_500_and_403_are_handled(driver: Driver, app: TwinApp, db: Dat
     assert await dispatcher.run_once(row.due_at) == 1
     # Jonas blocks the bot: the reminder fails, he is marked unreachable, the coordinator hears
     driver.fake.block_chat(102)
-    second = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
-    assert await dispatcher.run_once(second) == 1  # not Jonas's; the note to the coordinator
+    assert await dispatcher.run_once(datetime(2026, 12, 11, 9, 0, tzinfo=UTC)) == 0
     assert (await db.run(lambda s: s.get(User, 102))).reachable is False
+    # the coordinator hears on her next working day (Monday), at 09:00 in Riga
+    second = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)
+    assert [r.due_at for r in await rows(db) if r.kind == "blocked"] == [second]
+    assert await dispatcher.run_once(second) == 1
     note = driver.fake.messages(101)[-1]["text"]
     assert "Jonas has blocked me" in note and "River stories" in note
     outcome = [(r.kind, r.status) for r in await rows(db) if r.due_at <= second]
@@ -404,13 +412,15 @@ async def test_a_quiet_teacher_gets_a_gentle_check_in_and_the_coordinator_hears(
     moment = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
     await dispatcher.run_once(moment)
     await db.run(lambda s: flow.plan_checkins(s, moment))  # only 17 days: quiet, two ignored
-    checkins = [r.kind for r in await rows(db) if r.kind.startswith("checkin")]
-    assert checkins == ["checkin", "checkin_lead"]
-    await dispatcher.run_once(moment)
+    checkins = [(r.kind, r.due_at) for r in await rows(db) if r.kind.startswith("checkin")]
+    monday = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)  # 09:00 in Vilnius and Riga, not Friday noon
+    assert checkins == [("checkin", monday), ("checkin_lead", monday)]
+    await dispatcher.run_once(monday)
     assert "Is everything all right?" in driver.fake.messages(102)[-1]["text"]
     assert "has not answered two reminders" in driver.fake.messages(101)[-1]["text"]
     await db.run(lambda s: flow.plan_checkins(s, moment + timedelta(days=1)))
-    assert [r.kind for r in await rows(db) if r.kind.startswith("checkin")] == checkins  # once
+    again = [(r.kind, r.due_at) for r in await rows(db) if r.kind.startswith("checkin")]
+    assert again == checkins  # once
 
 
 async def test_no_check_in_after_one_reminder_or_a_short_silence(
@@ -454,19 +464,30 @@ async def test_a_regular_meeting_is_announced_in_each_members_time(
     notes = sorted((r.chat_id, r.meeting_at) for r in await rows(db) if r.kind == "meeting")
     assert [c for c, _ in notes] == [101, 102, 103]
     first = notes[0][1]
-    assert first.astimezone(ZoneInfo("Europe/Riga")).strftime("%a %d %H:%M") == "Tue 24 16:00"
-    dispatcher = make_dispatcher(app, db)
-    await dispatcher.run_once(first - timedelta(days=1))
-    assert "14:00" in driver.fake.messages(103)[-1]["text"]  # 16:00 in Riga is 14:00 in Lisbon
-    assert "16:00" in driver.fake.messages(101)[-1]["text"]
-    following = [
-        r.meeting_at for r in await rows(db) if r.kind == "meeting" and r.status == "pending"
+    # set on Monday at noon: tomorrow's meeting is too near for a note on a working day before
+    assert first.astimezone(ZoneInfo("Europe/Riga")).strftime("%a %d %H:%M") == "Tue 08 16:00"
+    # 09:00 on Monday in Riga and Vilnius; Maria's Portugal keeps 8 December as a public
+    # holiday, so she hears before the meeting after it, on Monday 21 at 09:00 in Lisbon
+    assert sorted((r.chat_id, r.due_at) for r in await rows(db) if r.kind == "meeting") == [
+        (101, datetime(2026, 12, 7, 7, 0, tzinfo=UTC)),
+        (102, datetime(2026, 12, 7, 7, 0, tzinfo=UTC)),
+        (103, datetime(2026, 12, 21, 9, 0, tzinfo=UTC)),
     ]
-    assert set(following) == {first + timedelta(weeks=2)}
+    dispatcher = make_dispatcher(app, db)
+    assert await dispatcher.run_once(first - timedelta(days=1)) == 2
+    assert "16:00" in driver.fake.messages(101)[-1]["text"]
+    assert await dispatcher.run_once(datetime(2026, 12, 21, 9, 0, tzinfo=UTC)) == 3
+    assert "14:00" in driver.fake.messages(103)[-1]["text"]  # 16:00 in Riga is 14:00 in Lisbon
+    following = [
+        (r.chat_id, r.meeting_at)
+        for r in await rows(db)
+        if r.kind == "meeting" and r.status == "pending"
+    ]
+    assert sorted(following) == [(reader, first + timedelta(weeks=4)) for reader in (101, 102, 103)]
 
 
 async def test_many_teams_planned_at_once_as_each_alone(db: Database):
-    """plan_projects looks every team up in one go; each team must still get its own
+    """teams_changed looks every team up in one go; each team must still get its own
     rhythm, countries and quiz answers, exactly as when planned alone."""
     now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -504,9 +525,9 @@ async def test_many_teams_planned_at_once_as_each_alone(db: Database):
         )
 
     for project_id in project_ids:
-        await db.run(lambda s, p=project_id: flow.plan_projects(s, [p], now))
+        await db.run(lambda s, p=project_id: flow.teams_changed(s, [p], now))
     alone = await db.run(planned)
-    assert await db.run(lambda s: flow.plan_projects(s, project_ids, now)) == len(alone)
+    assert await db.run(lambda s: flow.teams_changed(s, project_ids, now)) == len(alone)
     together = await db.run(planned)
     assert together == alone
     kinds = {(row[0], row[3]) for row in together}
@@ -543,7 +564,7 @@ async def test_many_teams_are_replanned_in_batches_two_at_a_time(
 
     project_ids = await db.run(seed)
     batches: list[list[int]] = []
-    real_plan, real_run = flow.plan_projects, db.run
+    real_plan, real_run = flow.teams_changed, db.run
     running = peak = 0
 
     def recording_plan(session, ids, now):
@@ -560,7 +581,7 @@ async def test_many_teams_are_replanned_in_batches_two_at_a_time(
             running -= 1
 
     monkeypatch.setattr(flow, "REPLAN_BATCH", 2)
-    monkeypatch.setattr(flow, "plan_projects", recording_plan)
+    monkeypatch.setattr(flow, "teams_changed", recording_plan)
     monkeypatch.setattr(db, "run", counting_run)
     planned = await flow.replan_teams(db, project_ids, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     assert sorted(batches) == [project_ids[0:2], project_ids[2:4], project_ids[4:]]

@@ -1,11 +1,18 @@
 """/ics: the team's calendar as an .ics file (deadlines, the regular meeting, school
 breaks and every member country's public holidays for the coming year), importable into
 Google Calendar and Outlook. UIDs are stable, so importing a newer file updates events
-instead of doubling them."""
+instead of doubling them.
+
+Zones: the weekly meeting is written on its own wall clock (DTSTART;TZID=<meeting zone>
+plus that zone's VTIMEZONE), so its RRULE keeps 16:00 Riga time across daylight-saving
+changes; anchored in UTC it would move by an hour in summer. Deadlines are single moments
+stored in UTC and are written in UTC: each member's calendar shows them in its own zone,
+and one shared file suits readers in several countries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlmodel import Session
@@ -23,6 +30,11 @@ from storage import breaks, deadlines, teams
 from storage.models import Meeting, Membership, Project
 
 DAYS_AHEAD = 365
+# A deadline is a short event that *ends* at the deadline, so 23:59 stays on its own day.
+DEADLINE_LENGTH = timedelta(minutes=30)
+MEETING_LENGTH = timedelta(hours=1)
+# How far the generated VTIMEZONE rules reach; the meeting's RRULE has no end.
+ZONE_YEARS = 20
 
 
 def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
@@ -38,7 +50,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         event = Event()
         event.add("uid", f"deadline-{d.id}@twincoach")
         event.add("dtstamp", actor.now)
-        event.add("dtstart", d.due_at)
+        event.add("dtstart", d.due_at - DEADLINE_LENGTH)
         event.add("dtend", d.due_at)
         event.add("summary", f"⏰ {d.title}")
         event.add("description", names.get(d.owner_id or 0, ""))
@@ -54,15 +66,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         cal.add_component(event)
     meeting = session.get(Meeting, project.id)
     if meeting is not None:
-        event = Event()
-        event.add("uid", f"meeting-{project.id}@twincoach")
-        event.add("dtstamp", actor.now)
-        start = meeting_after(meeting, actor.now)
-        event.add("dtstart", start)
-        event.add("dtend", start + timedelta(hours=1))
-        event.add("rrule", {"freq": "weekly", "interval": meeting.every_weeks})
-        event.add("summary", f"📹 {project.title}")
-        cal.add_component(event)
+        cal.add_component(_meeting_event(meeting, project, actor.now))
     countries = _countries(team)
     today = actor.now.date()
     for country in countries:
@@ -79,7 +83,27 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
             event.add("summary", f"{flag(country)} {country_name(country, t.lang)}: {name}")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
+    cal.add_missing_timezones(
+        first_date=date(today.year, 1, 1), last_date=date(today.year + ZONE_YEARS, 1, 1)
+    )
     return cal.to_ical()
+
+
+def _meeting_event(meeting: Meeting, project: Project, now: datetime) -> Event:
+    """The recurring meeting, starting at `meeting.at` on the next meeting's local day in
+    `meeting.zone` (not at the UTC moment), so the weekly RRULE keeps the local hour when
+    the clocks change."""
+    zone = ZoneInfo(meeting.zone)
+    day = meeting_after(meeting, now).astimezone(zone).date()
+    start = datetime.combine(day, time.fromisoformat(meeting.at), tzinfo=zone)
+    event = Event()
+    event.add("uid", f"meeting-{project.id}@twincoach")
+    event.add("dtstamp", now)
+    event.add("dtstart", start)
+    event.add("dtend", start + MEETING_LENGTH)
+    event.add("rrule", {"freq": "weekly", "interval": meeting.every_weeks})
+    event.add("summary", f"📹 {project.title}")
+    return event
 
 
 def _countries(team: list[teams.Member]) -> list[str]:

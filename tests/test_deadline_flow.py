@@ -107,7 +107,7 @@ async def test_ics_export_parses_back_with_stable_uids(driver: Driver, db: Datab
     meeting = next(e for e in events if str(e.get("summary")).startswith("📹"))
     assert meeting.get("rrule")["INTERVAL"] == [2]
     deadline = next(e for e in events if str(e.get("summary")) == "⏰ River stories")
-    assert deadline.decoded("dtstart") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)
+    assert deadline.decoded("dtend") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)  # ends at it
 
 
 async def test_the_team_decides_what_by_friday_means(driver: Driver, db: Database):

@@ -56,13 +56,15 @@ class Actor:
     chat_title: str
     scratch: dict[str, Any]  # the teacher's unfinished answers (PTB user_data)
     now: datetime
+    default_language: str  # for readers whose Telegram speaks none of our languages
 
     def deep_link(self, payload: str, *, group: bool = False) -> str:
         kind = "startgroup" if group else "start"
         return f"https://t.me/{self.bot_username}?{kind}={payload}"
 
     def translator_for(self, user: User) -> Translator:
-        return translator_for(user, self.t.lang)
+        """A note to someone else goes in their language, never in the sender's."""
+        return translator_for(user, self.default_language)
 
 
 def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, Any]) -> Actor:
@@ -90,6 +92,7 @@ def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, An
         chat_title=chat.title or "",
         scratch=scratch,
         now=datetime.now(UTC),
+        default_language=context.settings.default_language,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from sqlmodel import Session
@@ -18,10 +19,10 @@ from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, button, for_member, member_of, respond
-from scheduler.calendar import Break, Place, ReasonKind, affected, nearest_common_working_day
-from scheduler.deadlines import END_OF_DAY, is_by_weekday, parse_deadline
+from scheduler.calendar import Break, Pause, Place, affected, nearest_common_working_day
+from scheduler.deadlines import END_OF_DAY, is_by_weekday, read_deadline
 from scheduler.moments import when, zone_of
-from scheduler.places import team_places
+from scheduler.places import REASONS, team_places
 from scheduler.reminders.plans import plan_deadline
 from scheduler.reminders.render import deadline_lines
 from storage import deadlines, reminders, teams
@@ -41,6 +42,13 @@ def _owner(value: str, actor: Actor) -> str:
     return value
 
 
+def _owner_zone(actor: Actor) -> ZoneInfo:
+    """Where the chosen owner works (the actor themself when asking for more time)."""
+    state = _state(actor)
+    owner = state.get("answers", {}).get("owner")
+    return ZoneInfo(state.get("zones", {}).get(owner, str(zone_of(actor.user))))
+
+
 def _due(value: str, actor: Actor) -> str:
     """The deadline as an ISO moment; vague and unreadable dates are refused with advice."""
     hits = find_vague(value)
@@ -50,7 +58,7 @@ def _due(value: str, actor: Actor) -> str:
             word=hits[0].word,
             better=actor.t(ADVICE[hits[0].kind]),
         )
-    moment = parse_deadline(value, actor.now, zone_of(actor.user), actor.t.lang)
+    moment = read_deadline(value, actor.now, zone_of(actor.user), _owner_zone(actor), actor.t.lang)
     if moment is None:
         raise forms.Invalid(
             "I could not read a future date in “{text}”. Try “15.12.”, “next Friday 18:00” or “in two weeks”.",
@@ -61,39 +69,41 @@ def _due(value: str, actor: Actor) -> str:
     return moment.isoformat()
 
 
-REASONS = {
-    ReasonKind.WEEKEND: N_("weekend"),
-    ReasonKind.PUBLIC_HOLIDAY: N_("public holiday"),
-    ReasonKind.SCHOOL_BREAK: N_("school break"),
-    ReasonKind.PERSONAL_PAUSE: N_("away"),
-}
-
-
 def _echo(actor: Actor, answers: forms.Answers) -> dict[str, object]:
     """The parsed date in the teacher's words, and who cannot work on that day."""
     due = answers.get("due")
     if not due:
         return {"when": "", "warning": ""}
     moment = datetime.fromisoformat(due)
-    return {
-        "when": when(actor.t, moment, zone_of(actor.user)),
-        "warning": _day_off_warning(actor, moment),
-    }
+    mine, theirs = (
+        when(actor.t, moment, zone_of(actor.user)),
+        when(actor.t, moment, _owner_zone(actor)),
+    )
+    if theirs != mine:  # the owner's clock says otherwise: show both
+        owner = _state(actor)["answers"]["owner"]
+        mine = actor.t(
+            "{theirs} in {name}'s time, which is {mine}",
+            theirs=theirs,
+            name=_state(actor)["members"][owner],
+            mine=mine,
+        )
+    return {"when": mine, "warning": _day_off_warning(actor, moment)}
+
+
+def _place(country: str, gaps: list[list[str]], away: list[list[str]] | None = None) -> Place:
+    """A calendar back from `_places_state` (dialogs begun before time away was kept have none)."""
+    return Place(
+        country,
+        breaks=tuple(Break(date.fromisoformat(a), date.fromisoformat(b), n) for a, b, n in gaps),
+        pauses=tuple(Pause(date.fromisoformat(a), date.fromisoformat(b)) for a, b in away or []),
+    )
 
 
 def _day_off_warning(actor: Actor, moment: datetime) -> Html:
     """The guide's advice against "too much, too intense": respect every partner's days off."""
     t = actor.t
-    places = {
-        name: Place(
-            country,
-            breaks=tuple(
-                Break(date.fromisoformat(a), date.fromisoformat(b), n) for a, b, n in gaps
-            ),
-        )
-        for name, (country, gaps) in _state(actor).get("places", {}).items()
-    }
-    day = moment.astimezone(zone_of(actor.user)).date()
+    places = {name: _place(*kept) for name, kept in _state(actor).get("places", {}).items()}
+    day = moment.astimezone(_owner_zone(actor)).date()
     off = affected(day, places, t.lang)
     if not off:
         return Html("")
@@ -101,7 +111,8 @@ def _day_off_warning(actor: Actor, moment: datetime) -> Html:
         f"{name} ({t(REASONS[reason.kind])}{': ' + reason.name if reason.name else ''})"
         for name, reason in off.items()
     )
-    better = nearest_common_working_day(day, list(places.values()))
+    today = actor.now.astimezone(zone_of(actor.user)).date()
+    better = nearest_common_working_day(day, list(places.values()), not_before=today)
     shown = format_date(better, "full", locale=t.lang) if better else "—"
     return lines(
         Html(""),
@@ -185,14 +196,24 @@ FORM = forms.Form(
 )
 
 
+def _own_deadline(session: Session, actor: Actor, deadline_id: int) -> Deadline | None:
+    """The deadline if it is the actor's and they are still in its project (a removed
+    teacher's old reminder buttons must not reach the coordinator)."""
+    deadline = session.get(Deadline, deadline_id)
+    if deadline is None or deadline.owner_id != actor.user.id:
+        return None
+    member = teams.is_member(session, project_id=deadline.project_id, user_id=actor.user.id)
+    return deadline if member else None
+
+
 def _ask_coordinator(
     session: Session, actor: Actor, answers: forms.Answers, state: forms.State
 ) -> Reply:
     """The owner proposed a later date: the coordinator approves it or keeps the old one."""
     t = actor.t
-    deadline = session.get(Deadline, state["deadline"])
+    deadline = _own_deadline(session, actor, state["deadline"])
     due = answers.get("due")
-    if deadline is None or due is None or deadline.owner_id != actor.user.id:
+    if deadline is None or due is None:
         return Reply().say(t("This deadline is not yours any more, so nothing was asked."))
     lead = teams.coordinator(teams.members(session, project_id=deadline.project_id))
     if lead is None or lead.user is None:
@@ -250,11 +271,13 @@ def _tell_team(
 
 
 def _places_state(session: Session, project_id: int) -> dict[str, object]:
-    """The team's calendars as the dialog's (JSON) state keeps them: country and breaks."""
+    """The team's calendars as the dialog's (JSON) state keeps them: country, breaks and
+    time away."""
     return {
         user.display_name: [
             place.country,
             [[b.start.isoformat(), b.end.isoformat(), b.name] for b in place.breaks],
+            [[p.start.isoformat(), p.end.isoformat()] for p in place.pauses],
         ]
         for user, place in team_places(session, project_id).values()
     }
@@ -266,6 +289,7 @@ def start(session: Session, actor: Actor, project: Project, me: Membership) -> R
     extra = {
         "project": project.id,
         "members": {str(u.id): u.display_name for u in team},
+        "zones": {str(u.id): str(zone_of(u)) for u in team},
         "places": _places_state(session, project.id),
         "by_eve": reminders.settings(session, project_id=project.id).by_day == "eve",
     }
@@ -304,8 +328,8 @@ async def on_deadlines(update: Update, context: Ctx) -> None:
 def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
     """ "Need more time" under a reminder: the owner proposes a new date, as for /deadline."""
     t = actor.t
-    deadline = session.get(Deadline, deadline_id)
-    if deadline is None or deadline.owner_id != actor.user.id or deadline.done_at is not None:
+    deadline = _own_deadline(session, actor, deadline_id)
+    if deadline is None or deadline.done_at is not None:
         return Reply(alert=t("This button is no longer active."))
     extra = {
         "deadline": deadline.id,

@@ -23,7 +23,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import N_, Html, Translator, lines, translator_for
+from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.forms import Form
@@ -530,7 +530,13 @@ def _next_line(t: Translator, project: Project, facts: Facts, team: list[Member]
 
 
 def settle(
-    session: Session, project: Project, facts: Facts, team: list[Member], before: tuple[int, bool]
+    session: Session,
+    actor: Actor,
+    project: Project,
+    facts: Facts,
+    team: list[Member],
+    *,
+    before: tuple[int, bool],
 ) -> list[Message]:
     """Advance as far as the data allow. When the stage (or the whole cycle) changed since
     `before` = (stage, finished), returns the posts that tell the project's groups."""
@@ -559,7 +565,7 @@ def settle(
                 _next_line(gt, project, facts, team),
             )
         posts.append(Message(text, chat_id=group.chat_id))
-    return posts + _end_of_project_notes(project, team, before[0])
+    return posts + _end_of_project_notes(actor, project, team, before[0])
 
 
 EVALUATION, LABELS = 6, 7
@@ -575,11 +581,13 @@ END_NOTES = {
 }
 
 
-def _end_of_project_notes(project: Project, team: list[Member], stage_before: int) -> list[Message]:
+def _end_of_project_notes(
+    actor: Actor, project: Project, team: list[Member], stage_before: int
+) -> list[Message]:
     """When the project reaches evaluation or the labels, every teacher hears privately."""
     reached = [n for n in END_NOTES if stage_before < n <= current_stage(project)]
     return [
-        Message(translator_for(m.user, "en")(END_NOTES[n], title=project.title), chat_id=m.user.id)
+        Message(actor.translator_for(m.user)(END_NOTES[n], title=project.title), chat_id=m.user.id)
         for n in reached
         for m in team
         if m.user is not None
@@ -601,7 +609,7 @@ def _change_tick(
     else:
         checklists.tick(session, project_id=project.id, item=key, by=actor.user.id, now=actor.now)
         facts = replace(facts, ticks=facts.ticks | {key})
-    return facts, team, settle(session, project, facts, team, before)
+    return facts, team, settle(session, actor, project, facts, team, before=before)
 
 
 def _may_tick(stage: Stage, step: Step, me: Membership) -> bool:
@@ -655,7 +663,9 @@ def status(session: Session, actor: Actor, project: Project, me: Membership) -> 
     team = teams.members(session, project_id=project.id)
     facts = facts_of(session, project_id=project.id, team=team)
     before = (current_stage(project), finished(project, facts))
-    told = settle(session, project, facts, team, before)  # the plan or /risks may finish a stage
+    told = settle(
+        session, actor, project, facts, team, before=before
+    )  # the plan or /risks may finish a stage
     text, buttons = _status(actor, project, me, facts, team)
     return Reply(messages=[Message(text, buttons), *told])
 

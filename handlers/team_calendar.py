@@ -4,6 +4,7 @@ every school is in session (the window for joint activities and video meetings).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -15,23 +16,18 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot import chart
 from bot.context import Ctx
 from bot.countries import flag
-from bot.i18n import N_, Html, Translator, escape, lines
+from bot.i18n import Html, Translator, escape, lines
 from bot.reply import Message, Reply
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, for_member, respond
 from scheduler.calendar import Place, ReasonKind, common_weeks, why_not_working
 from scheduler.moments import zone_of
 from scheduler.openholidays import CREDIT
-from scheduler.places import team_places
+from scheduler.places import REASONS, team_places
 from storage import deadlines
 from storage.models import Membership, Project
 
 WEEKS = 6
-LEGEND = {
-    ReasonKind.WEEKEND.value: N_("weekend"),
-    ReasonKind.PUBLIC_HOLIDAY.value: N_("public holiday"),
-    ReasonKind.SCHOOL_BREAK.value: N_("school break"),
-}
 
 
 def lanes(places: list[tuple[str, Place]], first: date, days: int) -> list[chart.Lane]:
@@ -49,17 +45,19 @@ def lanes(places: list[tuple[str, Place]], first: date, days: int) -> list[chart
 def _days_off_text(
     t: Translator, places: list[tuple[str, Place]], first: date, days: int
 ) -> list[Html]:
-    """Per country: the holidays and breaks in the window (weekends go without saying)."""
+    """Per country: the holidays and breaks in the window (weekends go without saying;
+    a teacher's own pause shows on their row of the timeline)."""
     seen: dict[str, list[str]] = {}
     for _label, place in places:
         if place.country in seen:
             continue
         items: list[str] = []
+        school = replace(place, pauses=())
         for n in range(days):
             day = first + timedelta(days=n)
-            reason = why_not_working(day, place, t.lang)
+            reason = why_not_working(day, school, t.lang)
             if reason and reason.kind != ReasonKind.WEEKEND:
-                item = f"{format_date(day, 'd MMM', locale=t.lang)}: {reason.name or t(LEGEND[reason.kind.value])}"
+                item = f"{format_date(day, 'd MMM', locale=t.lang)}: {reason.name or t(REASONS[reason.kind])}"
                 if not items or items[-1].split(": ", 1)[1] != item.split(": ", 1)[1]:
                     items.append(item)
         seen[place.country] = items
@@ -122,7 +120,7 @@ def calendar_view(session: Session, actor: Actor, project: Project, _me: Members
         if d.owner_id in order
     ]
     if places:
-        legend = {key: str(t(label)) for key, label in LEGEND.items()}
+        legend = {kind.value: str(t(label)) for kind, label in REASONS.items()}
         picture = partial(chart.timeline, lanes(places, first, days), first, marks, legend)
         reply.messages.append(Message(t("Days off are shaded; ◆ marks a deadline."), photo=picture))
     return reply

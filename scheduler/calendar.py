@@ -228,9 +228,10 @@ def previous_working_day(day: date, place: Place, *, not_before: date | None = N
 
 
 def nearest_common_working_day(
-    day: date, places: list[Place], *, search_days: int = 30
+    day: date, places: list[Place], *, search_days: int = 30, not_before: date | None = None
 ) -> date | None:
-    """The day nearest to `day`, at most `search_days` away, on which every place works.
+    """The day nearest to `day`, at most `search_days` away and not before `not_before`
+    (today, for advice), on which every place works.
 
     On a tie the earlier day wins: like `previous_working_day`, it keeps a moved date
     ahead of the deadline it serves. With no places every day qualifies.
@@ -240,6 +241,8 @@ def nearest_common_working_day(
             try:
                 candidate = day + sign * distance * _DAY
             except OverflowError:
+                continue
+            if not_before is not None and candidate < not_before:
                 continue
             if all(works_on(candidate, place) for place in places):
                 return candidate

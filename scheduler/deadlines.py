@@ -444,3 +444,16 @@ def parse_deadline(
             None if day is None else datetime.combine(day, found.clock or END_OF_DAY, tzinfo=tz)
         )
     return moment if moment is not None and moment >= now else None
+
+
+def read_deadline(
+    text: str, now: datetime, writer: ZoneInfo, owner: ZoneInfo, lang: str | None = None
+) -> datetime | None:
+    """`parse_deadline` for a deadline someone else may own: a time of day is the writer's
+    (they said it), but a date alone ends at 23:59 where the owner works, so "31.12."
+    written in Riga is not 1 January 00:59 for a teacher in Istanbul."""
+    moment = parse_deadline(text, now, writer, lang)
+    if moment is None or moment.time() != END_OF_DAY:
+        return moment
+    owned = datetime.combine(moment.date(), END_OF_DAY, tzinfo=owner)
+    return owned if owned >= now else None

@@ -11,12 +11,20 @@ from functools import partial
 from holidays import list_supported_countries
 from sqlmodel import Session
 
-from scheduler.calendar import Break, Pause, Place, works_on
+from bot.i18n import N_
+from scheduler.calendar import Break, Pause, Place, ReasonKind, works_on
 from storage import breaks, teams, users
 from storage.models import User
 from storage.teams import Member
 
 HOLIDAY_COUNTRIES = frozenset(list_supported_countries())
+# Why a teacher cannot work on a day, as a screen names it.
+REASONS = {
+    ReasonKind.WEEKEND: N_("weekend"),
+    ReasonKind.PUBLIC_HOLIDAY: N_("public holiday"),
+    ReasonKind.SCHOOL_BREAK: N_("school break"),
+    ReasonKind.PERSONAL_PAUSE: N_("away"),
+}
 
 
 def team_places(session: Session, project_id: int) -> dict[int, tuple[User, Place]]:

@@ -248,9 +248,11 @@ async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(
         driver = Driver(app, fake)
         _anna, jonas, _maria = await team_of_three(driver)
         await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+        await jonas.send("/away 12.12.2026")  # a pause shows on Jonas's row, not as a holiday
         sent = await jonas.send("/calendar")
         text = sent.text
         assert "Winter holidays" in text and "Christmas holidays" in text  # both countries' breaks
+        assert "away" not in text
         assert "River stories" in text and "ODbL" in text
         assert (
             "Common weeks" in text

@@ -212,6 +212,16 @@ def test_nearest_common_working_day_around_christmas() -> None:
     assert nearest_common_working_day(date(2025, 12, 31), on_break, search_days=4) is None
 
 
+def test_nearest_common_working_day_is_never_before_today() -> None:
+    """Advice for a deadline on Christmas Day given on the 24th: not the 23rd, already gone."""
+    team = list(TEAM.values())
+    today = date(2025, 12, 24)
+    assert nearest_common_working_day(date(2025, 12, 25), team, not_before=today) == date(
+        2025, 12, 29
+    )
+    assert nearest_common_working_day(date(2025, 12, 25), team, not_before=date(2026, 2, 1)) is None
+
+
 def test_nearest_common_working_day_needs_every_place() -> None:
     # Tue 28 Oct 2025 is TR's Republic Day eve (half day, still working); 29th is off in TR.
     assert nearest_common_working_day(date(2025, 10, 29), [LV, TR]) == date(2025, 10, 28)

@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.models import Deadline, Reminder, User
 from tests.driver import Driver
 from tests.test_quiz import linked_team
+from tests.test_team_flow import create_project, join
 
 LISBON = ZoneInfo("Europe/Lisbon")
 
@@ -39,21 +40,19 @@ async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
     sent = await anna.send("31. februārī")
     assert "31. februārī" in sent.text
     sent = await anna.send("līdz 15. decembrim")
-    assert (
-        "2026" in sent.text and "15" in sent.text and "23:59" in sent.text
-    )  # echoed in Latvian, Riga time
+    # echoed in Latvian: the end of the 15th where Maria works, and what that is in Riga
+    assert "15. decembrī, 23:59 pēc laika, kurā strādā Maria" in sent.text
+    assert "16. decembrī, 01:59 (pēc jūsu laika)" in sent.text
     sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:no")  # "Nē": change it
     assert "3/4" in sent.text
     await anna.send("15.12.")
     sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:yes")
     assert "📌" in sent.text
     to_maria = sent.to(103)
-    assert (
-        to_maria and "21:59" in to_maria[0] and "December" in to_maria[0]
-    )  # her zone and language
+    assert to_maria and "December 15, 2026, 23:59" in to_maria[0]  # her zone and language
     assert sent.to(group.id)
     deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
-    assert deadline.due_at == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)
+    assert deadline.due_at == datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
     planned = await db.run(
         lambda s: s.exec(
             select(Reminder).where(Reminder.kind != "digest").order_by(Reminder.due_at)
@@ -136,3 +135,26 @@ def test_by_weekday_phrases():
         and not is_by_weekday("15.12.")
         and not is_by_weekday("piektdien")
     )
+
+
+async def test_a_date_alone_ends_in_the_owners_zone_and_the_note_is_in_their_language(
+    driver: Driver, db: Database
+):
+    """Anna in Riga (Latvian) asks Elif in Istanbul, whose Telegram speaks Turkish: the note
+    is in the default language, and "31.12." ends at 23:59 in Istanbul, not on 1 January."""
+    anna = driver.teacher(101, "Anna", "lv")
+    elif_ = driver.teacher(105, "Elif", "tr")
+    link = await create_project(anna)
+    await join(elif_, link, country="TR", school="Ankara Lisesi", contact="e@x.tr")
+    await elif_.send("/away 04.01.2027")
+    await anna.send("/deadline")
+    await anna.send("Plakāti")
+    await anna.click("Elif")
+    echo = await anna.send("31.12.")
+    assert "22:59" in echo.text  # 23:59 in Istanbul, shown in Anna's own time
+    assert "Elif (prombūtnē)" in echo.text and "2027. gada 5. janvāris" in echo.text
+    sent = await anna.press(driver.fake.messages(101)[-1], "deadline:confirm:yes")
+    [note] = sent.to(105)
+    assert "asks you to do" in note and "December 31, 2026, 23:59" in note
+    deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
+    assert deadline.due_at == datetime(2026, 12, 31, 20, 59, tzinfo=UTC)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.deadlines import parse_deadline
+from scheduler.deadlines import parse_deadline, read_deadline
 
 RIGA = ZoneInfo("Europe/Riga")
 LISBON = ZoneInfo("Europe/Lisbon")
@@ -334,6 +334,16 @@ def test_end_of_day_is_local_to_the_zone() -> None:
     assert riga.utcoffset() == timedelta(hours=2)
     assert lisbon.utcoffset() == timedelta(0)
     assert lisbon - riga == timedelta(hours=2)
+
+
+def test_a_date_alone_ends_where_the_owner_works_a_time_is_the_writers() -> None:
+    assert read_deadline("15.12.2026", NOW, RIGA, LISBON) == parse_deadline(
+        "15.12.2026", NOW, LISBON
+    )
+    assert read_deadline("15.12.2026 18:00", NOW, RIGA, LISBON) == parse_deadline(
+        "15.12.2026 18:00", NOW, RIGA
+    )
+    assert read_deadline("vague soon", NOW, RIGA, LISBON) is None
 
 
 def test_today_is_the_zone_s_today() -> None:

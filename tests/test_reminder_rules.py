@@ -142,6 +142,7 @@ async def test_removed_and_departed_members_hear_nothing_more(driver: Driver, db
     await dispatcher.run_once(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
     old_reminder = driver.fake.messages(102)[-1]
     assert "River stories" in old_reminder["text"]
+    await jonas.press(old_reminder, f"dl:{jonas_deadline}:more")  # a dialog left open
     await anna.send("/members")
     await anna.click("Jonas")
     await anna.click("Remove from project")
@@ -171,11 +172,14 @@ async def test_removed_and_departed_members_hear_nothing_more(driver: Driver, db
         c for c in driver.fake.calls[before:] if c.method == "sendMessage" and c.chat_id != 101
     ]
     assert to_them == []
-    # the buttons under the old reminder act for members only
+    # the dialog opened before and the buttons under the old reminder act for members only
+    await jonas.send("22.12.2026")
+    answered = await jonas.send("yes")
+    assert answered.to(101) == [] and "not yours any more" in answered.text
     for action in ("done", "snooze", "more"):
-        before = len(driver.fake.calls)
         pressed = await jonas.press(old_reminder, f"dl:{jonas_deadline}:{action}")
-        assert not [c for c in pressed.calls if c.method == "sendMessage" and c.chat_id == 101]
+        assert [c.method for c in pressed.calls] == ["answerCallbackQuery"]
+        assert pressed.alerts
     assert (
         await db.run(
             lambda s: s.exec(

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from icalendar import Calendar
 from sqlmodel import select
 
 from scheduler.deadlines import is_by_weekday
@@ -72,41 +71,6 @@ async def test_a_deadline_in_plain_latvian_reaches_a_partner_in_portugal(
     await jonas.click("Lietuvių")
     sent = await jonas.send("/deadlines")
     assert "Upēšu stāsti" in sent.text and "gruodžio" in sent.text
-
-
-async def test_ics_export_parses_back_with_stable_uids(driver: Driver, db: Database):
-    anna, jonas, _maria, _group = await linked_team(driver)
-    await anna.send("/deadline")
-    await anna.send("River stories")
-    await anna.click("Jonas")
-    await anna.send("15.12.")
-    await anna.click("Yes")
-    await anna.send("/breaks add 21.12.2026–03.01.2027 Ziemas brīvlaiks")
-    await anna.send("/meeting")
-    await anna.click("Tuesday")
-    await anna.click("16:00")
-    await anna.click("every 2 weeks")
-    first = await jonas.send("/ics")
-    second = await jonas.send("/ics")
-    calendars = []
-    for sent in (first, second):
-        call = next(c for c in sent.calls if c.method == "sendDocument")
-        name, content = call.files["document"]
-        assert name.endswith(".ics")
-        calendars.append(Calendar.from_ical(content))
-    events = [e for e in calendars[0].walk("VEVENT")]
-    summaries = {str(e.get("summary")) for e in events}
-    assert "⏰ River stories" in summaries
-    assert any("Lithuania" in s and "Christmas" in s for s in summaries)
-    assert any("Latvia" in s and ("Independence" in s or "Proclamation" in s) for s in summaries)
-    uids = [str(e.get("uid")) for e in events]
-    assert len(uids) == len(set(uids))
-    assert uids == [str(e.get("uid")) for e in calendars[1].walk("VEVENT")]
-    assert any("Ziemas brīvlaiks" in s for s in summaries)
-    meeting = next(e for e in events if str(e.get("summary")).startswith("📹"))
-    assert meeting.get("rrule")["INTERVAL"] == [2]
-    deadline = next(e for e in events if str(e.get("summary")) == "⏰ River stories")
-    assert deadline.decoded("dtend") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)  # ends at it
 
 
 async def test_the_team_decides_what_by_friday_means(driver: Driver, db: Database):

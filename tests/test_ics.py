@@ -8,29 +8,40 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, Timezone
 
-from tests.driver import Driver
+from tests.driver import Driver, Teacher
 from tests.test_quiz import linked_team
 
 RIGA = ZoneInfo("Europe/Riga")
 SUMMER_TIME_2027 = date(2027, 3, 28)  # the last Sunday of March: Riga moves to UTC+3
 
 
-async def exported(driver: Driver) -> Calendar:
-    """Anna (Riga) sets a deadline and a Tuesday 16:00 meeting every 2 weeks; Jonas exports."""
+async def planned_team(driver: Driver) -> Teacher:
+    """Anna (Riga) sets a deadline for Jonas, a school break and a Tuesday 16:00 meeting
+    every 2 weeks; returns Jonas."""
     anna, jonas, _maria, _group = await linked_team(driver)
     await anna.send("/deadline")
     await anna.send("River stories")
     await anna.click("Jonas")
     await anna.send("15.12.")
     await anna.click("Yes")
+    await anna.send("/breaks add 21.12.2026–03.01.2027 Ziemas brīvlaiks")
     await anna.send("/meeting")
     await anna.click("Tuesday")
     await anna.click("16:00")
     await anna.click("every 2 weeks")
-    sent = await jonas.send("/ics")
+    return jonas
+
+
+async def export(teacher: Teacher) -> Calendar:
+    sent = await teacher.send("/ics")
     call = next(c for c in sent.calls if c.method == "sendDocument")
-    _name, content = call.files["document"]
+    name, content = call.files["document"]
+    assert name.endswith(".ics")
     return Calendar.from_ical(content)
+
+
+async def exported(driver: Driver) -> Calendar:
+    return await export(await planned_team(driver))
 
 
 def meeting_of(calendar: Calendar) -> Event:
@@ -71,3 +82,21 @@ async def test_every_timed_event_ends_after_it_starts(driver: Driver):
     due = datetime(2026, 12, 15, 21, 59, tzinfo=UTC)  # 15 December, 23:59 in Riga
     assert deadline.decoded("dtend") == due  # the event ends at the deadline ...
     assert deadline.decoded("dtstart").astimezone(RIGA).date() == date(2026, 12, 15)  # same day
+
+
+async def test_ics_export_parses_back_with_stable_uids(driver: Driver):
+    jonas = await planned_team(driver)
+    calendars = [await export(jonas), await export(jonas)]
+    events = [e for e in calendars[0].walk("VEVENT")]
+    summaries = {str(e.get("summary")) for e in events}
+    assert "⏰ River stories" in summaries
+    assert any("Lithuania" in s and "Christmas" in s for s in summaries)
+    assert any("Latvia" in s and ("Independence" in s or "Proclamation" in s) for s in summaries)
+    uids = [str(e.get("uid")) for e in events]
+    assert len(uids) == len(set(uids))
+    assert uids == [str(e.get("uid")) for e in calendars[1].walk("VEVENT")]
+    assert any("Ziemas brīvlaiks" in s for s in summaries)
+    meeting = next(e for e in events if str(e.get("summary")).startswith("📹"))
+    assert meeting.get("rrule")["INTERVAL"] == [2]
+    deadline = next(e for e in events if str(e.get("summary")) == "⏰ River stories")
+    assert deadline.decoded("dtend") == datetime(2026, 12, 15, 21, 59, tzinfo=UTC)  # ends at it

@@ -15,12 +15,15 @@ from sqlmodel import select
 
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
+from scheduler.calendar import Place
 from scheduler.planning import reminder_moments
 from scheduler.recurrence import next_occurrence
 from scheduler.reminders import jobs
+from scheduler.reminders.plans import meeting_note
+from scheduler.reminders.rhythm import TeamRhythm
 from storage import reminders
 from storage.db import Database
-from storage.models import Reminder, ReminderStatus, User
+from storage.models import Meeting, Reminder, ReminderStatus, User
 from tests.conftest import settings_for
 from tests.driver import Driver
 from tests.test_reminders import add_deadline, make_dispatcher, rows
@@ -195,3 +198,26 @@ async def test_removed_and_departed_members_hear_nothing_more(driver: Driver, db
         ).scalar()
     )
     assert done is None
+
+
+def test_a_meeting_note_comes_at_most_three_days_before():
+    """Easter 2027 in Latvia: Good Friday, the weekend and Easter Monday are off, so the
+    Tuesday meeting on 30 March has no working day within three days before it and brings
+    no note (not one on Thursday, five days early); the next week's note is on Monday."""
+    anna = User(id=1, display_name="Anna", country="LV", timezone="Europe/Riga")
+    team = TeamRhythm(
+        members={1: anna},
+        places={1: (anna, Place("LV"))},
+        offsets=(7, 2, 0),
+        local_time=clock(9, 0),
+        deadline_scale={},
+        lead_id=1,
+    )
+    meeting = Meeting(
+        project_id=1, weekday=1, at="16:00", zone="Europe/Riga", first=date(2027, 3, 2)
+    )
+    found = meeting_note(meeting, team, 1, datetime(2027, 3, 23, 12, 0, tzinfo=UTC))
+    assert found is not None
+    note, moment = found
+    assert note.astimezone(RIGA).strftime("%a %d %b %H:%M") == "Mon 05 Apr 09:00"
+    assert moment.astimezone(RIGA).strftime("%a %d %b %H:%M") == "Tue 06 Apr 16:00"

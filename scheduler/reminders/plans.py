@@ -62,13 +62,19 @@ def _moments(deadline: Deadline, team: TeamRhythm, now: datetime) -> list[Moment
     return moments
 
 
-def plan_deadlines(session: Session, found: Iterable[Deadline], now: datetime) -> int:
+def plan_deadlines(
+    session: Session,
+    found: Iterable[Deadline],
+    now: datetime,
+    rhythm: dict[int, TeamRhythm] | None = None,
+) -> int:
     """(Re)create the planned rows of these deadlines, of one team or many, with one
     query per kind; a done deadline keeps none, a note already sent is not planned again.
-    Returns the number of rows planned."""
+    `rhythm` holds the teams when the caller has loaded them. Returns the rows planned."""
     group = {d.id: d for d in found if d.id is not None}
     open_ = [d for d in group.values() if d.done_at is None and d.owner_id is not None]
-    rhythm = TeamRhythm.load(session, {d.project_id for d in open_}) if open_ else {}
+    if rhythm is None:
+        rhythm = TeamRhythm.load(session, {d.project_id for d in open_}) if open_ else {}
     gone = reminders.finished(
         session, deadline_ids=[d.id for d in open_ if d.id is not None and d.due_at <= now]
     )
@@ -101,17 +107,14 @@ def teams_changed(session: Session, project_ids: Collection[int], now: datetime)
     and digests follow the current members, calendars and rhythm. Returns the number of
     deadline rows planned."""
     ids = sorted(set(project_ids))
-    team_of = teams.members_of(session, project_ids=ids)
+    rhythm = TeamRhythm.load(session, ids)
     for project_id in ids:
-        members = [m.user.id for m in team_of.get(project_id, []) if m.user is not None]
+        members = list(rhythm[project_id].members)
         reminders.drop_pending_of_others(session, project_id=project_id, member_ids=members)
     found = deadlines.ahead(session, now=now - REPLAN_BACK, project_ids=ids)
-    planned = plan_deadlines(session, found, now)
-    meetings = [m for m in (session.get(Meeting, p) for p in ids) if m is not None]
-    if meetings:
-        rhythm = TeamRhythm.load(session, [m.project_id for m in meetings])
-        for meeting in meetings:
-            announce_meeting(session, meeting, rhythm[meeting.project_id], now)
+    planned = plan_deadlines(session, found, now, rhythm)
+    for meeting in (m for m in (session.get(Meeting, p) for p in ids) if m is not None):
+        announce_meeting(session, meeting, rhythm[meeting.project_id], now)
     for project_id in ids:
         for group in teams.group_chats(session, project_id=project_id):
             schedule_digest(session, project_id=project_id, chat_id=group.chat_id, now=now)

@@ -301,3 +301,15 @@ def only_private(actor: Actor) -> Reply:
 
 def private_chat_button(actor: Actor) -> Button:
     return Button(actor.t("Open a private chat with me"), url=actor.deep_link("hi"))
+
+
+def too_many_projects(session: Session, actor: Actor) -> Reply | None:
+    """The answer when the teacher is in as many projects as one may be, else None."""
+    if teams.project_count(session, user_id=actor.user.id) < teams.PROJECTS_MAX:
+        return None
+    return Reply().say(
+        actor.t(
+            "You are in {most} projects, as many as one teacher can be in. /leave one that has ended first.",
+            most=teams.PROJECTS_MAX,
+        )
+    )

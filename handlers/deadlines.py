@@ -29,6 +29,7 @@ from storage import deadlines, reminders, teams
 from storage.models import Deadline, Membership, Project, Role, User
 
 TITLE_MAX = 200
+PROPOSAL_WINDOW = timedelta(days=3 * 366)  # a proposed date from a button is near today
 DECISION = re.compile(r"^dlx:(\d{1,12}):(\d{1,12}):(yes|no)$")
 
 
@@ -356,6 +357,8 @@ def decide_more_time(
     )
     if deadline is None or me is None or me.role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can decide this."))
+    if abs(stamp - actor.now.timestamp()) > PROPOSAL_WINDOW.total_seconds():
+        return Reply(alert=t("This button is no longer active."))  # not a date we proposed
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
     new = datetime.fromtimestamp(stamp, UTC)
     reply = Reply(clear_buttons=True)

@@ -19,7 +19,7 @@ from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
 from handlers import forms, profile_fields
-from handlers.common import Actor, Step, respond
+from handlers.common import Actor, Step, respond, too_many_projects
 from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Project, User
@@ -61,6 +61,8 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
     t = actor.t
     token = answers["invite"]
     assert token is not None  # not skippable
+    if refused := too_many_projects(session, actor):
+        return refused
     joined = teams.redeem_invite(session, token=token, user=actor.user, now=actor.now)
     if isinstance(joined, InviteProblem):
         return Reply().say(t(PROBLEMS[joined]))
@@ -125,6 +127,9 @@ def _start_with(token: str | None) -> Step:
         checked = teams.check_invite(session, token=token, user_id=actor.user.id, now=actor.now)
         if isinstance(checked, InviteProblem):
             return Reply(state=ConversationHandler.END).say(t(PROBLEMS[checked]))
+        if refused := too_many_projects(session, actor):
+            refused.state = ConversationHandler.END
+            return refused
         project = session.get(Project, checked.project_id)
         assert project is not None
         intro = t(

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers import forms, profile_fields
-from handlers.common import Actor, only_private, respond
+from handlers.common import Actor, only_private, respond, too_many_projects
 from storage import teams
 
 
@@ -34,6 +34,8 @@ def invite_buttons(actor: Actor, project_id: int, link: str) -> list[list[Button
 def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: forms.State) -> Reply:
     title = answers["title"]
     assert title is not None  # not skippable
+    if refused := too_many_projects(session, actor):
+        return refused
     project = teams.create_project(session, founder=actor.user, title=title)
     assert project.id is not None
     invite = teams.create_invite(
@@ -69,6 +71,8 @@ FORM = forms.Form(
 def _start(session: Session, actor: Actor) -> Reply:
     if not actor.private:
         return only_private(actor)
+    if refused := too_many_projects(session, actor):
+        return refused
     intro = actor.t("Let's set up your project: four short questions. /cancel stops.")
     return forms.begin(session, actor, FORM, intro=intro)
 

@@ -24,6 +24,7 @@ from storage import deadlines, plan, teams
 from storage.models import Deadline, Membership, PlanItem, Project
 
 MIN_COLLAB = 3
+ITEMS_MAX = 20  # per section
 CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
 
 
@@ -137,6 +138,19 @@ def _activity_details(answers: forms.Answers, state: forms.State) -> dict[str, o
     }
 
 
+def _section_full(session: Session, actor: Actor, project_id: int | None, key: str) -> Reply | None:
+    """A section holds at most ITEMS_MAX items: a plan, not a list of everything."""
+    assert project_id is not None
+    if len(plan.items(session, project_id=project_id, section=key)) < ITEMS_MAX:
+        return None
+    return Reply().say(
+        actor.t(
+            "This part of the plan has {most} items, the most it can hold. Join or delete some first: a short plan is easier to follow.",
+            most=ITEMS_MAX,
+        )
+    )
+
+
 def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.State) -> Reply:
     """Store the item, warn where the guide would, and tell the group if the section was agreed."""
     t = actor.t
@@ -148,6 +162,8 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         )
     project = found[0]
     section = state["section"]
+    if state.get("item") is None and (full := _section_full(session, actor, project.id, section)):
+        return full
     extra = _activity_details(answers, state) if section == "activity" else None
     row = plan.save_item(
         session,
@@ -364,10 +380,16 @@ def _section_screen(
     prefix = f"plan:{project.id}"
     keyboard: Keyboard = [[Button(t("➕ Add"), data=f"{prefix}:add:{key}")]]
     keyboard += rows(
-        [Button(f"✏️ {n}", data=f"{prefix}:edit:{key}:{row.id}") for n, row in enumerate(rows_, 1)]
-        + [Button(f"🗑 {n}", data=f"{prefix}:del:{key}:{row.id}") for n, row in enumerate(rows_, 1)],
-        max(len(rows_), 1),
-    )
+        [
+            button
+            for n, row in enumerate(rows_, 1)
+            for button in (
+                Button(f"✏️ {n}", data=f"{prefix}:edit:{key}:{row.id}"),
+                Button(f"🗑 {n}", data=f"{prefix}:del:{key}:{row.id}"),
+            )
+        ],
+        4,
+    )  # two items a row: at most ITEMS_MAX * 2 + 3 buttons, within Telegram's 100
     if is_lead(me):
         toggle = t("🔓 Unlock") if is_locked else t("🔒 Lock as agreed")
         keyboard.append([Button(toggle, data=f"{prefix}:lock:{key}")])
@@ -433,6 +455,8 @@ def act(
         screen.edit = True
         return Reply(messages=[screen])
     if action == "add":
+        if full := _section_full(session, actor, project_id, key):
+            return full
         return _begin(session, actor, project, key, row=None, at=None)
     if action == "edit" and row is not None:
         if key == "activity":

@@ -5,8 +5,9 @@ coordinator sets the team's reminder rhythm (how many days before, at what local
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from babel.dates import get_day_names
+from babel.dates import format_date, get_day_names
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -25,6 +26,7 @@ OFFSETS = ("7,2,0", "3,1,0", "14,7,2,0", "2,0")
 TIMES = ("08:00", "09:00", "12:00", "15:00")
 DAYS = ("0", "1", "2", "3", "4")  # Monday to Friday, for the weekly digest
 BY_DAY = ("end", "eve")  # "by Friday": the end of Friday, or of Thursday
+AWAY_MAX = timedelta(days=366)  # a pause longer than a school year is not a pause
 CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest|by):([\w,:]{1,16})$")
 
 
@@ -51,6 +53,13 @@ def away(session: Session, actor: Actor, text: str) -> Reply:
             )
         )
     start = actor.now.astimezone(zone_of(actor.user)).date()
+    if until.date() > start + AWAY_MAX:
+        return Reply().say(
+            t(
+                "That is more than a year away. Please give a date before {day}, and tell your coordinator about longer absences.",
+                day=format_date(start + AWAY_MAX, "long", locale=t.lang),
+            )
+        )
     users.set_away(session, user_id=actor.user.id, start=start, end=until.date())
     session.flush()
     _replan_mine(session, actor)

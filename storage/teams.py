@@ -15,6 +15,7 @@ from storage.models import ChatBinding, Invite, Membership, Project, Role, User
 
 INVITE_DAYS = 14
 INVITE_USES = 10
+PROJECTS_MAX = 20  # per teacher: far above real use, low enough for one screen of buttons
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,12 @@ def membership(session: Session, *, project_id: int, user_id: int) -> Membership
     return session.exec(
         select(Membership).where(Membership.project_id == project_id, Membership.user_id == user_id)
     ).first()
+
+
+def project_count(session: Session, *, user_id: int) -> int:
+    return session.exec(
+        select(sa.func.count()).select_from(Membership).where(Membership.user_id == user_id)
+    ).one()
 
 
 def user_projects(session: Session, *, user_id: int) -> list[Project]:

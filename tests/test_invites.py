@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
+from storage import teams
 from storage.db import Database
-from storage.models import Invite, Membership
+from storage.models import Invite, Membership, User
 from tests.driver import Driver
 from tests.test_team_flow import create_project, join
 
@@ -99,3 +100,29 @@ async def test_partner_cannot_make_invites(driver: Driver):
     await join(jonas, link, country="LT", school="Vilnius", contact="j@x.lt")
     sent = await jonas.send("/invite")
     assert "Only the coordinator" in sent.text
+
+
+async def test_a_teacher_in_as_many_projects_as_allowed_starts_or_joins_no_more(
+    driver: Driver, db: Database
+):
+    anna = driver.teacher(101, "Anna", "en")
+    link = await create_project(anna)
+    maria = driver.teacher(103, "Maria", "en")
+    await maria.send("/start")
+
+    def fill_up(s):
+        user = s.get(User, 103)
+        for n in range(teams.PROJECTS_MAX):
+            teams.create_project(s, founder=user, title=f"Project {n}")
+
+    await db.run(fill_up)
+    before = await memberships(db)
+    sent = await maria.send("/newproject")
+    assert f"You are in {teams.PROJECTS_MAX} projects" in sent.text
+    sent = await maria.open(link)
+    assert f"You are in {teams.PROJECTS_MAX} projects" in sent.text
+    sent = await maria.send(link)  # pasted: still nothing
+    assert await memberships(db) == before
+    sent = await maria.send("/projects")
+    [call] = [c for c in sent.calls if c.method == "sendMessage"]
+    assert len(call.params["reply_markup"]["inline_keyboard"]) == teams.PROJECTS_MAX

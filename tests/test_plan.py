@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from handlers.plan import ITEMS_MAX
 from storage import plan
 from storage.db import Database
 from storage.models import Deadline, PlanItem, PlanLock, Project, Reminder, User
@@ -161,6 +162,41 @@ async def test_a_long_plan_is_split_cleanly(driver: Driver, db: Database):
     texts = sent.to(group.id)
     assert len(texts) >= 3 and all(len(t) <= 4096 for t in texts)
     assert "Activity 0 " in texts[0] and "Activity 59 " in texts[-1]
+
+
+async def test_a_full_section_fits_telegrams_buttons_and_takes_no_more(
+    driver: Driver, db: Database
+):
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
+    await anna.send("/plan")
+    await anna.click("Pedagogical goal")
+    await anna.click("Add")  # a dialog begun before the section filled up
+
+    def fill(s):
+        for n in range(ITEMS_MAX):
+            plan.save_item(
+                s,
+                project_id=project_id,
+                section="goal",
+                text=f"Goal {n}",
+                extra=None,
+                author_id=101,
+                now=datetime.now(UTC),
+            )
+
+    await db.run(fill)
+    sent = await anna.send("By March every pupil names 5 ways to save water")
+    assert f"has {ITEMS_MAX} items" in sent.text
+    await anna.send("/plan")
+    sent = await anna.click("Pedagogical goal")
+    keyboard = sent.calls[-1].params["reply_markup"]["inline_keyboard"]
+    assert all(len(row) <= 8 for row in keyboard) and sum(map(len, keyboard)) <= 100
+    assert f"🗑 {ITEMS_MAX}" in sent.buttons()
+    sent = await anna.click("Add")
+    assert f"has {ITEMS_MAX} items" in sent.text
+    count = await db.run(lambda s: len(plan.items(s, project_id=project_id, section="goal")))
+    assert count == ITEMS_MAX
 
 
 async def test_an_activity_deadline_in_plain_words_brings_reminders(driver: Driver, db: Database):

@@ -19,7 +19,7 @@ from scheduler.reminders import plans as flow
 from scheduler.reminders.rhythm import fitted_offsets
 from storage import reminders, teams
 from storage.db import Database
-from storage.models import Deadline, Project, Reminder, User
+from storage.models import Away, Deadline, Project, Reminder, User
 from tests.driver import Driver
 from tests.test_quiz import linked_team, take_quiz
 from tests.test_roles import team_of_three
@@ -281,6 +281,9 @@ async def test_need_more_time_goes_to_the_coordinator(driver: Driver, app: TwinA
         driver.fake.messages(101)[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
     )
     assert "Only the project's coordinator" in refused.alerts[0]
+    for forged in (0, 999_999_999_999):  # 1970, the year 33658: no such proposal
+        pressed = await anna.press(driver.fake.messages(101)[-1], f"dlx:{deadline_id}:{forged}:yes")
+        assert pressed.alerts and "Approved" not in pressed.text
     sent = await anna.click("Approve")
     assert "Approved" in sent.text and "now due" in sent.to(102)[0]
     deadline = await db.run(lambda s: s.get(Deadline, deadline_id))
@@ -304,6 +307,9 @@ async def test_away_moves_reminders_and_tells_the_coordinator(
     assert kinds == ["due", "overdue", "overdue_lead"]
     sent = await jonas.send("/away whenever")
     assert "Until when" in sent.text
+    sent = await jonas.send("/away 31.12.9999")  # refused; the pause stays as it was
+    assert "more than a year" in sent.text and sent.to(101) == []
+    assert (await db.run(lambda s: s.exec(select(Away)).one())).end == date(2026, 12, 12)
     sent = await jonas.send("/away off")
     assert "Welcome back" in sent.text
     planned = sorted(

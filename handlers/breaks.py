@@ -5,23 +5,32 @@ an .ics file. A member's entry is shared with the project's partners from that c
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import httpx
-from icalendar import Calendar
 from sqlmodel import Session
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram import Document, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
 from bot.countries import country_name, flag
-from bot.i18n import Html, escape, lines
-from bot.reply import Reply
-from handlers.common import Actor, for_member, respond
+from bot.i18n import N_, Html, escape, lines
+from bot.reply import Button, Reply
+from handlers.common import Actor, button, for_member, respond
 from scheduler import openholidays
+from scheduler.ics_import import (
+    MAX_BYTES,
+    MAX_EVENTS,
+    Candidate,
+    Unreadable,
+    break_problem,
+    read_breaks,
+)
+from scheduler.moments import zone_of
 from scheduler.places import HOLIDAY_COUNTRIES
 from scheduler.reminders.plans import replan_teams, teams_changed
 from storage import breaks, teams
@@ -114,9 +123,7 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
     parts = [t("<b>School breaks: {title}</b>", title=project.title)]
     for country in countries:
         mine = [b for b in rows if b.country == country]
-        items = [
-            Html(f"• {b.start:%d.%m.%Y} – {b.end:%d.%m.%Y}: {escape(b.name)}") for b in mine
-        ] or [t("(none known yet)")]
+        items = [_break_line(b.start, b.end, b.name) for b in mine] or [t("(none known yet)")]
         parts.append(
             lines(Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"), *items)
         )
@@ -139,6 +146,16 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
     if country is None:
         return Reply().say(t("Tell me your school's country first: /profile"))
     start, end, name = found
+    problem = break_problem(start, end, actor.now.astimezone(zone_of(actor.user)).date())
+    if problem == "long":
+        return Reply().say(
+            t(
+                "{days} days is longer than any school break (about three months at most). Please check the dates.",
+                days=(end - start).days + 1,
+            )
+        )
+    if problem == "past":
+        return Reply().say(t("That break is over already; add the ones still to come."))
     assert project.id is not None
     breaks.add(
         session,
@@ -161,40 +178,103 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
     )
 
 
-def import_ics(
-    session: Session, actor: Actor, project: Project, me: Membership, content: bytes
+PENDING = "ics_import"  # scratch key: the breaks a teacher is asked to confirm
+PREVIEW_LINES = 30
+PARSE_SECONDS = 10.0
+CONFIRM = re.compile(r"^ics:(\d{1,12}):(yes|no)$")
+UNREADABLE = {
+    "size": N_(
+        "That file is larger than {most} KB. School holidays fit in a much smaller one: export only the holidays, or use /breaks add."
+    ),
+    "format": N_("I could not read that calendar file. Is it an .ics export?"),
+    "events": N_(
+        "That file has {text} events; I read at most {most}. Export only the school holidays, please."
+    ),
+    "breaks": N_(
+        "That file has {text} whole-day events, more than a list of school breaks would have. Export only the holidays, please."
+    ),
+    "value": N_(
+        "Line {line} of the file has a date I cannot read: “{text}”. Fix it in your calendar and send the file again."
+    ),
+    "slow": N_(
+        "Reading that file took too long. Export only the school holidays and send it again."
+    ),
+}
+LIMIT_OF = {"size": MAX_BYTES // 1000, "events": MAX_EVENTS}
+
+
+def preview_ics(
+    session: Session,
+    actor: Actor,
+    project: Project,
+    me: Membership,
+    found: tuple[list[Candidate], int],
 ) -> Reply:
-    """Every all-day or timed event of the file becomes a break of the sender's country."""
+    """What the file would add for the sender's country, new breaks only, to confirm."""
     t = actor.t
     if me.country is None:
         return Reply().say(t("Tell me your school's country first: /profile"))
     assert project.id is not None
-    try:
-        events = list(Calendar.from_ical(content).walk("VEVENT"))
-    except ValueError:
-        return Reply().say(t("I could not read that calendar file. Is it an .ics export?"))
+    candidates, left_out = found
+    known = _known(session, project.id, me.country)
+    new = [c for c in candidates if (c.start, c.end) not in known]
+    country = country_name(me.country, t.lang)
+    parts = [t("<b>Breaks for {country} in the file</b>", country=country)]
+    parts += [_break_line(c.start, c.end, c.name or t("School break")) for c in new[:PREVIEW_LINES]]
+    if len(new) > PREVIEW_LINES:
+        parts.append(t("… and {n} more", n=len(new) - PREVIEW_LINES))
+    if len(candidates) > len(new):
+        parts.append(t("Known already: {n}.", n=len(candidates) - len(new)))
+    if left_out:
+        parts.append(t("Left out as longer than three months or over already: {n}.", n=left_out))
+    if not new:
+        actor.scratch.pop(PENDING, None)
+        parts.append(t("Nothing new to add."))
+        return Reply().say(lines(*parts))
+    actor.scratch[PENDING] = {
+        "project": project.id,
+        "country": me.country,
+        "breaks": [[c.start.isoformat(), c.end.isoformat(), c.name] for c in new],
+    }
+    parts.append(t.tn("Add this break?", "Add these {n} breaks?", len(new)))
+    buttons = [[
+        Button(t("Add them"), data=f"ics:{project.id}:yes"),
+        Button(t("Cancel"), data=f"ics:{project.id}:no"),
+    ]]  # fmt: skip
+    return Reply().say(lines(*parts), buttons)
+
+
+def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> Reply:
+    """The teacher's answer to the preview: the breaks are added only now, once."""
+    t = actor.t
+    pending = actor.scratch.get(PENDING)
+    if not pending or pending["project"] != project_id:
+        return Reply(alert=t("This button is no longer active."))
+    me = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    actor.scratch.pop(PENDING)
+    if me is None or me.country is None or me.country != pending["country"]:
+        return Reply(alert=t("This button is no longer active."))
+    if not add:
+        return Reply(clear_buttons=True).say(t("Nothing was added."))
+    known = _known(session, project_id, me.country)
     added = 0
-    for event in events:
-        start, end = event.decoded("dtstart", None), event.decoded("dtend", None)
-        if start is None:
-            continue
-        first = start.date() if isinstance(start, datetime) else start
-        last = (
-            (end.date() if isinstance(end, datetime) else end - timedelta(days=1)) if end else first
-        )
-        name = str(event.get("summary", "")) or t("School break")
+    for first, last, name in pending["breaks"]:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        if (start, end) in known:
+            continue  # the same file confirmed twice
+        known.add((start, end))
         breaks.add(
             session,
-            project_id=project.id,
+            project_id=project_id,
             country=me.country,
-            start=first,
-            end=max(first, last),
-            name=name,
+            start=start,
+            end=end,
+            name=name or t("School break"),
             by=actor.user.id,
             source="ics",
         )
         added += 1
-    teams_changed(session, [project.id], actor.now)
+    teams_changed(session, [project_id], actor.now)
     country = country_name(me.country, t.lang)  # not inside t.tn(): Babel would misread it
     note = t.tn(
         "Added {n} break for {country} from the file.",
@@ -202,7 +282,17 @@ def import_ics(
         added,
         country=country,
     )
-    return Reply().say(note)
+    return Reply(clear_buttons=True).say(note)
+
+
+def _known(session: Session, project_id: int, country: str) -> set[tuple[date, date]]:
+    """The dates of the breaks this team already knows for a country (any source)."""
+    found = breaks.for_project(session, project_id=project_id, countries=[country])
+    return {(b.start, b.end) for b in found if b.country == country}
+
+
+def _break_line(start: date, end: date, name: str) -> Html:
+    return Html(f"• {start:%d.%m.%Y} – {end:%d.%m.%Y}: {escape(name)}")
 
 
 async def refresh_for_sender(update: Update, context: Ctx) -> None:
@@ -235,21 +325,54 @@ async def on_breaks(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(overview))
 
 
-async def on_ics_file(update: Update, context: Ctx) -> None:
-    """An .ics file sent privately: its events become school breaks."""
-    assert update.message is not None and update.message.document is not None
-    file = await update.message.document.get_file()
+async def _read(document: Document) -> tuple[list[Candidate], int] | Unreadable:
+    """The file's break candidates, read within limits and off the event loop."""
+    if (document.file_size or 0) > MAX_BYTES:
+        return Unreadable("size")  # not even downloaded
+    file = await document.get_file()
     content = bytes(await file.download_as_bytearray())
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(read_breaks, content, datetime.now(UTC).date()), PARSE_SECONDS
+        )
+    except Unreadable as problem:
+        return problem
+    except TimeoutError:
+        return Unreadable("slow")
+
+
+def unreadable(_session: Session, actor: Actor, problem: Unreadable) -> Reply:
+    return Reply().say(
+        actor.t(
+            UNREADABLE[problem.reason],
+            most=LIMIT_OF.get(problem.reason, ""),
+            line=problem.line or "?",
+            text=problem.text,
+        )
+    )
+
+
+async def on_ics_file(update: Update, context: Ctx) -> None:
+    """An .ics file sent privately: read, then previewed for the teacher to confirm."""
+    assert update.message is not None and update.message.document is not None
+    found = await _read(update.message.document)
+    if isinstance(found, Unreadable):
+        await respond(update, context, partial(unreadable, problem=found))
+        return
     await respond(
         update,
         context,
-        for_member(lambda s, a, p, m: import_ics(s, a, p, m, content), private_only=True),
+        for_member(partial(preview_ics, found=found), private_only=True),
     )
+
+
+on_confirm = button(CONFIRM, lambda s, a, m: confirm_ics(s, a, int(m[1]), m[2] == "yes"))
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("breaks", on_breaks),
+        CallbackQueryHandler(on_confirm, pattern="^ics:"),
         MessageHandler(
             filters.UpdateType.MESSAGE  # not a caption edited later: imported once
             & filters.ChatType.PRIVATE

@@ -18,13 +18,14 @@ from bot.fakeapi.server import FakeBotApi
 from handlers import breaks as breaks_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
+from scheduler import ics_import
 from scheduler.calendar import Break, Place
 from scheduler.reminders import plans as reminders_flow
 from storage import breaks as stored_breaks
 from storage.db import Database
 from storage.models import Reminder, SchoolBreak, User
 from tests.conftest import settings_for
-from tests.driver import Driver
+from tests.driver import Driver, Sent, Teacher
 from tests.test_reminders import add_deadline
 from tests.test_roles import team_of_three
 
@@ -163,33 +164,125 @@ async def test_breaks_are_fetched_once_a_week_and_shown_with_credit(
         await app.shutdown()
 
 
-async def test_ics_upload_adds_breaks(driver: Driver, db: Database):
-    _anna, jonas, _maria = await team_of_three(driver)
-    ics = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//school//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20270405\r\nDTEND;VALUE=DATE:20270410\r\nSUMMARY:Velykų atostogos\r\nEND:VEVENT\r\n"
-        "END:VCALENDAR\r\n"
-    ).encode()
-    document = driver.fake.put_file("school.ics", ics)
+def calendar_file(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\nUID:{n}\r\n{e}END:VEVENT\r\n" for n, e in enumerate(events))
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//school//EN\r\n{body}END:VCALENDAR\r\n".encode()
+
+
+EASTER = "DTSTART;VALUE=DATE:20270405\r\nDTEND;VALUE=DATE:20270410\r\nSUMMARY:Velykų atostogos\r\n"
+
+
+async def upload(
+    driver: Driver, teacher: Teacher, content: bytes, name: str = "school.ics"
+) -> Sent:
+    document = driver.fake.put_file(name, content)
     payload = {
         "message": {
             "message_id": 900,
             "date": int(time.time()),
-            "chat": updates.private_chat(jonas.user),
-            "from": jonas.user,
+            "chat": updates.private_chat(teacher.user),
+            "from": teacher.user,
             "document": document,
         }
     }
-    sent = await driver.deliver(payload)
-    assert "Added 1 breaks" in sent.text or "Added 1" in sent.text
-    row = await db.run(lambda s: s.exec(select(SchoolBreak)).one())
-    assert (row.country, row.start, row.end, row.name, row.source) == (
-        "LT",
-        date(2027, 4, 5),
-        date(2027, 4, 9),
-        "Velykų atostogos",
-        "ics",
+    return await driver.deliver(payload)
+
+
+async def stored(db: Database) -> list[tuple]:
+    rows = await db.run(lambda s: s.exec(select(SchoolBreak).order_by(SchoolBreak.id)).all())
+    return [(r.country, r.start, r.end, r.name, r.source) for r in rows]
+
+
+async def test_ics_upload_previews_whole_day_breaks_and_adds_them_once(
+    driver: Driver, db: Database
+):
+    anna, jonas, _maria = await team_of_three(driver)
+    school_export = calendar_file(
+        EASTER,
+        EASTER,  # the same event twice
+        "DTSTART:20261201T150000Z\r\nDTEND:20261201T160000Z\r\nSUMMARY:Staff meeting\r\n",
+        "DTSTART:20261202T080000\r\nDTEND:20261202T084500\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Lesson\r\n",
+        "DTSTART;VALUE=DATE:20200101\r\nDTEND;VALUE=DATE:20301231\r\nSUMMARY:Forever\r\n",
+        "DTSTART:20261221T000000\r\nDTEND:20270102T235900\r\nSUMMARY:Kalėdų atostogos\r\n",
     )
+    sent = await upload(driver, jonas, school_export)
+    assert "05.04.2027 – 09.04.2027: Velykų atostogos" in sent.text
+    assert "21.12.2026 – 02.01.2027: Kalėdų atostogos" in sent.text
+    assert "Staff" not in sent.text and "Lesson" not in sent.text and "Forever" not in sent.text
+    assert "Left out as longer than three months or over already: 1" in sent.text
+    assert await stored(db) == []  # nothing before the teacher confirms
+    preview = driver.fake.messages(102)[-1]
+    outsider = driver.teacher(109, "Olga", "en")
+    refused = await outsider.press(preview, "ics:1:yes")
+    assert refused.alerts and await stored(db) == []
+    sent = await jonas.click("Add them")
+    assert "Added 2 breaks" in sent.text
+    assert await stored(db) == [
+        ("LT", date(2026, 12, 21), date(2027, 1, 2), "Kalėdų atostogos", "ics"),
+        ("LT", date(2027, 4, 5), date(2027, 4, 9), "Velykų atostogos", "ics"),
+    ]
+    again = await jonas.press(preview, "ics:1:yes")  # the old button once more
+    assert again.alerts and len(await stored(db)) == 2
+    sent = await upload(driver, jonas, school_export)  # the same file again
+    assert "Nothing new to add" in sent.text and "Known already: 2" in sent.text
+    sent = await upload(
+        driver, jonas, calendar_file(EASTER.replace("0405", "0412").replace("0410", "0417"))
+    )
+    sent = await jonas.click("Cancel")
+    assert "Nothing was added" in sent.text and len(await stored(db)) == 2
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Remove from project")
+    await anna.click("Yes")
+    await upload(
+        driver, jonas, calendar_file(EASTER.replace("0405", "0412").replace("0410", "0417"))
+    )
+    assert len(await stored(db)) == 2
+
+
+async def test_ics_files_beyond_the_limits_get_a_clear_answer(
+    driver: Driver, db: Database, monkeypatch: pytest.MonkeyPatch
+):
+    _anna, jonas, _maria = await team_of_three(driver)
+    sent = await upload(driver, jonas, calendar_file("SUMMARY:X\r\nDTSTART:20261399\r\n"))
+    assert "Line 7" in sent.text and "DTSTART:20261399" in sent.text
+    sent = await upload(driver, jonas, b"\x00\xff not a calendar")
+    assert "could not read" in sent.text
+    many = calendar_file(*[EASTER] * (ics_import.MAX_EVENTS + 1))
+    sent = await upload(driver, jonas, many)
+    assert f"{ics_import.MAX_EVENTS + 1} events" in sent.text
+    days = [
+        f"DTSTART;VALUE=DATE:2027{m:02}{d:02}\r\nSUMMARY:Day {m}.{d}\r\n"
+        for m in range(1, 7)
+        for d in range(1, 29)
+    ]
+    sent = await upload(driver, jonas, calendar_file(*days))
+    assert "whole-day events, more than a list of school breaks" in sent.text
+    before = len(driver.fake.calls)
+    sent = await upload(driver, jonas, b"x" * (ics_import.MAX_BYTES + 1))
+    assert "larger than 1000 KB" in sent.text
+    assert "getFile" not in [c.method for c in driver.fake.calls[before:]]
+
+    def slow(content, today):
+        time.sleep(0.5)
+        return [], 0
+
+    monkeypatch.setattr(breaks_flow, "PARSE_SECONDS", 0.1)
+    monkeypatch.setattr(breaks_flow, "read_breaks", slow)
+    sent = await upload(driver, jonas, calendar_file(EASTER))
+    assert "took too long" in sent.text
+    assert await stored(db) == []
+
+
+async def test_breaks_add_refuses_ranges_no_school_has(driver: Driver, db: Database):
+    _anna, jonas, _maria = await team_of_three(driver)
+    sent = await jonas.send("/breaks add 01.01.2020–31.12.2030 Forever")
+    assert "longer than any school break" in sent.text
+    sent = await jonas.send("/breaks add 01.09.2026–05.09.2026 Gone")  # today is 23 November
+    assert "over already" in sent.text
+    assert await stored(db) == []
+    sent = await jonas.send("/breaks add 15.06.2027–31.08.2027 Vasaros atostogos")
+    assert "Added for" in sent.text and len(await stored(db)) == 1
 
 
 async def test_reminders_skip_the_owners_school_break(driver: Driver, db: Database):

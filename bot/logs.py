@@ -1,12 +1,14 @@
 """Logging set-up: plain lines for a terminal, one JSON object per line (LOG_FORMAT=json)
 for a log collector. Fields given with `extra=` (update_id, chat_id, reminder_id, …)
-become JSON keys, so lines can be filtered without parsing text."""
+become JSON keys, so lines can be filtered without parsing text. The bot token is cut
+out of every finished line, whichever library logged it."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import socket
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +17,9 @@ from bot.config import Settings
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 _PROCESS = f"{socket.gethostname()}:{os.getpid()}"
+# A token in a Bot API address (/bot<id>:<secret>/getMe), also one not configured here.
+_TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]{30,}")
+REDACTED = "bot<redacted>"
 
 
 class JsonFormatter(logging.Formatter):
@@ -32,12 +37,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class Redacting(logging.Formatter):
+    """Formats with `inner`, then removes the token from the whole line: message, its
+    arguments, exception text and JSON fields alike. PTB logs its API address with the
+    token at DEBUG, and quotes the token when Telegram rejects it."""
+
+    def __init__(self, inner: logging.Formatter, token: str | None) -> None:
+        super().__init__()
+        self.inner = inner
+        self.token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = self.inner.format(record)
+        if self.token:
+            line = line.replace(self.token, "<redacted>")
+        return _TOKEN_IN_URL.sub(REDACTED, line)
+
+
 def configure(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    inner = (
+        JsonFormatter()
+        if settings.log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    token = settings.telegram_bot_token
+    handler.setFormatter(Redacting(inner, token.get_secret_value() if token else None))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per holiday download
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run

@@ -42,6 +42,15 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+# What DATABASE_URL may start with: SQLite, or PostgreSQL through psycopg 3 (sync and async).
+SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_supported(url: str) -> bool:
+    scheme, separator, _rest = url.partition("://")
+    return bool(separator) and scheme in SCHEMES
+
+
 def normalise_url(url: str) -> str:
     """Accept plain `postgresql://` URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgresql://", "postgres://"):

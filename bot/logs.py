@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import socket
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +53,30 @@ class Redacting(logging.Formatter):
         if self.token:
             line = line.replace(self.token, "<redacted>")
         return _TOKEN_IN_URL.sub(REDACTED, line)
+
+
+def kind(error: BaseException) -> str:
+    """builtins.ValueError, sqlalchemy.exc.DataError, …"""
+    return f"{type(error).__module__}.{type(error).__qualname__}"
+
+
+def failure(error: BaseException) -> str:
+    """The exception's type and where it was raised, its causes first, as Python shows
+    them but without any exception's message: a message may quote what a teacher wrote
+    (int('…'), a database error's key or values), and that has no place in the logs."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.insert(0, current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return "\nWhich led to:\n".join(
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(exc.__traceback__))
+        + kind(exc)
+        for exc in chain
+    )
 
 
 def configure(settings: Settings) -> None:

@@ -63,14 +63,20 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+# Every engine has hide_parameters: an SQL error's message then never quotes the values (a
+# teacher's text), and neither does any log line or traceback made from it.
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        return sa.create_engine(
+            url, pool_pre_ping=True, pool_size=2, max_overflow=4, hide_parameters=True
+        )
     path = sa.engine.make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -109,7 +115,9 @@ class Database:
         self.async_engine: AsyncEngine | None = (
             None
             if is_sqlite(self.url)
-            else create_async_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=4)
+            else create_async_engine(
+                self.url, pool_pre_ping=True, pool_size=8, max_overflow=4, hide_parameters=True
+            )
         )
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:

@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot import logs
 from bot.config import Settings
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
+from storage import answers
 from tests.conftest import TOKEN
+from tests.driver import Driver
 from tests.processes import BotProcess
+from tests.test_roles import team_of_three
 
 SECRET = TOKEN.split(":")[1]
 
@@ -69,3 +73,38 @@ def test_the_token_is_cut_from_arguments_and_exceptions(
     assert "/bot<redacted>/getMe" in output and "The token `<redacted>` was rejected" in output
     if log_format == "json":
         assert [json.loads(line)["level"] for line in output.splitlines()] == ["DEBUG", "ERROR"]
+
+
+def failing_save(session, **values):
+    """A statement that fails with the teacher's answer as its parameter."""
+    statement = sa.text("INSERT INTO no_such_table (value) VALUES (:value)")
+    session.connection().execute(statement, {"value": values["value"]})
+
+
+def failing_parse(_session, **values):
+    int(values["value"])  # ValueError: invalid literal for int() with base 10: '<the text>'
+
+
+@pytest.mark.parametrize(
+    ("save", "error"),
+    [(failing_save, "sqlalchemy.exc."), (failing_parse, "builtins.ValueError")],
+)
+async def test_a_failed_update_logs_type_and_traceback_never_the_teachers_text(
+    driver: Driver,
+    capsys: pytest.CaptureFixture[str],
+    root_logging: None,
+    monkeypatch: pytest.MonkeyPatch,
+    save: object,
+    error: str,
+):
+    anna, _jonas, _maria = await team_of_three(driver)
+    await anna.send("/partners")
+    logs.configure(Settings(_env_file=None, telegram_bot_token=TOKEN))  # type: ignore[call-arg]
+    monkeypatch.setattr(answers, "save", save)
+    sent = await anna.send("Our secret plan: Riga and Vilnius, chosen by 1 December")
+    assert "something went wrong" in sent.text
+    output = capsys.readouterr().err
+    assert "ERROR bot.app: update" in output and "failed:" in output
+    assert "Traceback (most recent call last):" in output and save.__name__ in output
+    assert error in output
+    assert "secret plan" not in output

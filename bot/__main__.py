@@ -14,6 +14,7 @@ from typing import Any
 
 import uvloop
 from pydantic import ValidationError
+from telegram.error import InvalidToken
 
 from bot import logs
 from bot.app import build_application, build_scheduler
@@ -27,12 +28,16 @@ from storage.migrate import upgrade
 
 
 def _settings() -> Settings:
+    """The settings, or one line per wrong one (never its value: it may be a secret)."""
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]).upper()
-        raise SystemExit(f"twincoach: setting {field} is invalid: {first['msg']}") from None
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"]).upper()
+            reason = error["msg"].removeprefix("Value error, ")
+            problems.append(f"twincoach: setting {field} is invalid: {reason}")
+        raise SystemExit("\n".join(problems)) from None
 
 
 def _database(settings: Settings) -> Database:
@@ -153,13 +158,17 @@ def main(argv: list[str] | None = None) -> None:
         print("twincoach: the database schema is up to date.")
     elif command == "doctor":
         raise SystemExit(doctor(settings))
-    elif command == "scheduler":
-        scheduler(settings)
     elif command == "console":
         logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_console(settings, _database(settings)))
     else:
-        run(settings)
+        try:
+            scheduler(settings) if command == "scheduler" else run(settings)
+        except InvalidToken:  # its message quotes the token
+            raise SystemExit(
+                "twincoach: Telegram rejected TELEGRAM_BOT_TOKEN (revoked? BotFather's /token "
+                "shows the current one)."
+            ) from None
 
 
 if __name__ == "__main__":

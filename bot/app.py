@@ -17,13 +17,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import metrics
+from bot import logs, metrics
 from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.request import AiohttpRequest
-from bot.updates import ChatOrderedProcessor
+from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
     agreements,
     breaks,
@@ -83,7 +83,10 @@ class TwinApplication(Application):
         await services.db.close_async()
 
     async def process_update(self, update: object) -> None:
+        """Every update enters here (polled, posted to the webhook, or from the tests), so
+        here it loses its control characters before any handler sees it."""
         began = time.perf_counter()
+        update = without_controls(update)
         outbox: list[Callable[[], Awaitable[None]]] = []
         token = OUTBOX.set(outbox)
         try:
@@ -125,8 +128,17 @@ def update_kind(update: object) -> str:
 
 
 async def apologise(update: object, context: Ctx) -> None:
-    """Log the failure with its traceback; tell the teacher, translated, never the details."""
-    log.error("update failed", exc_info=context.error)
+    """Log the failure's type and traceback, never the update's text; tell the teacher,
+    translated, never the details."""
+    error = context.error or Exception("no exception given")
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "update %s failed: %s\n%s",
+        update_id,
+        logs.kind(error),
+        logs.failure(error),
+        extra={"update_id": update_id},
+    )
     metrics.UPDATE_ERRORS.inc()
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.db import is_supported
+
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# Telegram's rules for setWebhook: the secret_token's characters and the ports it posts to.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 
 
 class Settings(BaseSettings):
@@ -47,6 +53,54 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_url_is_none(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not is_supported(value):
+            raise ValueError(
+                "only SQLite and PostgreSQL are supported: sqlite:///path/to/file.db or "
+                "postgresql://user:password@host:5432/name (postgres:// and "
+                "postgresql+psycopg:// work too)"
+            )
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _telegram_posts_there(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Checked now, or setWebhook fails at start-up. A self-hosted Bot API server
+        (TELEGRAM_API_BASE_URL) may post anywhere, plain HTTP included."""
+        if value is None or info.data.get("telegram_api_base_url"):
+            return value
+        url = urlsplit(value)
+        try:
+            port = url.port or 443
+        except ValueError:  # not a number, or out of range
+            port = 0
+        if url.scheme != "https" or not url.hostname or port not in WEBHOOK_PORTS:
+            raise ValueError(
+                "Telegram posts only to a public https:// address on port 443, 80, 88 or "
+                "8443, e.g. https://bot.example.org"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_accepts_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "use 1 to 256 characters, only A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+            )
+        return value
+
+    @field_validator("webhook_port", "health_port")
+    @classmethod
+    def _port(cls, value: int, info: ValidationInfo) -> int:
+        off = info.field_name == "health_port" and value == 0
+        if not off and not 1 <= value <= 65535:
+            extra = " (or 0: off)" if info.field_name == "health_port" else ""
+            raise ValueError(f"must be a port number from 1 to 65535{extra}")
+        return value
 
     @property
     def base_file_url(self) -> str | None:

@@ -1,4 +1,5 @@
-"""Concurrent update processing that keeps each chat's updates in order.
+"""How updates come in: cleaned of control characters, and processed concurrently while
+each chat's updates stay in order.
 
 With Telegram's real round trip a bot handling one update at a time tops out near
 20 updates/s, so different chats run concurrently (bounded). Updates of one chat wait
@@ -8,11 +9,49 @@ for each other, so a dialog never sees its answers out of order.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import re
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+# C0 and C1 control characters but tab and newline: none means anything in a message, and
+# PostgreSQL refuses NUL in text (the teacher's answer would fail).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _read_texts(update: Update) -> Iterator[str | None]:
+    """What handlers read or store of an update: text, caption, button data, names."""
+    if message := update.effective_message:
+        yield message.text
+        yield message.caption
+    if update.callback_query:
+        yield update.callback_query.data
+    if user := update.effective_user:
+        yield from (user.first_name, user.last_name, user.username)
+    if chat := update.effective_chat:
+        yield chat.title
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+def without_controls(update: object) -> object:
+    """The update as handlers should see it: every string without control characters.
+    Only an update that has one is rebuilt (rare: that costs about 0.2 ms, the check 1 µs)."""
+    if not isinstance(update, Update) or not any(
+        text and _CONTROL.search(text) for text in _read_texts(update)
+    ):
+        return update
+    return Update.de_json(_clean(update.to_dict()), update.get_bot())
 
 
 def _chat_key(update: object) -> int:

@@ -142,6 +142,21 @@ async def on_unknown(update: Update, context: Ctx) -> None:
     await respond(update, context, lambda _s, a: unknown(a))
 
 
+def unreadable(actor: Actor) -> Reply:
+    return Reply().say(
+        actor.t(
+            "Sorry, I cannot open this. I read text messages, button taps and .ics calendar "
+            "files with school breaks."
+        )
+    )
+
+
+async def on_attachment(update: Update, context: Ctx) -> None:
+    """A photo, file, sticker, voice message … in a private chat: without an answer the
+    teacher would wait for one."""
+    await respond(update, context, lambda _s, a: unreadable(a))
+
+
 async def on_stale_button(update: Update, context: Ctx) -> None:
     """A button whose dialog is over (or forged data): a short pop-up, nothing changes."""
     await respond(update, context, stale)
@@ -165,6 +180,11 @@ def last_resort() -> list[BaseHandler]:
             & filters.ChatType.PRIVATE
             & (filters.TEXT | filters.COMMAND),
             on_unknown,
+        ),
+        # .ics files are read by handlers/breaks.py before this; in groups files are talk
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.ATTACHMENT,
+            on_attachment,
         ),
         CallbackQueryHandler(on_stale_button),
     ]

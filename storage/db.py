@@ -42,6 +42,15 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+# What DATABASE_URL may start with: SQLite, or PostgreSQL through psycopg 3 (sync and async).
+SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_supported(url: str) -> bool:
+    scheme, separator, _rest = url.partition("://")
+    return bool(separator) and scheme in SCHEMES
+
+
 def normalise_url(url: str) -> str:
     """Accept plain `postgresql://` URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgresql://", "postgres://"):
@@ -54,14 +63,20 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+# Every engine has hide_parameters: an SQL error's message then never quotes the values (a
+# teacher's text), and neither does any log line or traceback made from it.
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        return sa.create_engine(
+            url, pool_pre_ping=True, pool_size=2, max_overflow=4, hide_parameters=True
+        )
     path = sa.engine.make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -100,7 +115,9 @@ class Database:
         self.async_engine: AsyncEngine | None = (
             None
             if is_sqlite(self.url)
-            else create_async_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=4)
+            else create_async_engine(
+                self.url, pool_pre_ping=True, pool_size=8, max_overflow=4, hide_parameters=True
+            )
         )
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:

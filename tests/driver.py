@@ -117,6 +117,11 @@ class Teacher:
             d.factory.text(self.user, self._chat(group), text, d.fake.bot_username)
         )
 
+    async def send_content(self, content: dict[str, Any], group: Group | None = None) -> Sent:
+        """A photo, file, sticker …: the message's fields as Telegram sends them."""
+        d = self.driver
+        return await d.deliver(d.factory.content(self.user, self._chat(group), content))
+
     def last_text(self, group: Group | None = None) -> str:
         messages = self.driver.fake.messages(self._chat(group)["id"])
         return messages[-1].get("text", "") if messages else ""

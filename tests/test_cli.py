@@ -1,6 +1,7 @@
 """The command line, run as a real process: refusals, migrate, and `kill -9` mid-dialog
 (the other faults are in test_faults.py)."""
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.config import Settings
 from bot.fakeapi import updates
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from tests.conftest import TOKEN
@@ -44,11 +46,85 @@ def test_version(tmp_path: Path):
     ],
 )
 def test_run_refuses_with_one_clear_line(tmp_path: Path, env: dict[str, str], message: str):
-    done = run_cli(tmp_path, "run", **env)
+    assert_refused(run_cli(tmp_path, "run", **env), message)
+
+
+def assert_refused(done: subprocess.CompletedProcess[str], message: str) -> None:
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert TOKEN.split(":")[1] not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WEBHOOK_URL", "http://bot.example.org", "Telegram posts only to a public https://"),
+        (
+            "WEBHOOK_URL",
+            "https://bot.example.org:9000",
+            "https:// address on port 443, 80, 88 or 8443",
+        ),
+        ("WEBHOOK_SECRET", "not/allowed", "use 1 to 256 characters, only A-Z, a-z, 0-9, _ and -"),
+        ("WEBHOOK_SECRET", "x" * 257, "use 1 to 256 characters"),
+        ("WEBHOOK_PORT", "70000", "must be a port number from 1 to 65535"),
+        ("WEBHOOK_PORT", "-5", "must be a port number from 1 to 65535"),
+        ("HEALTH_PORT", "65536", "must be a port number from 1 to 65535 (or 0: off)"),
+        ("DATABASE_URL", "mysql://tc:pw@db/twincoach", "only SQLite and PostgreSQL are supported"),
+    ],
+)
+def test_settings_telegram_or_the_bot_would_fail_on_later_are_refused_at_once(
+    tmp_path: Path, name: str, value: str, message: str
+):
+    done = run_cli(tmp_path, "run", TELEGRAM_BOT_TOKEN=TOKEN, **{name: value})
+    assert_refused(done, f"twincoach: setting {name} is invalid: ")
+    assert message in done.stderr
+    assert value not in done.stderr  # a secret or a password is never echoed
+
+
+def test_every_wrong_setting_gets_its_own_line(tmp_path: Path):
+    done = run_cli(tmp_path, "run", WEBHOOK_PORT="0", DATABASE_URL="mysql://db/twincoach")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert [line.split(" is invalid")[0] for line in lines] == [
+        "twincoach: setting DATABASE_URL",
+        "twincoach: setting WEBHOOK_PORT",
+    ], done.stderr
+
+
+async def test_run_refuses_a_token_telegram_rejects(tmp_path: Path, fake: FakeBotApi):
+    """A revoked token passes the format check: Telegram answers 401, PTB logs an error
+    quoting the token (cut from the log) and the process ends with one clear line."""
+    fake.fail_next("getMe", error_code=401, description="Unauthorized")
+    bot = BotProcess(tmp_path, fake)
+    await bot.start()
+    assert bot.proc is not None
+    assert await asyncio.wait_for(bot.proc.wait(), 30) == 1
+    output = bot.log.read_text()
+    assert (
+        "twincoach: Telegram rejected TELEGRAM_BOT_TOKEN (revoked? BotFather's /token shows "
+        "the current one)."
+    ) in output.splitlines(), output
+    assert TOKEN.split(":")[1] not in output  # PTB's own error names it; the log hides it
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"database_url": "postgres://tc@db/twincoach"},
+        {"database_url": "postgresql+psycopg://tc@db/twincoach"},
+        {"database_url": "sqlite:///data/twincoach.db"},
+        {"webhook_url": "https://bot.example.org:8443/", "webhook_secret": "A-z_09" * 40},
+        # a self-hosted Bot API server (--local) posts to any address, plain HTTP too
+        {
+            "telegram_api_base_url": "http://127.0.0.1:8081/bot",
+            "webhook_url": "http://10.0.0.5:9000",
+        },
+        {"webhook_port": 65535, "health_port": 0},
+    ],
+)
+def test_settings_that_work_are_accepted(values: dict[str, object]):
+    Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 def test_migrate_creates_the_schema(tmp_path: Path):

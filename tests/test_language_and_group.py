@@ -1,7 +1,9 @@
 """Languages (greeting, switching, menus) and group chats (intro, link, removal, help)."""
 
+import pytest
 from sqlmodel import select
 
+from bot.i18n import Translator
 from storage.db import Database
 from storage.models import ChatBinding
 from tests.driver import Driver
@@ -139,3 +141,48 @@ async def test_unknown_text_and_stale_buttons(driver: Driver):
     await anna.send("/start")
     sent = await anna.press(driver.fake.messages(101)[-1], "newproject:country:LV")
     assert "no longer active" in sent.alerts[0]
+
+
+UNREADABLE = (
+    "Sorry, I cannot open this. I read text messages, button taps and .ics calendar files "
+    "with school breaks."
+)
+FILES = {
+    "photo": {
+        "photo": [{"file_id": "p1", "file_unique_id": "up1", "width": 90, "height": 90}],
+        "caption": "our class",
+    },
+    "zip": {"document": {"file_id": "d1", "file_unique_id": "ud1", "file_name": "plan.zip"}},
+    "sticker": {
+        "sticker": {
+            "file_id": "s1",
+            "file_unique_id": "us1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
+    "voice": {"voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3}},
+}
+
+
+@pytest.mark.parametrize("content", FILES.values(), ids=list(FILES))
+async def test_a_file_gets_a_short_answer_in_private_and_silence_in_a_group(
+    driver: Driver, content: dict[str, object]
+):
+    anna = driver.teacher(101, "Anna", "lv")
+    sent = await anna.send_content(content)
+    assert sent.texts == [Translator("lv")(UNREADABLE)] != [UNREADABLE]
+    group = driver.group()
+    await group.add_bot(anna)
+    assert (await anna.send_content(content, group)).calls == []
+
+
+async def test_a_photo_in_a_dialog_is_answered_and_the_question_still_waits(driver: Driver):
+    anna = driver.teacher(101, "Anna", "en")
+    await anna.send("/newproject")
+    sent = await anna.send_content(FILES["photo"])
+    assert sent.texts == [UNREADABLE]
+    assert "country" in (await anna.send("Water around us")).text

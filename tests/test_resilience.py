@@ -7,7 +7,7 @@ from sqlmodel import select
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
-from storage.models import Project, User
+from storage.models import Answer, Project, User
 from tests.conftest import settings_for
 from tests.driver import Driver
 from tests.test_roles import team_of_three
@@ -93,3 +93,24 @@ async def test_replies_wait_for_one_of_the_configured_connections(
     arrivals = [c.at for c in fake.calls[after:] if c.method == "sendMessage"]
     assert len(arrivals) == 6
     assert arrivals[-1] - arrivals[0] >= 0.35  # three rounds of two, each held 0.2 s
+
+
+async def test_control_characters_never_reach_a_handler(driver: Driver, db: Database):
+    """A NUL made PostgreSQL refuse the teacher's answer; C0 and C1 control characters
+    but tab and newline are dropped from every update before a handler sees it."""
+    anna, _jonas, _maria = await team_of_three(driver)
+    await anna.send("/partners")
+    sent = await anna.send(
+        "Two teachers\x00 from Riga\x1b and one\x85 from Vilnius,\tby 1 December"
+    )
+    assert "2/7" in sent.text and "went wrong" not in sent.text
+    stored = await db.run(
+        lambda s: s.exec(
+            select(Answer.value).where(Answer.user_id == 101, Answer.item == "team")
+        ).one()
+    )
+    assert stored == "Two teachers from Riga and one from Vilnius,\tby 1 December"
+    eva = driver.teacher(105, "Ev\x00a", "en", last_name="Ozola\x07")
+    sent = await eva.send("/start")
+    assert "Hello, Eva Ozola!" in sent.text
+    assert (await db.run(lambda s: s.get(User, 105))).display_name == "Eva Ozola"

@@ -3,6 +3,8 @@ SQLite runs in WAL mode with foreign keys, and the persistence round-trips."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -71,3 +73,18 @@ async def test_persistence_round_trip(db: Database):
     again = DbPersistence(db)
     assert await again.get_conversations("dialog") == {}
     assert await again.get_user_data() == {}
+
+
+async def test_sql_errors_never_quote_the_values(db: Database):
+    """A failed statement's message (and so any log of it) leaves the teacher's text out."""
+
+    def failing(session):
+        statement = sa.text("INSERT INTO no_such_table (value) VALUES (:value)")
+        session.connection().execute(statement, {"value": "Our secret plan"})
+
+    with pytest.raises(sa.exc.DBAPIError) as on_the_loop:
+        await db.run(failing)
+    with pytest.raises(sa.exc.DBAPIError) as in_a_scope:
+        db.session_scope(failing)
+    for caught in (on_the_loop, in_a_scope):
+        assert "no_such_table" in str(caught.value) and "Our secret plan" not in str(caught.value)

@@ -198,7 +198,12 @@ class UpdateFactory:
         caption: str | None = None,
     ) -> dict[str, Any]:
         """A file message; ``document`` as ``FakeBotApi.put_file`` returns it."""
-        message = self._message(from_user, chat) | {"document": document}
-        if caption is not None:
-            message["caption"] = caption
-        return {"message": message}
+        extra = {} if caption is None else {"caption": caption}
+        return self.content(from_user, chat, {"document": document} | extra)
+
+    def content(
+        self, from_user: dict[str, Any], chat: dict[str, Any], content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A message of any kind: ``content`` holds its fields as Telegram sends them
+        (``photo``, ``sticker``, ``voice``, ``caption`` …)."""
+        return {"message": self._message(from_user, chat) | content}

@@ -259,6 +259,12 @@ class _HtmlParser:
         self.entities.append(entity)
 
 
+def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
+    """The plain text and entities Telegram makes of an HTML text; raises where Telegram
+    answers 400 (for tests that check text the bot would send)."""
+    return _HtmlParser(source).parse()
+
+
 def _decode_param(name: str, value: Any) -> Any:
     if not isinstance(value, str) or name in _TEXT_PARAMS:
         return value
@@ -959,7 +965,7 @@ def _formatted(
     """Plain text + entities as Telegram stores them; only HTML is parsed (and validated)."""
     raw = str(params.get(key) or "")
     if str(params.get("parse_mode") or "").lower() == "html":
-        return _HtmlParser(raw).parse()
+        return parse_html(raw)
     return raw, list(params.get(entities_key) or [])
 
 

@@ -127,8 +127,8 @@ class _Text:
         ends = [*self.block_starts[1:], len(self.tokens)]
         for start, end in zip(self.block_starts, ends, strict=True):
             line_end = next((i for i in range(start, end) if self.tokens[i].raw == "\n"), None)
-            if line_end is None or self.open[line_end] or self.open[start]:
-                continue
+            if line_end is None or self.cuts.get(line_end, (Cut.BLOCK,))[0] == Cut.BLOCK:
+                continue  # one line, or a line break inside a tag
             line = self.tokens[start:line_end]
             bold = any(t.tag in _BOLD and not t.closing for t in line)
             if bold and self.size[line_end] - self.size[start] <= longest:
@@ -218,9 +218,9 @@ def split_html(text: str, limit: int = TEXT_LIMIT, *, first: int | None = None) 
     while True:
         end = doc.reach(start, doc.room(start, budget))
         if end < end_of_text:
-            end = doc.best_cut(start, end, limit)
-        if doc.ink[end] > doc.ink[start] or not parts:
-            parts.append(doc.part(start, end))
+            end = max(doc.best_cut(start, end, limit), start + 1)  # even if a limit < 2
+        if doc.ink[end] > doc.ink[start] or (not parts and end == end_of_text):
+            parts.append(doc.part(start, end))  # blanks alone only as the whole text
         if end >= end_of_text:
             return parts
         start, budget = end + doc.cuts.get(end, (Cut.CHAR, 0))[1], limit

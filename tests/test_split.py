@@ -172,3 +172,10 @@ def test_a_caption_is_cut_shorter_than_the_text_after_it():
 def test_short_and_empty_texts_are_one_part():
     assert split_html("") == [""]
     assert split_html("<b>Hi</b> &amp; bye") == ["<b>Hi</b> &amp; bye"]
+
+
+def test_blanks_are_never_a_part_of_their_own():
+    text = " " * 5000 + "<b>x</b>" + "\n" * 5000 + "y"
+    parts = split_html(text)
+    assert_valid(text, parts, 4096)
+    assert [visible(p).strip() for p in parts] == ["x", "y"]

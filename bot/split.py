@@ -127,8 +127,8 @@ class _Text:
         ends = [*self.block_starts[1:], len(self.tokens)]
         for start, end in zip(self.block_starts, ends, strict=True):
             line_end = next((i for i in range(start, end) if self.tokens[i].raw == "\n"), None)
-            if line_end is None or self.cuts.get(line_end, (Cut.BLOCK,))[0] == Cut.BLOCK:
-                continue  # one line, or a line break inside a tag
+            if line_end is None or self.open[line_end] or self.cuts[line_end][0] == Cut.BLOCK:
+                continue  # one line, a tag open across the line break, or a one-line block
             line = self.tokens[start:line_end]
             bold = any(t.tag in _BOLD and not t.closing for t in line)
             if bold and self.size[line_end] - self.size[start] <= longest:

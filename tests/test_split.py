@@ -54,7 +54,7 @@ def _block(heading: str | None, lines: list[str]) -> str:
 blocks = st.lists(
     st.builds(
         _block,
-        st.none() | st.sampled_from(["Goals", "Aktivitātes", "Veiklos 😀"]),
+        st.none() | st.sampled_from(["Goals", "Aktivitātes", "Veiklos 😀", "Two\nlines &amp;"]),
         st.lists(fragment, min_size=1, max_size=6),
     ),
     min_size=1,

@@ -84,7 +84,7 @@ def assert_buttons_last(calls: list[ApiCall]) -> None:
 
 async def test_plan_with_long_activity_titles(driver: Driver, db: Database):
     teachers, group, project_id = await team(driver, db)
-    activities = [title(n) for n in range(40)]
+    activities = [title(n, 600) for n in range(20)]  # as many as a section may hold
 
     def fill(s):
         now = datetime.now(UTC)
@@ -134,25 +134,24 @@ async def test_registration_with_long_multiline_texts(driver: Driver, db: Databa
 
     def fill(s):
         now = datetime.now(UTC)
-        for n in range(30):
-            plan.save_item(
-                s,
-                project_id=project_id,
-                section="activity",
-                text=title(n, 150),
-                extra={"time": "two weeks"},
-                author_id=101,
-                now=now,
-            )
-        plan.save_registration_text(
-            s, project_id=project_id, field="goals", text=goals, by=101, now=now
-        )
+        for n in range(20):
+            for section, text in (("goal", title(100 + n, 300)), ("activity", title(n, 150))):
+                extra = {"time": "two weeks"} if section == "activity" else None
+                plan.save_item(
+                    s,
+                    project_id=project_id,
+                    section=section,
+                    text=text,
+                    extra=extra,
+                    author_id=101,
+                    now=now,
+                )
 
     await db.run(fill)
     for teacher in teachers:
         sent = await teacher.send("/registration")
         parts = shown(sent.calls)
-        for line in goals.splitlines() + [title(n, 150).splitlines()[1] for n in range(30)]:
+        for line in goals.splitlines() + [title(n, 150).splitlines()[1] for n in range(20)]:
             assert any(line in part for part in parts), line
         goal_parts = [
             c for c in sent.calls if c.method == "sendMessage" and GOAL.search(c.params["text"])

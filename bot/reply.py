@@ -79,30 +79,3 @@ class Reply:
 def rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
     """Lay buttons out in rows of `per_row` (phones show two or three side by side)."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-TELEGRAM_LIMIT = 4096
-
-
-def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split a long message at line breaks (our tags never span lines) into parts
-    Telegram accepts; a single over-long line is cut at the limit."""
-    parts: list[str] = []
-    current = ""
-    for whole in text.split("\n"):
-        line = whole
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts

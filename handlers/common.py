@@ -8,7 +8,6 @@ lost connection, so it may use the database freely but never Telegram.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 import re
@@ -26,12 +25,13 @@ from telegram import (
 )
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import Forbidden
 
 from bot.commands import set_chat_menu
 from bot.context import Ctx
 from bot.i18n import Html, Translator, translator_for
-from bot.reply import Button, Message, Reply, markup, split_html
+from bot.reply import Button, Message, Reply
+from bot.send import Edit, deliver, quietly
 from storage import answers, teams, users
 from storage.models import ChatBinding, Membership, Project, Role, User
 
@@ -143,7 +143,7 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
         await query.answer(reply.alert, show_alert=bool(reply.alert))
         if reply.clear_buttons and query.message is not None:
             try:
-                await _quietly(query.edit_message_reply_markup(None))
+                await quietly(query.edit_message_reply_markup(None))
             except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
                 log.info("chat %s blocked the bot", query.message.chat.id)
     elif reply.alert:
@@ -174,49 +174,24 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
             )
 
 
-async def _quietly(edit: Awaitable[object]) -> None:
-    """An edit that changes nothing, or of a message deleted meanwhile, is no failure."""
-    try:
-        await edit
-    except BadRequest as exc:
-        if not any(s in exc.message.lower() for s in ("not modified", "not found")):
-            raise
-
-
 async def _send_one(
     context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None
 ) -> TgMessage | None:
-    keyboard = markup(message.buttons)
     bot = context.bot
-    if message.document is not None:
-        doc = message.document
-        return await bot.send_document(
-            chat_id, doc.content, filename=doc.filename, caption=message.text
-        )
-    if message.photo is not None:
-        picture = await asyncio.to_thread(message.photo)
-        return await bot.send_photo(
-            chat_id, picture, caption=message.text, reply_markup=keyboard, filename="twincoach.png"
-        )
+    edit: Edit | None = None
     if message.edit_id is not None:
-        await _quietly(
-            bot.edit_message_text(message.text, chat_id, message.edit_id, reply_markup=keyboard)
-        )
-        return None
+        edit_id = message.edit_id
+        edit = partial(bot.edit_message_text, chat_id=chat_id, message_id=edit_id)
     # A photo or a file has no text to edit (a press on one is forged), and of a message
     # older than 48 hours Telegram sends no content: answer with a new message.
-    if (
+    elif (
         message.edit
         and query is not None
         and isinstance(query.message, TgMessage)
         and query.message.text is not None
     ):
-        await _quietly(query.edit_message_text(message.text, reply_markup=keyboard))
-        return None
-    chunks = split_html(message.text)
-    for chunk in chunks[:-1]:
-        await bot.send_message(chat_id, chunk)
-    return await bot.send_message(chat_id, chunks[-1], reply_markup=keyboard)
+        edit = query.edit_message_text
+    return await deliver(bot, chat_id, message, edit=edit)
 
 
 # --- guards shared by the flows -----------------------------------------------------

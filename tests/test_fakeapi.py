@@ -91,6 +91,26 @@ async def test_invalid_html_is_rejected_like_telegram(bot):
         await bot.send_message(101, "<b>open", parse_mode="HTML")
 
 
+async def test_length_is_counted_like_telegram(bot, fake):
+    """4,096 UTF-16 code units of text once the tags and entities are parsed; an emoji
+    outside the BMP counts two; a caption 1,024; a refusal keeps Telegram's words."""
+    assert await bot.send_message(101, "<b>" + "&amp;" * 4096 + "</b>", parse_mode="HTML")
+    assert await bot.send_message(101, "😀" * 2048)
+    with pytest.raises(BadRequest, match="essage is too long"):
+        await bot.send_message(101, "😀" * 2048 + "x")
+    assert not fake.calls[-1].ok
+    assert fake.calls[-1].error == "Bad Request: message is too long"
+    sent = await bot.send_message(101, "short")
+    with pytest.raises(BadRequest, match="essage is too long"):
+        await bot.edit_message_text("x" * 4097, chat_id=101, message_id=sent.message_id)
+    assert await bot.send_document(101, b"x", filename="a.txt", caption="é" * 1024)
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_photo(101, b"x", caption="<i>" + "😀" * 512 + "!</i>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="can't find end tag"):
+        await bot.send_message(101, "<b>one\n", parse_mode="HTML")
+    assert fake.calls[-1].error is not None and "can't parse entities" in fake.calls[-1].error
+
+
 async def test_edit_updates_stored_message_and_rejects_noop(bot, fake):
     sent = await bot.send_message(101, "before", reply_markup=InlineKeyboardMarkup([]))
     edited = await bot.edit_message_text("after", chat_id=101, message_id=sent.message_id)

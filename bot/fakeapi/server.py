@@ -259,6 +259,12 @@ class _HtmlParser:
         self.entities.append(entity)
 
 
+def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
+    """The plain text and entities Telegram makes of an HTML text; raises where Telegram
+    answers 400 (for tests that check text the bot would send)."""
+    return _HtmlParser(source).parse()
+
+
 def _decode_param(name: str, value: Any) -> Any:
     if not isinstance(value, str) or name in _TEXT_PARAMS:
         return value
@@ -298,6 +304,7 @@ class ApiCall:
     seq: int
     ok: bool = True
     result: Any = None
+    error: str | None = None  # Telegram's description of a refusal ("Bad Request: ...")
     at: float = field(default_factory=time.perf_counter)  # arrival, for latency measurements
 
 
@@ -694,7 +701,7 @@ class FakeBotApi:
             else:
                 result = True  # close, logOut, setChatMenuButton, ...: accepted and recorded
         except _ApiError as error:
-            call.ok = False
+            call.ok, call.error = False, error.description
             return error.code, error.body()
         if limiter is not None:  # no await since check(): the window cannot have changed
             limiter.accepted(call.chat_id)
@@ -819,11 +826,7 @@ class FakeBotApi:
         }
 
     def _send_message(self, params: dict[str, Any], _files: dict[str, Any]) -> dict[str, Any]:
-        text, entities = _formatted(params, "text", "entities")
-        if not text.strip():
-            raise _bad_request("message text is empty")
-        if len(text) > _MAX_TEXT:
-            raise _bad_request("message is too long")
+        text, entities = _message_text(params)
         message = self._new_message(params) | {"text": text}
         if entities:
             message["entities"] = entities
@@ -835,11 +838,7 @@ class FakeBotApi:
         message = self._stored(params, "edit")
         if "text" not in message:
             raise _bad_request("there is no text in the message to edit")
-        text, entities = _formatted(params, "text", "entities")
-        if not text.strip():
-            raise _bad_request("message text is empty")
-        if len(text) > _MAX_TEXT:
-            raise _bad_request("message is too long")
+        text, entities = _message_text(params)
         edited = {k: v for k, v in message.items() if k not in ("entities", "reply_markup")}
         edited["text"] = text
         if entities:
@@ -883,7 +882,7 @@ class FakeBotApi:
         self, params: dict[str, Any], files: dict[str, tuple[str, bytes]], kind: str
     ) -> dict[str, Any]:
         caption, entities = _formatted(params, "caption", "caption_entities")
-        if len(caption) > _MAX_CAPTION:
+        if utf16_len(caption) > _MAX_CAPTION:
             raise _bad_request("message caption is too long")
         if kind in files:
             name, data = files[kind]
@@ -966,8 +965,19 @@ def _formatted(
     """Plain text + entities as Telegram stores them; only HTML is parsed (and validated)."""
     raw = str(params.get(key) or "")
     if str(params.get("parse_mode") or "").lower() == "html":
-        return _HtmlParser(raw).parse()
+        return parse_html(raw)
     return raw, list(params.get(entities_key) or [])
+
+
+def _message_text(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """A message's text as Telegram checks it: not empty, and at most 4,096 UTF-16 code
+    units once the tags are parsed (an emoji outside the BMP counts two)."""
+    text, entities = _formatted(params, "text", "entities")
+    if not text.strip():
+        raise _bad_request("message text is empty")
+    if utf16_len(text) > _MAX_TEXT:
+        raise _bad_request("message is too long")
+    return text, entities
 
 
 def _content(message: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from telegram import Bot
 from telegram.ext import JobQueue
 
 from bot.context import Ctx, Services
-from bot.reply import Message, markup
+from bot.reply import Message
+from bot.send import deliver
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.reminders import plans
 from scheduler.reminders.render import render
@@ -33,9 +34,7 @@ ALWAYS_RUN = {"coalesce": True, "misfire_grace_time": None, "max_instances": 2}
 
 async def send(bot: Bot, message: Message) -> object:
     assert message.chat_id is not None
-    return await bot.send_message(
-        message.chat_id, message.text, reply_markup=markup(message.buttons)
-    )
+    return await deliver(bot, message.chat_id, message)
 
 
 def blocked(session: Session, reminder: Reminder, now: datetime) -> None:

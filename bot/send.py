@@ -1,0 +1,70 @@
+"""Sending one `Message` as as many Telegram messages as its text needs.
+
+Replies (handlers/common.py) and reminders (scheduler/reminders/jobs.py) both go through
+`deliver`, so every text is split the same way (bot/split.py): an edit that would be too
+long edits the message with the first part and sends the rest as new messages; a caption
+that would be too long goes with the photo or file and the rest follows as text. The
+buttons always go on the last part, under everything they refer to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Protocol
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram import Message as TgMessage
+from telegram.error import BadRequest
+
+from bot.reply import Message, markup
+from bot.split import CAPTION_LIMIT, TEXT_LIMIT, split_html
+
+
+class Edit(Protocol):
+    """Puts the first part in place of an earlier message (its text and buttons)."""
+
+    def __call__(
+        self, text: str, *, reply_markup: InlineKeyboardMarkup | None
+    ) -> Awaitable[object]: ...
+
+
+async def quietly(edit: Awaitable[object]) -> None:
+    """An edit that changes nothing, or of a message deleted meanwhile, is no failure."""
+    try:
+        await edit
+    except BadRequest as exc:
+        if not any(s in exc.message.lower() for s in ("not modified", "not found")):
+            raise
+
+
+async def deliver(
+    bot: Bot, chat_id: int, message: Message, *, edit: Edit | None = None
+) -> TgMessage | None:
+    """Send `message` to `chat_id`, its first part through `edit` when given; returns the
+    first message sent anew (the one to edit later), None when the edit was all."""
+    keyboard = markup(message.buttons)
+    media = message.document is not None or message.photo is not None
+    parts = split_html(message.text, first=CAPTION_LIMIT if media else TEXT_LIMIT)
+    on_first = keyboard if len(parts) == 1 else None
+    sent: TgMessage | None = None
+    if message.document is not None:
+        doc = message.document
+        sent = await bot.send_document(
+            chat_id, doc.content, filename=doc.filename, caption=parts[0], reply_markup=on_first
+        )
+    elif message.photo is not None:
+        picture = await asyncio.to_thread(message.photo)
+        sent = await bot.send_photo(
+            chat_id, picture, caption=parts[0], reply_markup=on_first, filename="twincoach.png"
+        )
+    elif edit is not None:
+        await quietly(edit(parts[0], reply_markup=on_first))
+    else:
+        sent = await bot.send_message(chat_id, parts[0], reply_markup=on_first)
+    for n, part in enumerate(parts[1:], 2):
+        new = await bot.send_message(
+            chat_id, part, reply_markup=keyboard if n == len(parts) else None
+        )
+        sent = sent or new
+    return sent

@@ -40,9 +40,10 @@ def _settings() -> Settings:
         raise SystemExit("\n".join(problems)) from None
 
 
-def _database(settings: Settings) -> Database:
-    """Open the database and bring its schema up to date, or stop with one clear line."""
-    db = Database(settings.database_url)
+def _database(settings: Settings, url: str | None = None) -> Database:
+    """Open the database (`url`, else DATABASE_URL) and bring its schema up to date, or
+    stop with one clear line."""
+    db = Database(url or settings.database_url)
     try:
         db.ping()
         upgrade(db.engine)
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(doctor(settings))
     elif command == "console":
         logging.getLogger().setLevel(logging.WARNING)
-        asyncio.run(run_console(settings, _database(settings)))
+        asyncio.run(run_console(settings, _database(settings, settings.console_database_url)))
     else:
         try:
             scheduler(settings) if command == "scheduler" else run(settings)

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     database_url: str = "sqlite:///./data/twincoach.db"
+    # The offline console's own database: it never reads or sends a real team's reminders.
+    console_database_url: str = "sqlite:///./data/console.db"
     telegram_api_base_url: str | None = None
     telegram_api_base_file_url: str | None = None
     # Seconds to wait for Telegram's answer. A time-out leaves it unknown whether a message
@@ -54,7 +56,7 @@ class Settings(BaseSettings):
     def _blank_url_is_none(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None
 
-    @field_validator("database_url")
+    @field_validator("database_url", "console_database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
         if not is_supported(value):

@@ -44,7 +44,7 @@ async def run_console(
     await fake.start()
     offline = settings.model_copy(
         update={
-            "telegram_bot_token": settings.telegram_bot_token or SecretStr(CONSOLE_TOKEN),
+            "telegram_bot_token": SecretStr(CONSOLE_TOKEN),  # never a real bot's
             "telegram_api_base_url": fake.base_url,
             "telegram_api_base_file_url": fake.base_file_url,
             "openholidays_url": "",  # no network: school holidays only as members enter them

@@ -4,14 +4,17 @@
 import asyncio
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.fakeapi import updates
 from bot.fakeapi.server import ApiCall, FakeBotApi
+from storage.models import Project, Reminder, ReminderKind
 from tests.conftest import TOKEN
 from tests.processes import BotProcess, cli_env
 
@@ -168,3 +171,37 @@ async def test_kill_9_mid_dialog_then_run_resumes(tmp_path: Path, fake: FakeBotA
         await say("Rīgas 1. vidusskola", "time zone")
     finally:
         await bot.kill()
+
+
+def test_the_console_never_touches_the_real_database(tmp_path: Path):
+    """With DATABASE_URL pointing at a real team's database (one reminder due), the console
+    runs on its own file: the due reminder stays pending and no console teacher is written."""
+    real = tmp_path / "real.db"
+    done = run_cli(tmp_path, "migrate", DATABASE_URL=f"sqlite:///{real}")
+    assert done.returncode == 0, done.stderr
+    with Session(sa.create_engine(f"sqlite:///{real}")) as session:
+        session.add(Project(id=1, title="Real"))
+        session.add(
+            Reminder(
+                project_id=1,
+                chat_id=42,
+                kind=ReminderKind.DIGEST,
+                due_at=datetime(2020, 1, 1, tzinfo=UTC),
+            )
+        )
+        session.commit()
+    before = real.read_bytes()
+    console = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        check=False,
+        cwd=tmp_path,
+        env=cli_env(tmp_path, DATABASE_URL=f"sqlite:///{real}"),
+        input="/start\n:quit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert console.returncode == 0, console.stderr
+    assert "TwinCoach" in console.stdout
+    assert real.read_bytes() == before
+    assert (tmp_path / "data" / "console.db").exists()

@@ -15,7 +15,13 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+)
 
 from bot import logs, metrics
 from bot.commands import set_default_menus
@@ -54,7 +60,7 @@ from handlers import (
     team_calendar,
 )
 from handlers.agreements import AGREEMENTS
-from handlers.common import OUTBOX
+from handlers.common import OUTBOX, buttons_of_this_chat
 from handlers.partners import PARTNERS
 from handlers.quiz import QUIZ
 from scheduler.delivery import retry_seconds
@@ -174,6 +180,7 @@ def register(app: TwinApp) -> None:
         *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY]),
         *(entry for module in later for entry in module.entry_points()),
     ]
+    app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
     app.add_handler(forms.conversation(dialogs, starts))
     for module_handlers in (
         group.handlers(),

@@ -26,6 +26,7 @@ from telegram import (
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import set_chat_menu
 from bot.context import Ctx
@@ -119,6 +120,23 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
 def stale(_session: Session, actor: Actor) -> Reply:
     """A button that no longer means anything (or forged data): a pop-up, nothing changes."""
     return Reply(alert=actor.t("This button is no longer active."))
+
+
+# The only buttons the bot puts in a group: the group's language and the project to link.
+GROUP_BUTTONS = ("lang:", "link:")
+
+
+async def buttons_of_this_chat(update: Update, context: Ctx) -> None:
+    """Runs before every button handler: in a group only a group's own buttons act, so
+    forged data cannot show a project's members or deadlines in another project's group
+    (private buttons re-check membership and role themselves)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None or chat.type == ChatType.PRIVATE:
+        return
+    if not (query.data or "").startswith(GROUP_BUTTONS):
+        await respond(update, context, stale)
+        raise ApplicationHandlerStop
 
 
 def button(

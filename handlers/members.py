@@ -134,7 +134,7 @@ def _hand_over_or_remove(
         question = t("Remove {name} from <b>{title}</b>?", title=project.title, name=name)
         return _confirm(actor, f"{prefix}:remove", question)
     if action == "remove!":
-        teams.remove_member(session, membership=m)
+        teams.remove_member(session, membership=m, removed_at=actor.now)
         teams_changed(session, [mine.project_id], actor.now)
         done = t("{name} is no longer in the project.", name=name)
         note = tt("The coordinator removed you from <b>{title}</b>.", title=project.title)

@@ -1,18 +1,23 @@
-"""/team (the contact sheet with the guide's team-size advice), /projects and /invite."""
+"""/team (the contact sheet with the guide's team-size advice), /projects, /invite and
+/invites (the links still open, each revocable)."""
 
 from __future__ import annotations
 
+import re
+
+from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.countries import country_name, flag
-from bot.i18n import N_, Html, Translator
-from bot.reply import Button, Reply
+from bot.i18n import N_, Html, Translator, lines
+from bot.reply import Button, Reply, rows
 from handlers.common import (
     Actor,
     active_project,
+    button,
     for_member,
     is_lead,
     no_project,
@@ -24,6 +29,7 @@ from storage import teams
 from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
 
+REVOKE = re.compile(r"^inv:(\d{1,12}):([\w-]{1,50})$")
 MIN_SCHOOLS = 3
 MAX_SCHOOLS = 5
 
@@ -182,6 +188,53 @@ def new_invite(session: Session, actor: Actor, project: Project, me: Membership)
     )
 
 
+def invite_list(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
+    """The project's open links, each with a button that stops it at once."""
+    assert project.id is not None
+    t = actor.t
+    if not is_lead(me):
+        return Reply().say(t("Only the coordinator and the founders can manage invite links."))
+    found = teams.open_invites(session, project_id=project.id, now=actor.now)
+    if not found:
+        return Reply().say(
+            t("No invite link of <b>{title}</b> is open. /invite makes one.", title=project.title)
+        )
+    items = [
+        t(
+            "{n}. …{end}, made {made}, open until {until}, {uses} uses left",
+            n=n,
+            end=invite.token[-6:],
+            made=format_date(invite.created_at, "d MMM", locale=t.lang),
+            until=format_date(invite.expires_at, "d MMM", locale=t.lang),
+            uses=invite.uses_left,
+        )
+        for n, invite in enumerate(found, 1)
+    ]
+    buttons = [
+        Button(t("Stop link {n}", n=n), data=f"inv:{project.id}:{invite.token}")
+        for n, invite in enumerate(found, 1)
+    ]
+    head = t("<b>Open invite links of {title}</b>", title=project.title)
+    return Reply().say(lines(head, *items), rows(buttons, 2))
+
+
+def revoke(session: Session, actor: Actor, project_id: int, token: str) -> Reply:
+    """A Stop button under /invites: the link stops working for everyone at once."""
+    t = actor.t
+    me = teams.membership(session, project_id=project_id, user_id=actor.user.id)
+    if me is None or not is_lead(me):
+        return Reply(alert=t("Only the coordinator and the founders can manage invite links."))
+    if not teams.revoke_invite(session, project_id=project_id, token=token):
+        return Reply(alert=t("This button is no longer active."))
+    project = session.get(Project, project_id)
+    assert project is not None
+    session.flush()
+    reply = invite_list(session, actor, project, me)
+    reply.alert = t("The link no longer works.")
+    reply.messages[0].edit = True
+    return reply
+
+
 async def on_team(update: Update, context: Ctx) -> None:
     """/team in a group or privately: the contact sheet."""
     await respond(update, context, for_member(team_sheet))
@@ -205,10 +258,21 @@ async def on_invite(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(new_invite, private_only=True))
 
 
+async def on_invites(update: Update, context: Ctx) -> None:
+    """/invites: the open links (coordinator and founders only)."""
+    await respond(update, context, for_member(invite_list, private_only=True))
+
+
+# inv:<project>:<token>, a Stop button under /invites
+on_revoke = button(REVOKE, lambda s, a, m: revoke(s, a, int(m[1]), m[2]))
+
+
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("team", on_team),
         CommandHandler("projects", on_projects),
         CallbackQueryHandler(on_project_chosen, pattern="^proj:"),
         CommandHandler("invite", on_invite),
+        CommandHandler("invites", on_invites),
+        CallbackQueryHandler(on_revoke, pattern="^inv:"),
     ]

@@ -126,6 +126,17 @@ class Invite(SQLModel, table=True):
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     expires_at: datetime = _ts(default=False)
     uses_left: int = 10
+    created_at: datetime = _ts()
+
+
+class Removal(SQLModel, table=True):
+    """A teacher the coordinator removed: links made before this do not let them back in."""
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    user_id: int = Field(
+        primary_key=True, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    removed_at: datetime = _ts()
 
 
 class ConversationState(SQLModel, table=True):

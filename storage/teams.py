@@ -11,7 +11,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import ChatBinding, Invite, Membership, Project, Role, User
+from storage.models import ChatBinding, Invite, Membership, Project, Removal, Role, User
 
 INVITE_DAYS = 14
 INVITE_USES = 10
@@ -148,6 +148,7 @@ def create_invite(
         created_by=created_by,
         expires_at=now + timedelta(days=INVITE_DAYS),
         uses_left=INVITE_USES,
+        created_at=now,
     )
     session.add(invite)
     return invite
@@ -158,6 +159,7 @@ class InviteProblem(StrEnum):
     EXPIRED = "expired"
     USED_UP = "used_up"
     ALREADY_MEMBER = "already_member"
+    REMOVED = "removed"
 
 
 def check_invite(
@@ -172,7 +174,30 @@ def check_invite(
         return InviteProblem.USED_UP
     if membership(session, project_id=invite.project_id, user_id=user_id):
         return InviteProblem.ALREADY_MEMBER
+    removal = session.get(Removal, (invite.project_id, user_id))
+    if removal is not None and invite.created_at <= removal.removed_at:
+        return InviteProblem.REMOVED
     return invite
+
+
+def open_invites(session: Session, *, project_id: int, now: datetime) -> list[Invite]:
+    """A project's links that still let someone in, newest first."""
+    return list(
+        session.exec(
+            select(Invite)
+            .where(Invite.project_id == project_id, Invite.uses_left > 0, Invite.expires_at > now)
+            .order_by(col(Invite.created_at).desc())
+        ).all()
+    )
+
+
+def revoke_invite(session: Session, *, project_id: int, token: str) -> bool:
+    """The link stops working at once; False if it is not one of this project's."""
+    invite = session.get(Invite, token)
+    if invite is None or invite.project_id != project_id:
+        return False
+    session.delete(invite)
+    return True
 
 
 def redeem_invite(
@@ -235,8 +260,17 @@ def group_chats(session: Session, *, project_id: int) -> list[ChatBinding]:
     return list(session.exec(select(ChatBinding).where(ChatBinding.project_id == project_id)).all())
 
 
-def remove_member(session: Session, *, membership: Membership) -> None:
-    """Take a teacher out of a project; their active project is cleared if it was this one."""
+def remove_member(
+    session: Session, *, membership: Membership, removed_at: datetime | None = None
+) -> None:
+    """Take a teacher out of a project; their active project is cleared if it was this one.
+    With `removed_at` the coordinator removed them: older links no longer let them back."""
+    if removed_at is not None and membership.user_id is not None:
+        session.merge(
+            Removal(
+                project_id=membership.project_id, user_id=membership.user_id, removed_at=removed_at
+            )
+        )
     if membership.user_id is not None:
         session.execute(
             sa.update(User)

@@ -27,6 +27,7 @@ async def test_buttons_forged_in_another_projects_group_show_and_change_nothing(
     await beta_group.add_bot(olga)
     await olga.send("/link", beta_group)
     posted = driver.fake.messages(beta_group.id)[-1]
+
     def state(s):
         return s.exec(select(Deadline.done_at)).all(), s.exec(select(Membership.user_id)).all()
 

@@ -9,7 +9,7 @@ from storage import teams
 from storage.db import Database
 from storage.models import Invite, Membership, User
 from tests.driver import Driver
-from tests.test_team_flow import create_project, join
+from tests.test_team_flow import INVITE, create_project, join
 
 
 async def memberships(db: Database) -> list[tuple[int | None, str]]:
@@ -126,3 +126,49 @@ async def test_a_teacher_in_as_many_projects_as_allowed_starts_or_joins_no_more(
     sent = await maria.send("/projects")
     [call] = [c for c in sent.calls if c.method == "sendMessage"]
     assert len(call.params["reply_markup"]["inline_keyboard"]) == teams.PROJECTS_MAX
+
+
+async def test_a_removed_teacher_needs_a_link_made_after_the_removal(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "en")
+    link = await create_project(anna)
+    jonas = driver.teacher(102, "Jonas", "en")
+    await join(jonas, link, country="LT", school="Vilnius", contact="j@x.lt")
+    maria = driver.teacher(103, "Maria", "en")
+    await join(maria, link, country="PT", school="Porto", contact="m@x.pt")
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Remove from project")
+    await anna.click("Yes")
+    sent = await jonas.open(link)
+    assert "took you out of this project" in sent.text
+    sent = await jonas.send(link)  # pasted by hand: the same
+    assert (102, "partner") not in await memberships(db)
+    await maria.send("/leave")
+    await maria.click("Yes, leave")
+    await join(maria, link, country="PT", school="Porto", contact="m@x.pt")  # left, not removed
+    assert (103, "partner") in await memberships(db)
+    fresh = INVITE.search((await anna.send("/invite")).text)
+    assert fresh is not None
+    await join(jonas, fresh.group(0), country="LT", school="Vilnius", contact="j@x.lt")
+    assert (102, "partner") in await memberships(db)
+
+
+async def test_the_coordinator_lists_and_stops_links(driver: Driver, db: Database):
+    anna = driver.teacher(101, "Anna", "en")
+    first = await create_project(anna)
+    await anna.send("/invite")
+    jonas = driver.teacher(102, "Jonas", "en")
+    await join(jonas, first, country="LT", school="Vilnius", contact="j@x.lt")
+    sent = await anna.send("/invites")
+    assert "1. …" in sent.text and "2. …" in sent.text and "9 uses left" in sent.text
+    refused = await jonas.send("/invites")
+    assert "Only the coordinator" in refused.text
+    forged = await jonas.press(driver.fake.messages(101)[-1], f"inv:1:{first.split('start=j_')[1]}")
+    assert forged.alerts and len(await db.run(lambda s: s.exec(select(Invite)).all())) == 2
+    sent = await anna.click("Stop link 2")  # the older one, the first link
+    assert "no longer works" in sent.alerts[0] and "2. …" not in sent.text
+    again = await anna.press(driver.fake.messages(101)[-1], f"inv:1:{first.split('start=j_')[1]}")
+    assert "no longer active" in again.alerts[0]
+    maria = driver.teacher(103, "Maria", "en")
+    sent = await maria.open(first)
+    assert "not valid" in sent.text

@@ -55,6 +55,7 @@ class Message:
     document: Document | None = None
     photo: Callable[[], bytes] | None = None  # drawn off the loop when sent; `text` is its caption
     remember_as: tuple[str, int] | None = None  # (kind, project id): keep the id to edit later
+    thread_id: int | None = None  # a forum group's topic
 
 
 @dataclass

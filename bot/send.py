@@ -51,20 +51,35 @@ async def deliver(
     if message.document is not None:
         doc = message.document
         sent = await bot.send_document(
-            chat_id, doc.content, filename=doc.filename, caption=parts[0], reply_markup=on_first
+            chat_id,
+            doc.content,
+            filename=doc.filename,
+            caption=parts[0],
+            reply_markup=on_first,
+            message_thread_id=message.thread_id,
         )
     elif message.photo is not None:
         picture = await asyncio.to_thread(message.photo)
         sent = await bot.send_photo(
-            chat_id, picture, caption=parts[0], reply_markup=on_first, filename="twincoach.png"
+            chat_id,
+            picture,
+            caption=parts[0],
+            reply_markup=on_first,
+            filename="twincoach.png",
+            message_thread_id=message.thread_id,
         )
     elif edit is not None:
         await quietly(edit(parts[0], reply_markup=on_first))
     else:
-        sent = await bot.send_message(chat_id, parts[0], reply_markup=on_first)
+        sent = await bot.send_message(
+            chat_id, parts[0], reply_markup=on_first, message_thread_id=message.thread_id
+        )
     for n, part in enumerate(parts[1:], 2):
         new = await bot.send_message(
-            chat_id, part, reply_markup=keyboard if n == len(parts) else None
+            chat_id,
+            part,
+            reply_markup=keyboard if n == len(parts) else None,
+            message_thread_id=message.thread_id,
         )
         sent = sent or new
     return sent

@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
-from telegram.error import Forbidden
+from telegram.error import ChatMigrated, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import set_chat_menu
@@ -58,6 +58,7 @@ class Actor:
     scratch: dict[str, Any]  # the teacher's unfinished answers (PTB user_data)
     now: datetime
     default_language: str  # for readers whose Telegram speaks none of our languages
+    thread_id: int | None = None  # the forum topic the update came from
 
     def deep_link(self, payload: str, *, group: bool = False) -> str:
         kind = "startgroup" if group else "start"
@@ -94,6 +95,25 @@ def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, An
         scratch=scratch,
         now=datetime.now(UTC),
         default_language=context.settings.default_language,
+        thread_id=_topic(update),
+    )
+
+
+def _anonymous(update: Update) -> bool:
+    """Written as the group itself (an anonymous admin) or a channel: no person to act for."""
+    message = update.effective_message
+    return update.callback_query is None and message is not None and message.sender_chat is not None
+
+
+def _who_is_writing(session: Session, update: Update, context: Ctx) -> Reply:
+    """An anonymous admin's command changes nothing and creates no teacher; they hear why."""
+    chat = update.effective_chat
+    binding = session.get(ChatBinding, chat.id) if chat is not None else None
+    t = Translator(binding.language if binding else context.settings.default_language)
+    return Reply().say(
+        t(
+            "You are writing anonymously, as the group, so I cannot tell which teacher you are. Please send it from your own account: switch off “Remain anonymous” in your admin rights for a moment."
+        )
     )
 
 
@@ -103,6 +123,8 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
 
     def run(session: Session) -> tuple[Reply, dict[str, Any]]:
         scratch = copy.deepcopy(before)  # a fresh copy if the transaction is run again
+        if _anonymous(update):
+            return _who_is_writing(session, update, context), scratch
         return step(session, _actor(session, update, context, scratch)), scratch
 
     reply, scratch = await context.db.run(run)
@@ -169,11 +191,18 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
     here = update.effective_chat.id if update.effective_chat else None
     if reply.menu_language and here is not None:
         await set_chat_menu(context.bot, here, reply.menu_language)
+    await _to_topics(update, context, reply.messages, here)
     for message in reply.messages:
         chat_id = message.chat_id if message.chat_id is not None else here
         assert chat_id is not None
         try:
-            sent = await _send_one(context, message, chat_id, query)
+            try:
+                sent = await _send_one(context, message, chat_id, query)
+            except ChatMigrated as moved:  # the group became a supergroup: follow it
+                migrate = partial(teams.migrate_group, old=chat_id, new=moved.new_chat_id)
+                await context.db.run(migrate)
+                chat_id = moved.new_chat_id
+                sent = await _send_one(context, message, chat_id, None)
         except Forbidden:
             log.info("chat %s blocked the bot or never started it", chat_id)
             if chat_id > 0:
@@ -190,6 +219,29 @@ async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
                     project_id=project_id,
                 )
             )
+
+
+def _topic(update: Update) -> int | None:
+    """The forum topic an update came from (a command, or a button under a message)."""
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+async def _to_topics(
+    update: Update, context: Ctx, messages: list[Message], here: int | None
+) -> None:
+    """In forum groups: an answer goes to the topic it answers; a post to another group to
+    the topic that group was linked in."""
+    elsewhere = {m.chat_id for m in messages if m.chat_id is not None and m.chat_id < 0}
+    elsewhere.discard(here)
+    linked = await context.db.run(partial(teams.threads, chat_ids=elsewhere)) if elsewhere else {}
+    for message in messages:
+        if message.thread_id is not None:
+            continue
+        if message.chat_id is None or message.chat_id == here:
+            message.thread_id = _topic(update)
+        else:
+            message.thread_id = linked.get(message.chat_id)
 
 
 async def _send_one(

@@ -14,6 +14,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    MessageHandler,
     filters,
 )
 
@@ -76,6 +77,7 @@ def _bind(session: Session, actor: Actor, project: Project) -> Reply:
         title=actor.chat_title,
         by=actor.user.id,
         language=actor.t.lang,
+        thread_id=actor.thread_id,
     )
     schedule_digest(session, project_id=project.id, chat_id=actor.chat_id, now=actor.now)
     return Reply().say(
@@ -149,8 +151,21 @@ async def on_bot_membership(update: Update, context: Ctx) -> None:
         await context.db.run(lambda s: teams.unbind_chat(s, chat_id=chat_id))
 
 
+async def on_migrated(update: Update, context: Ctx) -> None:
+    """The group became a supergroup (Telegram tells in both chats): everything follows."""
+    message = update.effective_message
+    assert message is not None
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        assert message.migrate_from_chat_id is not None
+        old, new = message.migrate_from_chat_id, message.chat.id
+    await context.db.run(partial(teams.migrate_group, old=old, new=new))
+
+
 def handlers() -> list[BaseHandler]:
     return [
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
         ChatMemberHandler(on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         CommandHandler("link", on_link),
         CommandHandler(

@@ -21,11 +21,11 @@ from functools import partial
 
 from sqlmodel import Session
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import metrics
 from bot.reply import Message
-from storage import reminders
+from storage import reminders, teams
 from storage.db import Database
 from storage.models import Reminder, ReminderStatus
 
@@ -151,6 +151,11 @@ class Dispatcher:
             self.pacer.hold(wait)
             metrics.REMINDERS.labels("retried").inc()
             await self._retry(rid, now + timedelta(seconds=wait))
+            return 0
+        except ChatMigrated as exc:  # the group became a supergroup: follow it, send again
+            moved = partial(teams.migrate_group, old=chat_id, new=exc.new_chat_id)
+            await self.db.run(moved)
+            await self._retry(rid, now)
             return 0
         except Forbidden:
             await self.db.run(lambda s: self._blocked(s, reminder, now))

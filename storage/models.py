@@ -117,6 +117,7 @@ class ChatBinding(SQLModel, table=True):
     bound_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     language: str = Field(default="en", max_length=8)  # what the bot speaks in this group
     bound_at: datetime = _ts()
+    thread_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # a forum's topic
 
 
 class Invite(SQLModel, table=True):

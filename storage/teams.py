@@ -11,7 +11,17 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import ChatBinding, Invite, Membership, Project, Removal, Role, User
+from storage.models import (
+    ChatBinding,
+    GroupPost,
+    Invite,
+    Membership,
+    Project,
+    Reminder,
+    Removal,
+    Role,
+    User,
+)
 
 INVITE_DAYS = 14
 INVITE_USES = 10
@@ -229,16 +239,36 @@ def coordinator(team: list[Member]) -> Member | None:
 
 
 def bind_chat(
-    session: Session, *, chat_id: int, project_id: int, title: str, by: int, language: str
+    session: Session,
+    *,
+    chat_id: int,
+    project_id: int,
+    title: str,
+    by: int,
+    language: str,
+    thread_id: int | None = None,
 ) -> None:
-    """Bind a group to a project; the group starts in the language of whoever linked it."""
+    """Bind a group to a project; the group starts in the language of whoever linked it.
+    In a forum the bot's own posts go to the topic it was linked in (linking again in
+    another topic moves them)."""
     binding = session.get(ChatBinding, chat_id) or ChatBinding(
         chat_id=chat_id, project_id=project_id, language=language
     )
     binding.project_id = project_id
     binding.title = title[:255]
     binding.bound_by = by
+    binding.thread_id = thread_id
     session.add(binding)
+
+
+def threads(session: Session, *, chat_ids: Collection[int]) -> dict[int, int]:
+    """The topic each of these groups' posts go to, for groups in forum mode."""
+    found = session.exec(
+        select(ChatBinding.chat_id, ChatBinding.thread_id).where(
+            col(ChatBinding.chat_id).in_(list(chat_ids)), col(ChatBinding.thread_id).is_not(None)
+        )
+    )
+    return {chat_id: thread_id for chat_id, thread_id in found if thread_id is not None}
 
 
 def set_chat_language(session: Session, *, chat_id: int, language: str) -> None:
@@ -258,6 +288,22 @@ def bound_project(session: Session, *, chat_id: int) -> Project | None:
 
 def group_chats(session: Session, *, project_id: int) -> list[ChatBinding]:
     return list(session.exec(select(ChatBinding).where(ChatBinding.project_id == project_id)).all())
+
+
+def migrate_group(session: Session, *, old: int, new: int) -> None:
+    """A group upgraded to a supergroup has a new id: its link, kept posts and reminders
+    follow (told twice, by both service messages or a refused send, it moves once)."""
+    if session.get(ChatBinding, old) is not None and session.get(ChatBinding, new) is None:
+        session.execute(
+            sa.update(ChatBinding).where(col(ChatBinding.chat_id) == old).values(chat_id=new)
+        )
+    session.execute(sa.delete(ChatBinding).where(col(ChatBinding.chat_id) == old))
+    moved = select(GroupPost.kind).where(GroupPost.chat_id == new)
+    session.execute(
+        sa.delete(GroupPost).where(col(GroupPost.chat_id) == old, col(GroupPost.kind).in_(moved))
+    )
+    session.execute(sa.update(GroupPost).where(col(GroupPost.chat_id) == old).values(chat_id=new))
+    session.execute(sa.update(Reminder).where(col(Reminder.chat_id) == old).values(chat_id=new))
 
 
 def remove_member(

@@ -86,11 +86,18 @@ _HTML_TAGS = {
 class _ApiError(Exception):
     """An error answer (``ok: false``) with Telegram's HTTP status and description."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -100,6 +107,8 @@ class _ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -414,6 +423,7 @@ class FakeBotApi:
         self._members: dict[int, dict[int, str]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._blocked: set[int] = set()
+        self._migrated: dict[int, int] = {}  # group id → its supergroup's id
         self._failures: dict[str, list[_ApiError]] = {}
         self._delays: dict[str, list[float]] = {}
         self._open_callbacks: set[str] = set()
@@ -644,6 +654,12 @@ class FakeBotApi:
     def unblock_chat(self, chat_id: int) -> None:
         self._blocked.discard(chat_id)
 
+    def migrate_chat(self, old: int, new: int) -> None:
+        """The group became a supergroup with id ``new``: sends to ``old`` answer 400 with
+        ``migrate_to_chat_id``, as Telegram does, and the members move along."""
+        self._migrated[old] = new
+        self._members[new] = dict(self._members.get(old, {}))
+
     def fail_next(
         self,
         method: str,
@@ -713,6 +729,12 @@ class FakeBotApi:
             raise queued.pop(0)
         if chat_id is None or not method.startswith(("send", "edit")):
             return
+        if chat_id in self._migrated:
+            raise _ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
         status = self.member_status(chat_id, self.bot_id)
         if chat_id in self._blocked or (chat_id > 0 and status == "kicked"):
             raise _ApiError(403, "Forbidden: bot was blocked by the user")

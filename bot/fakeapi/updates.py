@@ -159,6 +159,15 @@ class UpdateFactory:
         """The bot left (``status="left"``) or was removed (``"kicked"``) from ``chat``."""
         return self._my_chat_member(from_user, chat, bot_user, old_status, status)
 
+    def migrated(
+        self, from_user: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """A group upgraded to a supergroup: a service message in each of the two chats."""
+        return [
+            {"message": self._message(from_user, old) | {"migrate_to_chat_id": new["id"]}},
+            {"message": self._message(from_user, new) | {"migrate_from_chat_id": old["id"]}},
+        ]
+
     def member_joined(self, new_user: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
         """The service message for a user joining a group by themselves."""
         return {"message": self._message(new_user, chat) | {"new_chat_members": [new_user]}}

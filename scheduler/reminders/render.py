@@ -136,7 +136,7 @@ def _digest(session: Session, reminder: Reminder, now: datetime, _default: str) 
     text = lines(
         t("📅 Deadlines this week:"), *items, t("/deadlines shows them in your own time zone.")
     )
-    return Message(text, chat_id=reminder.chat_id)
+    return Message(text, chat_id=reminder.chat_id, thread_id=binding.thread_id)
 
 
 def _meeting(session: Session, reminder: Reminder, now: datetime, default: str) -> Message | None:

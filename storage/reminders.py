@@ -62,13 +62,19 @@ _PG_COPY = f"COPY reminder ({_COLUMNS}) FROM STDIN"
 
 
 def replace_pending(
-    session: Session, *, deadline_ids: Collection[int], rows: list[dict[str, object]]
+    session: Session,
+    *,
+    deadline_ids: Collection[int],
+    rows: list[dict[str, object]],
+    now: datetime,
 ) -> None:
     """Deadlines changed: their unsent reminders are replaced by freshly planned rows
     (the PLANNED columns). Re-planning thousands of teams inserts hundreds of thousands
     of rows, so they go in with one executemany, on PostgreSQL with COPY (several times
     faster). A row a dispatcher has claimed meanwhile is no longer pending and is left alone,
-    and so is a snoozed reminder (the teacher asked for it).
+    and so is a snoozed reminder (the teacher asked for it), and a row already due: the
+    dispatcher looks only every few seconds (not at all while the bot is down), and a plan
+    made now has no moment before now to put in its place.
 
     The old rows are found by deadline first and deleted by id: a single DELETE … WHERE
     deadline_id IN … AND status = 'pending' made PostgreSQL walk the status index through
@@ -76,15 +82,17 @@ def replace_pending(
     (117 s of a 158 s planning run)."""
     planned = (
         session.execute(
-            sa.select(col(Reminder.id), col(Reminder.status), col(Reminder.kind)).where(
-                col(Reminder.deadline_id).in_(list(deadline_ids))
-            )
+            sa.select(
+                col(Reminder.id), col(Reminder.status), col(Reminder.kind), col(Reminder.due_at)
+            ).where(col(Reminder.deadline_id).in_(list(deadline_ids)))
         ).all()
         if deadline_ids
         else []
     )
     pending = [
-        rid for rid, status, kind in planned if status == PENDING and kind in DEADLINE_PLANNED
+        rid
+        for rid, status, kind, due_at in planned
+        if status == PENDING and kind in DEADLINE_PLANNED and due_at > now
     ]
     if pending:
         session.execute(
@@ -134,37 +142,65 @@ async def _copy_async(driver: psycopg.AsyncConnection, rows: Iterable[tuple[obje
             await copy.write_row(planned)
 
 
-def finished(session: Session, *, deadline_ids: Collection[int]) -> set[tuple[int, int, str]]:
-    """(deadline, reader, kind) of the rows already sent or given up: a one-off note
-    (overdue, the coordinator's) is never planned again after it went."""
+def finished(
+    session: Session, *, deadline_ids: Collection[int], now: datetime
+) -> dict[tuple[int, int, str], datetime]:
+    """(deadline, reader, kind) of the rows already sent, given up or due (kept by
+    replace_pending), each with when it went (or falls due): a one-off note (overdue, the
+    coordinator's) is never planned again after it went, and the coordinator's follows
+    the owner's as it went."""
     if not deadline_ids:
-        return set()
+        return {}
     rows = session.execute(
-        sa.select(col(Reminder.deadline_id), col(Reminder.chat_id), col(Reminder.kind)).where(
-            col(Reminder.deadline_id).in_(list(deadline_ids)), col(Reminder.status) != PENDING
+        sa.select(
+            col(Reminder.deadline_id),
+            col(Reminder.chat_id),
+            col(Reminder.kind),
+            col(Reminder.sent_at),
+            col(Reminder.due_at),
+        ).where(
+            col(Reminder.deadline_id).in_(list(deadline_ids)),
+            sa.or_(col(Reminder.status) != PENDING, col(Reminder.due_at) <= now),
         )
     ).all()
-    return {(d, chat, kind) for d, chat, kind in rows if d is not None}
+    went: dict[tuple[int, int, str], datetime] = {}
+    for d, chat, kind, sent, due in rows:
+        if d is not None:  # the latest of each
+            went[d, chat, kind] = max(went.get((d, chat, kind), sent or due), sent or due)
+    return went
 
 
-def meeting_notes_sent(session: Session, *, project_id: int) -> set[tuple[int, datetime]]:
-    """(reader, meeting moment) of the meeting notes already sent or being sent."""
+def meeting_notes_sent(
+    session: Session, *, project_id: int, now: datetime
+) -> set[tuple[int, datetime]]:
+    """(reader, meeting moment) of the meeting notes already sent, being sent or due."""
     rows = session.execute(
         sa.select(col(Reminder.chat_id), col(Reminder.meeting_at)).where(
             col(Reminder.project_id) == project_id,
             col(Reminder.kind) == ReminderKind.MEETING,
-            col(Reminder.status) != PENDING,
+            sa.or_(col(Reminder.status) != PENDING, col(Reminder.due_at) <= now),
         )
     ).all()
     return {(chat, at) for chat, at in rows if at is not None}
 
 
-def drop_pending(session: Session, *, project_ids: Collection[int], kind: ReminderKind) -> None:
+def drop_pending(
+    session: Session,
+    *,
+    project_ids: Collection[int],
+    kind: ReminderKind,
+    now: datetime,
+    chat_id: int | None = None,
+) -> None:
+    """Unsent rows of a kind (of one chat) that are not due yet; a due one is the
+    dispatcher's, as in replace_pending."""
     session.execute(
         sa.delete(Reminder).where(
             col(Reminder.project_id).in_(list(project_ids)),
             col(Reminder.kind) == kind,
             col(Reminder.status) == PENDING,
+            col(Reminder.due_at) > now,
+            sa.true() if chat_id is None else col(Reminder.chat_id) == chat_id,
         )
     )
 
@@ -180,13 +216,16 @@ def drop_snoozed(session: Session, *, deadline_id: int, user_id: int) -> None:
     )
 
 
-def replace_digest(session: Session, *, project_id: int, chat_id: int, due_at: datetime) -> None:
-    """One pending weekly digest per group."""
+def replace_digest(
+    session: Session, *, project_id: int, chat_id: int, due_at: datetime, now: datetime
+) -> None:
+    """One pending weekly digest per group, besides one already due (the dispatcher's)."""
     session.execute(
         sa.delete(Reminder).where(
             col(Reminder.chat_id) == chat_id,
             col(Reminder.kind) == ReminderKind.DIGEST,
             col(Reminder.status) == PENDING,
+            col(Reminder.due_at) > now,
         )
     )
     add(session, project_id=project_id, chat_id=chat_id, kind=ReminderKind.DIGEST, due_at=due_at)
@@ -326,7 +365,8 @@ def save_settings(
 
 def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[int, int]]:
     """(teacher, project) pairs where the teacher got two reminders or more since they last
-    wrote to the bot, has been quiet for `quiet`, and was not checked in on since."""
+    wrote to the bot, has been quiet for `quiet`, and was not checked in on since (a
+    check-in dropped because they wrote meanwhile does not count)."""
     rows = session.exec(
         select(Reminder, User)
         .join(User, col(User.id) == Reminder.user_id)
@@ -346,7 +386,7 @@ def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[i
         for r, u in session.exec(
             select(Reminder, User)
             .join(User, col(User.id) == Reminder.user_id)
-            .where(col(Reminder.kind) == ReminderKind.CHECKIN)
+            .where(col(Reminder.kind) == ReminderKind.CHECKIN, col(Reminder.status) != DROPPED)
         ).all()
         if u.last_seen is None or r.due_at > u.last_seen
     }

@@ -19,6 +19,7 @@ from scheduler.calendar import Place
 from scheduler.planning import reminder_moments
 from scheduler.recurrence import next_occurrence
 from scheduler.reminders import jobs
+from scheduler.reminders import plans as flow
 from scheduler.reminders.plans import meeting_note
 from scheduler.reminders.rhythm import TeamRhythm
 from storage import reminders
@@ -26,6 +27,7 @@ from storage.db import Database
 from storage.models import Meeting, Reminder, ReminderStatus, User
 from tests.conftest import settings_for
 from tests.driver import Driver
+from tests.test_quiz import linked_team
 from tests.test_reminders import add_deadline, make_dispatcher, rows
 from tests.test_roles import team_of_three
 
@@ -221,3 +223,169 @@ def test_a_meeting_note_comes_at_most_three_days_before():
     note, moment = found
     assert note.astimezone(RIGA).strftime("%a %d %b %H:%M") == "Mon 05 Apr 09:00"
     assert moment.astimezone(RIGA).strftime("%a %d %b %H:%M") == "Tue 06 Apr 16:00"
+
+
+async def test_a_team_change_just_as_notes_fall_due_loses_none(driver: Driver, db: Database):
+    """The dispatcher looks every few seconds, and not at all while the bot is down: a
+    re-plan in between (anyone's /away, a new break) leaves the rows already due to it,
+    neither deleting them nor planning their series twice."""
+    anna, _jonas, maria, group = await linked_team(driver)
+    await anna.send("/meeting")
+    await anna.click("Tuesday")
+    await anna.click("16:00")
+    await anna.click("every week")
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    dispatcher = make_dispatcher(driver.app, db)
+    for notes in (
+        datetime(2026, 11, 30, 7, 0, tzinfo=UTC),
+        datetime(2026, 12, 7, 7, 0, tzinfo=UTC),
+    ):
+        await dispatcher.run_once(notes)  # Mondays, 09:00 in Riga and Vilnius
+    reminder_due = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)  # a week before, 09:00 in Vilnius
+    notes_due = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)
+    for due, change in ((reminder_due, "/away 10.12.2026"), (notes_due, "/away off")):
+        moment = due + timedelta(seconds=3)  # the dispatcher has not looked yet
+        with time_machine.travel(moment):
+            await maria.send(change)
+        await dispatcher.run_once(moment)
+    await dispatcher.run_once(datetime(2026, 12, 21, 12, 0, tzinfo=UTC))
+    texts = {
+        chat: [
+            c.params["text"]
+            for c in driver.fake.calls
+            if c.method == "sendMessage" and c.chat_id == chat
+        ]
+        for chat in (101, 102)
+    }
+    for chat in (101, 102):
+        notes = [text for text in texts[chat] if "Team meeting" in text]
+        days = ("December 1,", "December 8,", "December 15,", "December 22,")
+        assert len(notes) == 4 and all(d in n for d, n in zip(days, notes, strict=True)), notes
+    assert len([t for t in texts[102] if "gentle reminder: “River stories”" in t]) == 2  # 8th, 11th
+    digests = [m["text"] for m in driver.fake.messages(group.id) if "📅" in m.get("text", "")]
+    assert len(digests) == 1 and "River stories" in digests[0]  # Monday 14 December
+
+
+async def test_a_team_change_while_a_meeting_note_is_on_the_wire_plans_the_next_once(
+    driver: Driver, db: Database
+):
+    """While the dispatcher waits for Telegram, the loop handles other teachers: a re-plan
+    then (it leaves the row being sent alone) and the note's own follow-up must not both
+    plan the reader's next note."""
+    anna, _jonas, maria = await team_of_three(driver)
+    await anna.send("/meeting")
+    await anna.click("Tuesday")
+    await anna.click("16:00")
+    await anna.click("every week")
+    dispatcher = make_dispatcher(driver.app, db)
+    notes = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # Monday, 09:00 in Riga and Vilnius
+    with time_machine.travel(notes + timedelta(seconds=1)):
+        driver.fake.delay_next("sendMessage", seconds=0.5)
+        before = driver.fake.last_seq
+        sending = asyncio.create_task(dispatcher.run_once(notes))
+        await driver.fake.wait_for(lambda c: c.method == "sendMessage", after=before, timeout=5)
+        await maria.send("/away 02.12.2026")
+        sent = await sending
+    pending = [r.chat_id for r in await rows(db) if r.kind == "meeting" and r.status == "pending"]
+    assert sorted(pending) == [101, 102, 103]  # one next note each
+    assert sent == 2  # the other note, due but not yet claimed, was not lost either
+
+
+async def test_a_note_due_as_the_meeting_moves_tells_the_new_time(driver: Driver, db: Database):
+    """A note already due survives a re-plan, but not a move of the meeting itself."""
+    anna, _jonas, _maria = await team_of_three(driver)
+
+    async def meet_on(day: str) -> None:
+        await anna.send("/meeting")
+        await anna.click(day)
+        await anna.click("16:00")
+        await anna.click("every week")
+
+    await meet_on("Tuesday")  # notes on Monday 30 November, 09:00 in Riga and Vilnius
+    with time_machine.travel(datetime(2026, 11, 30, 7, 0, 3, tzinfo=UTC)):
+        await meet_on("Thursday")
+    dispatcher = make_dispatcher(driver.app, db)
+    for moment in (
+        datetime(2026, 11, 30, 7, 0, 5, tzinfo=UTC),
+        datetime(2026, 12, 2, 12, 0, tzinfo=UTC),
+    ):
+        await dispatcher.run_once(moment)
+    notes = [
+        c.params["text"]
+        for c in driver.fake.calls
+        if c.method == "sendMessage"
+        and c.chat_id in (101, 102)
+        and "Team meeting of" in c.params["text"]
+    ]
+    assert len(notes) == 2 and all("Thursday, December 3" in text for text in notes), notes
+
+
+async def test_the_coordinators_note_is_not_pushed_back_by_a_team_change(
+    driver: Driver, db: Database
+):
+    """The coordinator hears on their working day after the owner's overdue note went, not
+    a day after whenever the team last changed."""
+    _anna, _jonas, maria = await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    overdue = datetime(2026, 12, 16, 7, 0, tzinfo=UTC)  # Wednesday, 09:00 in Vilnius
+    await make_dispatcher(driver.app, db).run_once(overdue)
+    with time_machine.travel(overdue + timedelta(hours=6)):
+        await maria.send("/away 18.12.2026")
+    lead = [r.due_at for r in await rows(db) if r.kind == "overdue_lead"]
+    assert lead == [datetime(2026, 12, 17, 7, 0, tzinfo=UTC)]  # Thursday, 09:00 in Riga
+
+
+async def test_no_check_in_for_a_teacher_who_wrote_since_it_was_planned(
+    driver: Driver, db: Database
+):
+    _anna, jonas, _maria = await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    await db.run(
+        lambda s: s.execute(
+            sa.update(User)
+            .where(User.id == 102)
+            .values(last_seen=datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+        )
+    )
+    dispatcher = make_dispatcher(driver.app, db)
+    friday = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
+    await dispatcher.run_once(friday)  # the second reminder he leaves unanswered
+    await db.run(lambda s: flow.plan_checkins(s, friday))  # for Monday at 09:00
+    with time_machine.travel(datetime(2026, 12, 12, 10, 0, tzinfo=UTC)):
+        await jonas.send("/deadlines")  # back on Saturday, on his own
+    before = driver.fake.last_seq
+    await dispatcher.run_once(datetime(2026, 12, 14, 12, 0, tzinfo=UTC))
+    notes = [c.params["text"] for c in driver.fake.calls[before:] if c.method == "sendMessage"]
+    assert not [text for text in notes if "👋" in text or "quiet" in text], notes
+    # quiet again for two weeks after two more reminders: this silence gets its check-in
+    for day in (15, 17):  # the day itself, and the overdue note
+        await dispatcher.run_once(datetime(2026, 12, day, 12, 0, tzinfo=UTC))
+    await db.run(lambda s: flow.plan_checkins(s, datetime(2026, 12, 28, 12, 0, tzinfo=UTC)))
+    assert [r.chat_id for r in await rows(db) if r.kind == "checkin" and r.status == "pending"] == [
+        102
+    ]
+
+
+async def test_more_time_after_the_overdue_note_brings_its_own(driver: Driver, db: Database):
+    """Approved after the overdue note went, the new date gets its own overdue note, also
+    when the team changes once the new date has passed."""
+    anna, jonas, maria = await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=datetime(2026, 12, 15, 20, 0, tzinfo=UTC))
+    dispatcher = make_dispatcher(driver.app, db)
+    await dispatcher.run_once(datetime(2026, 12, 16, 7, 0, tzinfo=UTC))  # the overdue note
+    with time_machine.travel(datetime(2026, 12, 16, 8, 0, tzinfo=UTC)):
+        await jonas.click("Need more time")
+        await jonas.send("18.12.2026")
+        await jonas.click("Yes")
+        await anna.click("Approve")
+    with time_machine.travel(datetime(2026, 12, 19, 10, 0, tzinfo=UTC)):  # Saturday
+        await maria.send("/away 21.12.2026")
+    await dispatcher.run_once(datetime(2026, 12, 23, 12, 0, tzinfo=UTC))
+    overdue = [
+        c.params["text"]
+        for c in driver.fake.calls
+        if c.method == "sendMessage" and c.chat_id == 102 and "Is it done?" in c.params["text"]
+    ]
+    assert len(overdue) == 2 and "December 18" in overdue[1], overdue
+    to_lead = [c for c in driver.fake.calls if c.method == "sendMessage" and c.chat_id == 101]
+    assert any("is not marked done yet" in c.params["text"] for c in to_lead)

@@ -36,9 +36,12 @@ REPLAN_IN_FLIGHT = 2  # batches at a time
 Moment = tuple[int, ReminderKind, datetime]  # reader, kind, when
 
 
-def _moments(deadline: Deadline, team: TeamRhythm, now: datetime) -> list[Moment]:
+def _moments(
+    deadline: Deadline, team: TeamRhythm, now: datetime, overdue_went: datetime | None = None
+) -> list[Moment]:
     """The owner's reminders before the deadline, the owner's overdue note and the
-    coordinator's a working day later; nothing for an owner who is not in the team."""
+    coordinator's a working day after it (after the one that went, `overdue_went`, not
+    after a note planned anew); nothing for an owner who is not in the team."""
     owner = team.reader(deadline.owner_id)
     if owner is None:
         return []
@@ -56,7 +59,8 @@ def _moments(deadline: Deadline, team: TeamRhythm, now: datetime) -> list[Moment
         return moments
     moments.append((owner.user.id, ReminderKind.OVERDUE, overdue))
     if team.lead_id is not None and team.lead_id != owner.user.id:
-        lead_at = team.next_moment(team.lead_id, overdue + LEAD_AFTER)
+        went = overdue if overdue_went is None else overdue_went
+        lead_at = team.next_moment(team.lead_id, max(went + LEAD_AFTER, now))
         if lead_at is not None:
             moments.append((team.lead_id, ReminderKind.OVERDUE_LEAD, lead_at))
     return moments
@@ -75,9 +79,13 @@ def plan_deadlines(
     open_ = [d for d in group.values() if d.done_at is None and d.owner_id is not None]
     if rhythm is None:
         rhythm = TeamRhythm.load(session, {d.project_id for d in open_}) if open_ else {}
-    gone = reminders.finished(
-        session, deadline_ids=[d.id for d in open_ if d.id is not None and d.due_at <= now]
+    went = reminders.finished(
+        session,
+        deadline_ids=[d.id for d in open_ if d.id is not None and d.due_at <= now],
+        now=now,
     )
+    # a note about a date the deadline was moved from (more time) is not one about this date
+    gone = {key: at for key, at in went.items() if at > group[key[0]].due_at}
     rows: list[dict[str, object]] = [
         {
             "project_id": deadline.project_id,
@@ -88,10 +96,15 @@ def plan_deadlines(
             "due_at": at,
         }
         for deadline in open_
-        for reader, kind, at in _moments(deadline, rhythm[deadline.project_id], now)
+        for reader, kind, at in _moments(
+            deadline,
+            rhythm[deadline.project_id],
+            now,
+            gone.get((deadline.id or 0, deadline.owner_id or 0, ReminderKind.OVERDUE)),
+        )
         if (deadline.id, reader, kind) not in gone
     ]
-    reminders.replace_pending(session, deadline_ids=group.keys(), rows=rows)
+    reminders.replace_pending(session, deadline_ids=group.keys(), rows=rows, now=now)
     return len(rows)
 
 
@@ -203,9 +216,12 @@ def _add_meeting_note(
 
 
 def announce_meeting(session: Session, meeting: Meeting, team: TeamRhythm, now: datetime) -> None:
-    """(Re)plan every member's next meeting note; a meeting already noted is skipped."""
-    reminders.drop_pending(session, project_ids=[meeting.project_id], kind=ReminderKind.MEETING)
-    told = reminders.meeting_notes_sent(session, project_id=meeting.project_id)
+    """(Re)plan every member's next meeting note; a meeting already noted (or with its
+    note due) is skipped."""
+    reminders.drop_pending(
+        session, project_ids=[meeting.project_id], kind=ReminderKind.MEETING, now=now
+    )
+    told = reminders.meeting_notes_sent(session, project_id=meeting.project_id, now=now)
     for user_id in team.members:
         mine = {at for reader, at in told if reader == user_id}
         _add_meeting_note(session, meeting, team, user_id, now, told=mine)
@@ -225,7 +241,7 @@ def schedule_digest(session: Session, *, project_id: int, chat_id: int, now: dat
         coordinator_zone(session, project_id),
         now,
     )
-    reminders.replace_digest(session, project_id=project_id, chat_id=chat_id, due_at=at)
+    reminders.replace_digest(session, project_id=project_id, chat_id=chat_id, due_at=at, now=now)
 
 
 def follow_up(session: Session, reminder: Reminder, now: datetime) -> None:
@@ -243,6 +259,14 @@ def follow_up(session: Session, reminder: Reminder, now: datetime) -> None:
         if meeting is None or reminder.user_id is None:
             return
         team = TeamRhythm.load(session, [reminder.project_id])[reminder.project_id]
+        # the reader's next note replaces one a re-plan made while this one was on its way
+        reminders.drop_pending(
+            session,
+            project_ids=[reminder.project_id],
+            kind=ReminderKind.MEETING,
+            now=now,
+            chat_id=reminder.chat_id,
+        )
         _add_meeting_note(session, meeting, team, reminder.user_id, max(after, reminder.meeting_at))
 
 

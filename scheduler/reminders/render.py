@@ -14,10 +14,10 @@ from sqlmodel import Session
 from bot.i18n import Html, Translator, lines, translator_for
 from bot.reply import Button, Message
 from scheduler.moments import when, zone_of
-from scheduler.reminders.plans import coordinator_zone
+from scheduler.reminders.plans import QUIET, coordinator_zone, meeting_after
 from scheduler.reminders.rhythm import quiz_value
 from storage import deadlines, teams
-from storage.models import ChatBinding, Deadline, Project, Reminder, ReminderKind, User
+from storage.models import ChatBinding, Deadline, Meeting, Project, Reminder, ReminderKind, User
 
 Renderer = Callable[[Session, Reminder, datetime, str], Message | None]
 DIRECT = 4  # quiz "Criticism: I like to receive it…" from here on: plain wording
@@ -140,12 +140,16 @@ def _digest(session: Session, reminder: Reminder, now: datetime, _default: str) 
 
 
 def _meeting(session: Session, reminder: Reminder, now: datetime, default: str) -> Message | None:
-    """The next meeting in the reader's own time: "tomorrow" when it is."""
+    """The next meeting in the reader's own time: "tomorrow" when it is. Not once the
+    meeting has moved (a note already due is kept when the team changes)."""
     reader = session.get(User, reminder.chat_id)
     project = session.get(Project, reminder.project_id)
-    if reader is None or project is None or reminder.meeting_at is None:
+    meeting = session.get(Meeting, reminder.project_id)
+    if reader is None or project is None or meeting is None or reminder.meeting_at is None:
         return None
     if reminder.meeting_at <= now:
+        return None
+    if meeting_after(meeting, reminder.meeting_at - timedelta(seconds=1)) != reminder.meeting_at:
         return None
     t = translator_for(reader, default)
     zone = zone_of(reader)
@@ -166,14 +170,17 @@ def _meeting(session: Session, reminder: Reminder, now: datetime, default: str) 
     return Message(text, chat_id=reminder.chat_id)
 
 
-def _checkin(session: Session, reminder: Reminder, _now: datetime, default: str) -> Message | None:
-    """To a teacher who went quiet, or to the coordinator about them."""
+def _checkin(session: Session, reminder: Reminder, now: datetime, default: str) -> Message | None:
+    """To a teacher who went quiet, or to the coordinator about them; not once the teacher
+    has written to the bot since it was planned (the next working day may be days away)."""
     teacher = session.get(User, reminder.user_id) if reminder.user_id else None
     reader = session.get(User, reminder.chat_id)
     project = session.get(Project, reminder.project_id)
     if teacher is None or reader is None or project is None:
         return None
     if not teams.is_member(session, project_id=reminder.project_id, user_id=teacher.id):
+        return None
+    if teacher.last_seen is not None and teacher.last_seen > now - QUIET:
         return None
     t = translator_for(reader, default)
     if reminder.kind == ReminderKind.CHECKIN:

@@ -39,6 +39,7 @@ from handlers import (
     ics,
     join,
     lifecycle,
+    linking,
     meetings,
     members,
     newproject,
@@ -184,6 +185,7 @@ def register(app: TwinApp) -> None:
     app.add_handler(forms.conversation(dialogs, starts))
     for module_handlers in (
         group.handlers(),
+        linking.handlers(),
         start.handlers(),
         team.handlers(),
         members.handlers(),

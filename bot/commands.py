@@ -20,6 +20,7 @@ PRIVATE = (
     ("projects", N_("Switch between your projects")),
     ("invite", N_("A fresh invite link for partners")),
     ("invites", N_("The open invite links, to stop one")),
+    ("groups", N_("The project's group chats, to unlink one")),
     ("partners", N_("Questions before looking for partners")),
     ("agree", N_("Your proposals for the team agreements")),
     ("agreements", N_("The team's agreements side by side")),

@@ -20,8 +20,8 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from bot.reply import Button, Reply
-from handlers.common import Actor, private_chat_button, respond
-from scheduler.reminders.plans import schedule_digest
+from handlers import linking
+from handlers.common import Actor, is_lead, private_chat_button, respond
 from storage import teams, users
 from storage.models import ChatBinding, Project
 
@@ -48,10 +48,14 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     if not is_admin:
         return Reply().say(t("Only a group admin can link this group to a project."))
     current = session.get(ChatBinding, actor.chat_id)
-    if current is not None and not teams.is_member(
-        session, project_id=current.project_id, user_id=actor.user.id
-    ):
-        return Reply().say(t("This group is already linked to another team's project."))
+    if current is not None and not _leads(session, current.project_id, actor.user.id):
+        owner = session.get(Project, current.project_id)
+        return Reply().say(
+            t(
+                "This group belongs to <b>{title}</b>. Only its coordinator or a founder can link it to another project.",
+                title=owner.title if owner else "?",
+            )
+        )
     mine = teams.user_projects(session, user_id=actor.user.id)
     if project_id is not None:
         mine = [p for p in mine if p.id == project_id]
@@ -68,23 +72,25 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     return _bind(session, actor, mine[0])
 
 
+def _leads(session: Session, project_id: int, user_id: int) -> bool:
+    """The coordinator or a founder of the project: who decides where its data is shown."""
+    m = teams.membership(session, project_id=project_id, user_id=user_id)
+    return m is not None and is_lead(m)
+
+
 def _bind(session: Session, actor: Actor, project: Project) -> Reply:
+    """A lead links at once; anyone else's /link goes to the coordinator to approve."""
     assert project.id is not None
-    teams.bind_chat(
+    if not _leads(session, project.id, actor.user.id):
+        return linking.ask_coordinator(session, actor, project)
+    return linking.bind(
         session,
+        actor,
+        project,
         chat_id=actor.chat_id,
-        project_id=project.id,
         title=actor.chat_title,
-        by=actor.user.id,
         language=actor.t.lang,
         thread_id=actor.thread_id,
-    )
-    schedule_digest(session, project_id=project.id, chat_id=actor.chat_id, now=actor.now)
-    return Reply().say(
-        actor.t(
-            "✅ This group now belongs to <b>{title}</b>. Send /team to see everyone.",
-            title=project.title,
-        )
     )
 
 
@@ -147,8 +153,7 @@ async def on_bot_membership(update: Update, context: Ctx) -> None:
     elif is_in and not was_in:
         await respond(update, context, lambda _s, a: introduce(a))
     elif was_in and not is_in:
-        chat_id = change.chat.id
-        await context.db.run(lambda s: teams.unbind_chat(s, chat_id=chat_id))
+        await respond(update, context, partial(linking.bot_left, chat_id=change.chat.id))
 
 
 async def on_migrated(update: Update, context: Ctx) -> None:

@@ -56,7 +56,7 @@ def private_help(actor: Actor) -> Reply:
             "/away: pause your reminders; /reminders: the team's reminder rhythm (coordinator)\n"
             "/meeting: the team's regular meeting, announced in everyone's own time\n"
             "/projects: switch between your projects\n"
-            "/invite: a fresh invite link; /invites: the open links, to stop one (coordinator and founders)\n"
+            "/invite: a fresh invite link; /invites: the open links, to stop one; /groups: the linked groups (coordinator and founders)\n"
             "/members: roles, founders and coordination (coordinator)\n"
             "/profile: your name, school, contact and time zone\n"
             "/language: Latviešu, Lietuvių or English\n"

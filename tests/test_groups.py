@@ -148,3 +148,62 @@ async def test_in_a_forum_answers_go_to_their_topic_and_posts_to_the_linked_one(
     before = len(driver.fake.calls)
     await dispatcher.run_once(digest.due_at)
     assert topics(Sent(driver.fake.calls[before:])) == {11}
+
+
+async def test_only_leads_link_a_participant_asks_and_the_coordinator_decides(
+    driver: Driver, db: Database
+):
+    anna, jonas, maria = await team_of_three(driver)
+    group = driver.group(-100444, "Jonas's class")
+    group.set_member(jonas, "creator")
+    group.set_member(maria, "administrator")
+    await group.add_bot(jonas)
+    sent = await jonas.send("/link", group)  # a partner who is the group's admin
+    assert "I asked Anna to decide" in sent.text
+    [question] = sent.to(anna.id)
+    assert "Jonas wants to link the group" in question
+    assert await db.run(lambda s: s.exec(select(ChatBinding)).all()) == []
+    forged = await maria.press(driver.fake.messages(anna.id)[-1], f"lnk:{group.id}:1:en:yes")
+    assert forged.alerts and await db.run(lambda s: s.exec(select(ChatBinding)).all()) == []
+    sent = await anna.click("Link it")
+    assert sent.to(group.id) and "now belongs to" in sent.to(group.id)[0]
+    binding = await db.run(lambda s: s.exec(select(ChatBinding)).one())
+    assert (binding.chat_id, binding.title) == (group.id, "Jonas's class")
+    # another project's coordinator cannot take the group over
+    olga = driver.teacher(104, "Olga", "en")
+    await create_project(olga, "Beta")
+    group.set_member(olga, "administrator")
+    sent = await olga.send("/link", group)
+    assert "belongs to <b>Water around us</b>" in sent.text
+    assert (await db.run(lambda s: s.exec(select(ChatBinding)).one())).project_id == 1
+
+
+async def test_the_coordinator_lists_unlinks_and_hears_of_every_change(
+    driver: Driver, db: Database
+):
+    anna, jonas, maria, group = await linked_team(driver)
+    await anna.send("/members")  # Jonas becomes a founder: he links without asking
+    await anna.click("Jonas")
+    await anna.click("Make founder")
+    second = driver.group(-100555, "Second group")
+    second.set_member(jonas, "creator")
+    await second.add_bot(jonas)
+    sent = await jonas.send("/link", second)
+    assert (
+        "now belongs to" in sent.text
+        and "Jonas linked the group “Second group”" in sent.to(anna.id)[0]
+    )
+    sent = await anna.send("/groups")
+    assert "1. Project group" in sent.text and "2. Second group" in sent.text
+    sent = await anna.click("Unlink 2")
+    assert "no longer linked" in sent.to(second.id)[0]
+    assert [b.chat_id for b in await db.run(lambda s: s.exec(select(ChatBinding)).all())] == [
+        group.id
+    ]
+    sent = await jonas.send("/groups")
+    assert "1. Project group" in sent.text
+    sent = await group.remove_bot(jonas)  # the bot taken out of the group: unlinked
+    assert "no longer linked" in sent.to(anna.id)[0]
+    assert await db.run(lambda s: s.exec(select(ChatBinding)).all()) == []
+    refused = await maria.send("/groups")
+    assert "Only the coordinator and the founders" in refused.text

@@ -1,7 +1,9 @@
 """Property-based: random sequences of updates (commands with and without arguments,
 random texts, forged callbacks and buttons copied from other people's chats, edited
-messages, files, the bot removed from and re-added to groups, unknown chats) never make
-a handler fail, and never show one project's data in a chat or to a user outside it.
+messages, files, photos, stickers and voice notes, commands in a forum topic, the bot
+removed from and re-added to groups, groups upgraded to supergroups with or without the
+bot seeing Telegram's notice, unknown chats) never make a handler fail, never show one
+project's data in a chat or to a user outside it, and answer a topic in that topic.
 
 Two projects are built once per backend through the real bot: "Alpha Bees" (Anna Alpha,
 coordinator; Aldis Alpha; Dora Duo) with its group, and "Beta Birds" (Birute Beta,
@@ -255,6 +257,10 @@ def step_strategy(commands: list[str], prefixes: list[str]) -> st.SearchStrategy
         st.tuples(st.just("press_here"), index),
         # the same on a message older than 48 hours (Telegram no longer sends its content)
         st.tuples(st.just("press_old"), index),
+        # the same in a forum topic (answers must go to that topic)
+        st.tuples(st.just("in_topic"), st.one_of(command_text, texts)),
+        # a photo, a sticker, a voice note (with or without a caption)
+        st.tuples(st.just("content"), st.sampled_from(CONTENT), st.one_of(st.just(""), texts)),
         st.tuples(
             st.just("document"),
             st.sampled_from(("breaks.ics", "CAL.ICS", "notes.txt", "x y.ics")),
@@ -274,10 +280,19 @@ def step_strategy(commands: list[str], prefixes: list[str]) -> st.SearchStrategy
         st.tuples(st.just("bot_added"), people, group_keys),
         st.tuples(st.just("joined"), people, group_keys),
         st.tuples(st.just("blocked"), people, st.booleans()),
+        # the group became a supergroup (with or without the bot seeing Telegram's notice)
+        st.tuples(st.just("migrated"), people, group_keys, st.booleans()),
     )
     return st.one_of(scene, scene, scene, scene, scene, event, event)
 
 
+TOPIC = 7
+CONTENT = (
+    {"photo": [{"file_id": "p1", "file_unique_id": "up1", "width": 90, "height": 90}]},
+    {"sticker": {"file_id": "s1", "file_unique_id": "us1", "type": "regular", "width": 512,
+                 "height": 512, "is_animated": False, "is_video": False}},
+    {"voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3}},
+)  # fmt: skip
 ICS_FILES = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Winter break\r\n"
     b"DTSTART;VALUE=DATE:20261222\r\nDTEND;VALUE=DATE:20270104\r\nEND:VEVENT\r\n"
@@ -411,6 +426,7 @@ FAKE_STATE = (
     "_uploads",
     "_uploads_by_path",
     "_commands",
+    "_migrated",
 )
 
 
@@ -434,7 +450,7 @@ def callback_data(calls: list[ApiCall]) -> list[str]:
 
 
 PER_CHAT = {"command", "text", "edit", "press_forged", "press_copied", "press_old"}
-PER_CHAT |= {"press_here", "document"}
+PER_CHAT |= {"press_here", "document", "in_topic", "content"}
 
 
 class Example:
@@ -483,6 +499,13 @@ class Example:
         payloads: list[dict[str, Any]]
         if kind in ("command", "text"):
             payloads = [factory.text(who.user, chat, self.fill(step[3]), fake.bot_username)]
+        elif kind == "in_topic":
+            payloads = [factory.text(who.user, chat, self.fill(step[3]), fake.bot_username)]
+            if chat["id"] < 0:
+                payloads[0]["message"] |= {"message_thread_id": TOPIC, "is_topic_message": True}
+        elif kind == "content":
+            caption = {"caption": step[4]} if step[4] else {}
+            payloads = [factory.content(who.user, chat, step[3] | caption)]
         elif kind == "edit":
             payloads = [factory.edited_text(who.user, chat, self.fill(step[3]), fake.bot_username)]
         elif kind == "press_forged":
@@ -515,6 +538,12 @@ class Example:
             payloads = factory.bot_added(who.user, chat, fake.bot_user)
         elif kind == "joined":
             payloads = [factory.member_joined(who.user, chat)]
+        elif kind == "migrated":
+            old = self.groups[step[2]]
+            new = d.group(old.id * 1000 - 7, old.chat["title"])  # a supergroup's longer id
+            fake.migrate_chat(old.id, new.id)
+            self.groups[step[2]] = new
+            payloads = factory.migrated(who.user, old.chat, new.chat) if step[3] else []
         elif kind == "blocked":
             old, new = ("member", "kicked") if step[2] else ("kicked", "member")
             payloads = [factory.bot_removed(who.user, chat, fake.bot_user, new, old)]
@@ -541,10 +570,19 @@ class Example:
                 calls, sender, here = await self.play(step)
                 now = await world(db)
                 self.check(calls, sender, here, [was, now])
+                if step[0] == "in_topic" and here < 0:
+                    self.check_topic(calls, here)
 
     def fail(self, problem: str) -> None:
         played = "\n".join(f"  {n}. {step!r}"[:300] for n, step in enumerate(self.played, 1))
         raise AssertionError(f"{problem}\nafter these steps:\n{played}")
+
+    def check_topic(self, calls: list[ApiCall], here: int) -> None:
+        """A message sent in a forum topic is answered in that topic."""
+        for call in calls:
+            answer = call.chat_id == here and call.method.startswith("send")
+            if answer and call.params.get("message_thread_id") != TOPIC:
+                self.fail(f"an answer in topic {TOPIC} went elsewhere: {call.params!r}"[:400])
 
     def check(self, calls: list[ApiCall], sender: int, here: int, worlds: list[World]) -> None:
         if self.log.records:
@@ -558,7 +596,7 @@ class Example:
             if joined:
                 self.fail(f"users {sorted(joined)} got into project {key!r}")
             linked = {c for c, p in now.bound.items() if p == project_id and was.bound.get(c) != p}
-            if linked - {GROUPS[key][0]}:
+            if linked - {GROUPS[key][0], self.groups[key].id}:
                 self.fail(f"chats {sorted(linked)} got linked to project {key!r}")
         for call in calls:
             if not call.ok:

@@ -39,6 +39,9 @@ PROBLEMS = {
         "This invite link has been used up. Please ask your coordinator for a new one."
     ),
     InviteProblem.ALREADY_MEMBER: N_("You are already in this project. /team shows your team."),
+    InviteProblem.FULL: N_(
+        "This project already has as many teachers as one project can have. Please talk to its coordinator."
+    ),
     InviteProblem.REMOVED: N_(
         "The coordinator took you out of this project after this link was made. If that was a mistake, ask them for a new link."
     ),

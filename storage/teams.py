@@ -25,6 +25,7 @@ from storage.models import (
 
 INVITE_DAYS = 14
 INVITE_USES = 10
+MEMBERS_MAX = 50  # per project: the member buttons of /members and /deadline fit one message
 PROJECTS_MAX = 20  # per teacher: far above real use, low enough for one screen of buttons
 
 
@@ -169,6 +170,7 @@ class InviteProblem(StrEnum):
     EXPIRED = "expired"
     USED_UP = "used_up"
     ALREADY_MEMBER = "already_member"
+    FULL = "full"
     REMOVED = "removed"
 
 
@@ -184,6 +186,9 @@ def check_invite(
         return InviteProblem.USED_UP
     if membership(session, project_id=invite.project_id, user_id=user_id):
         return InviteProblem.ALREADY_MEMBER
+    members = select(sa.func.count()).where(Membership.project_id == invite.project_id)
+    if session.exec(members).one() >= MEMBERS_MAX:
+        return InviteProblem.FULL
     removal = session.get(Removal, (invite.project_id, user_id))
     if removal is not None and invite.created_at <= removal.removed_at:
         return InviteProblem.REMOVED

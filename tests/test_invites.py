@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from storage import teams
 from storage.db import Database
-from storage.models import Invite, Membership, User
+from storage.models import Invite, Membership, Role, User
 from tests.driver import Driver
 from tests.test_team_flow import INVITE, create_project, join
 
@@ -172,3 +172,33 @@ async def test_the_coordinator_lists_and_stops_links(driver: Driver, db: Databas
     maria = driver.teacher(103, "Maria", "en")
     sent = await maria.open(first)
     assert "not valid" in sent.text
+
+
+async def test_a_full_project_takes_no_one_more_and_its_lists_fit_telegram(
+    driver: Driver, db: Database
+):
+    anna = driver.teacher(101, "Anna", "en")
+    link = await create_project(anna)
+
+    def fill(s):
+        s.add_all(
+            User(id=10_000 + n, display_name=f"Teacher {n}", country="PT")
+            for n in range(teams.MEMBERS_MAX - 1)
+        )
+        s.flush()
+        s.add_all(
+            Membership(project_id=1, user_id=10_000 + n, role=Role.PARTNER, country="PT")
+            for n in range(teams.MEMBERS_MAX - 1)
+        )
+
+    await db.run(fill)
+    sent = await driver.teacher(103, "Maria", "en").open(link)
+    assert "as many teachers as one project can have" in sent.text
+    assert len(await memberships(db)) == teams.MEMBERS_MAX
+    for screen in ("/members", "/deadline"):
+        sent = await anna.send(screen)
+        if screen == "/deadline":
+            sent = await anna.send("Posters")
+        keyboard = sent.calls[-1].params["reply_markup"]["inline_keyboard"]
+        assert sum(map(len, keyboard)) <= 100 and all(len(row) <= 8 for row in keyboard)
+        assert sum(map(len, keyboard)) >= teams.MEMBERS_MAX - 1

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -59,6 +59,9 @@ class Actor:
     now: datetime
     default_language: str  # for readers whose Telegram speaks none of our languages
     thread_id: int | None = None  # the forum topic the update came from
+    # What the open dialog's form looked up for this update (its Form.lookup): the team's
+    # names, zones and calendars are read afresh at each step, never kept in `scratch`.
+    looked_up: dict[str, Any] = field(default_factory=dict)
 
     def deep_link(self, payload: str, *, group: bool = False) -> str:
         kind = "startgroup" if group else "start"

@@ -5,7 +5,8 @@ owner on their working days. /deadlines lists what is coming, in the reader's ow
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -19,7 +20,7 @@ from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, button, for_member, member_of, respond
-from scheduler.calendar import Break, Pause, Place, affected, nearest_common_working_day
+from scheduler.calendar import Place, affected, nearest_common_working_day
 from scheduler.deadlines import END_OF_DAY, is_by_weekday, read_deadline
 from scheduler.moments import when, zone_of
 from scheduler.places import REASONS, team_places
@@ -37,17 +38,23 @@ def _state(actor: Actor) -> forms.State:
     return actor.scratch.get(forms.SCRATCH) or {}
 
 
+def _members(actor: Actor) -> dict[str, str]:
+    """The team as the owner question offers it: membership id → name (see `_look_up`)."""
+    members: dict[str, str] = actor.looked_up.get("members", {})
+    return members
+
+
 def _owner(value: str, actor: Actor) -> str:
-    if value not in _state(actor).get("members", {}):
+    if value not in _members(actor):
         raise forms.Invalid("Please tap one of the buttons below.")
     return value
 
 
 def _owner_zone(actor: Actor) -> ZoneInfo:
     """Where the chosen owner works (the actor themself when asking for more time)."""
-    state = _state(actor)
-    owner = state.get("answers", {}).get("owner")
-    return ZoneInfo(state.get("zones", {}).get(owner, str(zone_of(actor.user))))
+    owner = _state(actor).get("answers", {}).get("owner")
+    zone: ZoneInfo | None = actor.looked_up.get("zones", {}).get(owner)
+    return zone or zone_of(actor.user)
 
 
 def _due(value: str, actor: Actor) -> str:
@@ -85,25 +92,16 @@ def _echo(actor: Actor, answers: forms.Answers) -> dict[str, object]:
         mine = actor.t(
             "{theirs} in {name}'s time, which is {mine}",
             theirs=theirs,
-            name=_state(actor)["members"][owner],
+            name=_members(actor).get(owner, ""),
             mine=mine,
         )
     return {"when": mine, "warning": _day_off_warning(actor, moment)}
 
 
-def _place(country: str, gaps: list[list[str]], away: list[list[str]] | None = None) -> Place:
-    """A calendar back from `_places_state` (dialogs begun before time away was kept have none)."""
-    return Place(
-        country,
-        breaks=tuple(Break(date.fromisoformat(a), date.fromisoformat(b), n) for a, b, n in gaps),
-        pauses=tuple(Pause(date.fromisoformat(a), date.fromisoformat(b)) for a, b in away or []),
-    )
-
-
 def _day_off_warning(actor: Actor, moment: datetime) -> Html:
     """The guide's advice against "too much, too intense": respect every partner's days off."""
     t = actor.t
-    places = {name: _place(*kept) for name, kept in _state(actor).get("places", {}).items()}
+    places: dict[str, Place] = actor.looked_up.get("places", {})
     day = moment.astimezone(_owner_zone(actor)).date()
     off = affected(day, places, t.lang)
     if not off:
@@ -134,13 +132,14 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
             t("You are not a member of that project any more, so nothing was saved.")
         )
     project = found[0]
-    if not teams.is_member(session, project_id=state["project"], user_id=int(owner)):
+    chosen = session.get(Membership, int(owner)) if owner.isdigit() else None
+    if chosen is None or chosen.project_id != state["project"] or chosen.user_id is None:
         return Reply().say(t("That teacher is not in the project any more, so nothing was saved."))
     deadline = Deadline(
         project_id=state["project"],
         title=title,
         due_at=datetime.fromisoformat(due),
-        owner_id=int(owner),
+        owner_id=chosen.user_id,
         created_by=actor.user.id,
     )
     session.add(deadline)
@@ -185,15 +184,15 @@ FORM = forms.Form(
             N_("Who is responsible?"),
             parse=_owner,
             kind=forms.Kind.CHOICE,
-            choices=lambda a: [
-                forms.Choice(n, uid) for uid, n in _state(a).get("members", {}).items()
-            ],
-            show=lambda v, a: _state(a).get("members", {}).get(v, v),
+            choices=lambda a: [forms.Choice(n, mid) for mid, n in _members(a).items()],
+            show=lambda v, a: _members(a).get(v, v),
+            names_member=True,
         ),
         DUE,
         CONFIRM,
     ),
     finish=_save,
+    lookup=lambda s, _a, state: _look_up(s, state["project"], owners=True),
 )
 
 
@@ -239,7 +238,14 @@ def _ask_coordinator(
     return reply
 
 
-MORE_TIME = forms.Form(name="more_time", fields=(DUE, CONFIRM), finish=_ask_coordinator)
+def _more_time_lookup(session: Session, _actor: Actor, state: forms.State) -> dict[str, Any]:
+    deadline = session.get(Deadline, state["deadline"])
+    return _look_up(session, deadline.project_id, owners=False) if deadline else {}
+
+
+MORE_TIME = forms.Form(
+    name="more_time", fields=(DUE, CONFIRM), finish=_ask_coordinator, lookup=_more_time_lookup
+)
 FORMS = [FORM, MORE_TIME]
 
 
@@ -271,27 +277,26 @@ def _tell_team(
         )
 
 
-def _places_state(session: Session, project_id: int) -> dict[str, object]:
-    """The team's calendars as the dialog's (JSON) state keeps them: country, breaks and
-    time away."""
-    return {
-        user.display_name: [
-            place.country,
-            [[b.start.isoformat(), b.end.isoformat(), b.name] for b in place.breaks],
-            [[p.start.isoformat(), p.end.isoformat()] for p in place.pauses],
-        ]
-        for user, place in team_places(session, project_id).values()
+def _look_up(session: Session, project_id: int, *, owners: bool) -> dict[str, Any]:
+    """What the deadline dialogs show at each step, read afresh (never kept in the
+    teacher's scratchpad): each member's calendar by name for the day-off warning, and
+    for the owner question the members by membership id with their zones."""
+    found: dict[str, Any] = {
+        "places": {
+            user.display_name: place for user, place in team_places(session, project_id).values()
+        }
     }
+    if owners:
+        team = [m for m in teams.members(session, project_id=project_id) if m.user is not None]
+        found["members"] = {str(m.membership.id): m.user.display_name for m in team if m.user}
+        found["zones"] = {str(m.membership.id): zone_of(m.user) for m in team if m.user}
+    return found
 
 
 def start(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
     assert project.id is not None
-    team = [m.user for m in teams.members(session, project_id=project.id) if m.user]
     extra = {
         "project": project.id,
-        "members": {str(u.id): u.display_name for u in team},
-        "zones": {str(u.id): str(zone_of(u)) for u in team},
-        "places": _places_state(session, project.id),
         "by_eve": reminders.settings(session, project_id=project.id).by_day == "eve",
     }
     intro = actor.t(
@@ -334,7 +339,6 @@ def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
         return Reply(alert=t("This button is no longer active."))
     extra = {
         "deadline": deadline.id,
-        "places": _places_state(session, deadline.project_id),
         "by_eve": reminders.settings(session, project_id=deadline.project_id).by_day == "eve",
     }
     intro = t(

@@ -103,6 +103,7 @@ class Field:
     skippable: bool = False
     precise: bool = False  # run the precision check on typed text
     per_row: int = 2
+    names_member: bool = False  # the answer picks a teammate: theirs, left out of /mydata
 
 
 def _button_only(value: str, actor: Actor, allowed: tuple[str, ...]) -> str:
@@ -191,6 +192,10 @@ class Form:
     finish: Callable[[Session, Actor, Answers, State], Reply]
     store: Store = SCRATCH_STORE
     guard: Callable[[Session, Actor, State], Reply | None] = _no_guard  # may the teacher go on?
+    # What the fields read besides the answers (the team's members, zones, calendars),
+    # looked up at every step into `actor.looked_up` and never stored: a teacher's
+    # scratchpad holds their own answers, not copies of their teammates' data.
+    lookup: Callable[[Session, Actor, State], dict[str, Any]] | None = None
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -198,6 +203,11 @@ class Form:
     def pending(self, answers: Answers, state: State) -> Field | None:
         at = self.field(state.get("at") or "")
         return at or next((f for f in self.fields if f.key not in answers), None)
+
+
+def _look_up(session: Session, actor: Actor, form: Form, state: State) -> None:
+    if form.lookup is not None and actor.looked_up.get(SCRATCH) != form.name:
+        actor.looked_up = {**form.lookup(session, actor, state), SCRATCH: form.name}
 
 
 def state_of(actor: Actor, form: Form) -> State | None:
@@ -264,6 +274,7 @@ def ask(session: Session, actor: Actor, form: Form, answers: Answers | None = No
     the form's answers when the caller has them at hand (read and then saved to)."""
     state = state_of(actor, form)
     assert state is not None
+    _look_up(session, actor, form, state)
     if answers is None:
         answers = form.store.load(session, actor, state)
     pending = form.pending(answers, state)
@@ -320,6 +331,7 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
         actor.scratch.pop(SCRATCH, None)
         refused.state = ConversationHandler.END
         return refused
+    _look_up(session, actor, form, state)
     answers = form.store.load(session, actor, state)
     pending = form.pending(answers, state)
     if pending is None or (field_key is not None and field_key != pending.key):

@@ -91,12 +91,24 @@ def _state(actor: Actor) -> forms.State:
     return actor.scratch.get(forms.SCRATCH) or {}
 
 
+def _members(actor: Actor) -> dict[str, str]:
+    """The team as the "responsible" question offers it: membership id → name, looked up
+    at each step (never kept in the teacher's scratchpad)."""
+    members: dict[str, str] = actor.looked_up.get("members", {})
+    return members
+
+
+def _look_up_members(session: Session, _actor: Actor, state: forms.State) -> dict[str, object]:
+    team = teams.members(session, project_id=state["project"])
+    return {"members": {str(m.membership.id): m.user.display_name for m in team if m.user}}
+
+
 def _owner_choices(actor: Actor) -> list[forms.Choice]:
-    return [forms.Choice(name, uid) for uid, name in _state(actor).get("members", {}).items()]
+    return [forms.Choice(name, mid) for mid, name in _members(actor).items()]
 
 
 def _owner(value: str, actor: Actor) -> str:
-    if value not in _state(actor).get("members", {}):
+    if value not in _members(actor):
         raise forms.Invalid("Please tap one of the buttons below.")
     return value
 
@@ -121,7 +133,10 @@ def _one_text_form(section: Section) -> forms.Form:
     )
 
 
-def _activity_details(answers: forms.Answers, state: forms.State) -> dict[str, object]:
+def _activity_details(
+    answers: forms.Answers, state: forms.State, owner: int | None
+) -> dict[str, object]:
+    """The activity's details as stored; `owner` is the responsible teacher's user id."""
     tools = [t.strip() for t in (answers.get("new_tools") or "").split(",") if t.strip()]
     steps = state.get("steps", [])
     step = answers.get("step")
@@ -130,7 +145,7 @@ def _activity_details(answers: forms.Answers, state: forms.State) -> dict[str, o
     return {
         "step": step,
         "time": answers.get("time"),
-        "owner": int(owner) if (owner := answers.get("owner")) else None,
+        "owner": owner,
         "needs": answers.get("needs"),
         "new_tools": tools,
         "start": answers.get("start"),
@@ -164,7 +179,15 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     section = state["section"]
     if state.get("item") is None and (full := _section_full(session, actor, project.id, section)):
         return full
-    extra = _activity_details(answers, state) if section == "activity" else None
+    extra = None
+    if section == "activity":
+        chosen = answers.get("owner")
+        owner = session.get(Membership, int(chosen)) if chosen and chosen.isdigit() else None
+        if owner is None or owner.project_id != project.id or owner.user_id is None:
+            return Reply().say(
+                t("That teacher is not in the project any more, so nothing was saved.")
+            )
+        extra = _activity_details(answers, state, owner.user_id)
     row = plan.save_item(
         session,
         project_id=state["project"],
@@ -247,7 +270,8 @@ ACTIVITY = forms.Form(
             parse=_owner,
             kind=forms.Kind.CHOICE,
             choices=_owner_choices,
-            show=lambda v, a: _state(a).get("members", {}).get(v, v),
+            show=lambda v, a: _members(a).get(v, v),
+            names_member=True,
         ),
         _text(
             "needs",
@@ -263,6 +287,7 @@ ACTIVITY = forms.Form(
         _text("deadline", N_("What is the deadline?")),
     ),
     finish=_save,
+    lookup=_look_up_members,
 )
 FORMS = [ACTIVITY, *(_one_text_form(s) for s in SECTIONS if s.key != "activity")]
 FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}
@@ -411,8 +436,6 @@ def _begin(
     extra: forms.State = {"project": project.id, "section": key, "item": row.id if row else None}
     preset: forms.Answers = {}
     if key == "activity":
-        members = teams.members(session, project_id=project.id)
-        extra["members"] = {str(m.user.id): m.user.display_name for m in members if m.user}
         extra["steps"] = [
             r.text for r in plan.items(session, project_id=project.id, section="product")
         ][1:]
@@ -421,6 +444,11 @@ def _begin(
         for name, value in plan.details(row).items():
             shown = ", ".join(value) if isinstance(value, list) else value
             preset[name] = str(shown) if shown else None
+        preset.pop("owner", None)  # a user id there; the question offers memberships
+        owner = plan.details(row).get("owner")
+        responsible = teams.membership(session, project_id=project.id, user_id=owner or 0)
+        if responsible is not None:  # else asked again: the teacher left or was forgotten
+            preset["owner"] = str(responsible.id)
         at = at or "text"
     form = FORM_OF[key]
     return forms.begin(session, actor, form, preset=preset, extra=extra, at=at)

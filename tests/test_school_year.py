@@ -46,7 +46,15 @@ from scheduler.reminders import jobs, render
 from scheduler.reminders.plans import LEAD_AFTER, QUIET
 from storage import teams
 from storage.db import Database
-from storage.models import Deadline, Project, Reminder, ReminderKind, ReminderStatus, User
+from storage.models import (
+    Deadline,
+    Membership,
+    Project,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    User,
+)
 from tests.conftest import settings_for
 from tests.driver import Driver, Teacher
 from tests.test_reminders import make_dispatcher
@@ -281,7 +289,10 @@ class Year:
     async def begin_deadline(self, by: Person, title: str, owner: Person) -> None:
         await self.say(by, "/deadline")
         await self.say(by, title)
-        await self.tap(by, f"deadline:owner:{owner.uid}")
+        membership = await self.db.run(  # the owner question offers memberships, not ids
+            lambda s: s.exec(select(Membership.id).where(Membership.user_id == owner.uid)).one()
+        )
+        await self.tap(by, f"deadline:owner:{membership}")
 
     async def finish_deadline(self, by: Person, title: str, owner: Person, due: str) -> None:
         sent = await self.say(by, due)

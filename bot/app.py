@@ -33,37 +33,28 @@ from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
     agreements,
     breaks,
-    deadlines,
     forms,
     group,
     ics,
     join,
-    lifecycle,
     linking,
-    meetings,
     members,
     newproject,
     partners,
-    plan,
     privacy,
     profile,
     progress,
-    quality,
     questionnaire,
     quiz,
     quiz_results,
-    registration,
     reminders,
     rhythm,
-    risks,
     start,
     team,
     team_calendar,
 )
-from handlers.agreements import AGREEMENTS
 from handlers.common import OUTBOX, buttons_of_this_chat
-from handlers.partners import PARTNERS
-from handlers.quiz import QUIZ
+from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
 from scheduler.delivery import retry_seconds
 from scheduler.reminders import jobs
 from storage.db import Database
@@ -167,10 +158,6 @@ async def apologise(update: object, context: Ctx) -> None:
 def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the dialog comes first so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
-    later = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
-    dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
-    dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
-    dialogs += [form for module in later for form in module.FORMS]
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
@@ -178,11 +165,11 @@ def register(app: TwinApp) -> None:
         *quiz.entry_points(),
         *partners.entry_points(),
         *agreements.entry_points(),
-        *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY]),
-        *(entry for module in later for entry in module.entry_points()),
+        *questionnaire.entry_points(list(QUESTIONNAIRES)),
+        *(entry for module in LATER for entry in module.entry_points()),
     ]
     app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
-    app.add_handler(forms.conversation(dialogs, starts))
+    app.add_handler(forms.conversation(all_forms(), starts))
     for module_handlers in (
         group.handlers(),
         linking.handlers(),
@@ -199,7 +186,7 @@ def register(app: TwinApp) -> None:
         breaks.handlers(),
         team_calendar.handlers(),
         rhythm.handlers(),
-        *(module.handlers() for module in later),
+        *(module.handlers() for module in LATER),
         start.last_resort(),
     ):
         app.add_handlers(module_handlers)

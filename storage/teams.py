@@ -81,6 +81,14 @@ def members_of(session: Session, *, project_ids: Collection[int]) -> dict[int, l
     return team_of
 
 
+def projects(session: Session, *, project_ids: Collection[int]) -> list[Project]:
+    return list(
+        session.exec(
+            select(Project).where(col(Project.id).in_(list(project_ids))).order_by(col(Project.id))
+        ).all()
+    )
+
+
 def projects_with_country(session: Session, *, country: str) -> list[int]:
     """Teams with a teacher from this country: their calendars follow its school breaks."""
     return sorted(

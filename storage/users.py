@@ -1,22 +1,16 @@
-"""Teachers: profile, reachability, export and forgetting."""
+"""Teachers: profile, reachability and pauses (export and forgetting: storage/privacy.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import (
-    Answer,
     Away,
-    ConversationState,
     Membership,
-    Project,
-    Role,
     User,
-    UserScratch,
 )
 
 SEEN_PRECISION = timedelta(hours=1)
@@ -59,94 +53,6 @@ def set_profile_field(session: Session, *, user: User, field: str, value: str) -
 def set_reachable(session: Session, *, user_id: int, reachable: bool) -> None:
     """Telegram told us the teacher blocked (403) or unblocked the bot."""
     session.execute(sa.update(User).where(col(User.id) == user_id).values(reachable=reachable))
-
-
-def export_user(session: Session, *, user: User) -> dict[str, Any]:
-    """Everything stored about one teacher, for /mydata."""
-    rows = session.exec(
-        select(Membership, Project)
-        .join(Project, col(Project.id) == Membership.project_id)
-        .where(Membership.user_id == user.id)
-    ).all()
-    scratch = session.get(UserScratch, user.id)
-    given = session.exec(
-        select(Answer, Project)
-        .join(Project, col(Project.id) == Answer.project_id)
-        .where(Answer.user_id == user.id)
-        .order_by(col(Answer.id))
-    ).all()
-    return {
-        "telegram_user_id": user.id,
-        "display_name": user.display_name,
-        "language": user.language,
-        "telegram_language": user.telegram_language,
-        "country": user.country,
-        "timezone": user.timezone,
-        "school": user.school,
-        "contact": user.contact,
-        "reachable": user.reachable,
-        "created_at": user.created_at.isoformat(),
-        "projects": [
-            {
-                "project": p.title,
-                "role": m.role.value,
-                "founder": m.founder,
-                "joined_at": m.joined_at.isoformat(),
-            }
-            for m, p in rows
-        ],
-        "answers": [
-            {
-                "project": p.title,
-                "questionnaire": a.questionnaire,
-                "item": a.item,
-                "answer": a.value,
-                "answered_at": a.answered_at.isoformat(),
-            }
-            for a, p in given
-        ],
-        "dialog_in_progress": scratch.data if scratch else None,
-    }
-
-
-def forget_user(session: Session, *, user: User) -> list[tuple[Project, int | None]]:
-    """Delete a teacher's personal data; memberships stay, anonymised.
-
-    A coordinator's role passes to a founder (else the longest-standing member) so the
-    team keeps a lead. Returns (project, new coordinator id) for each project whose
-    coordination moved, and (project, None) for projects that had no one else and were
-    deleted.
-    """
-    changes: list[tuple[Project, int | None]] = []
-    memberships = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
-    for m in memberships:
-        project = session.get(Project, m.project_id)
-        assert project is not None
-        others = session.exec(
-            select(Membership)
-            .where(Membership.project_id == m.project_id, col(Membership.id) != m.id)
-            .where(col(Membership.user_id).is_not(None))
-            .order_by(col(Membership.founder).desc(), col(Membership.joined_at), col(Membership.id))
-        ).all()
-        if not others:
-            session.delete(project)
-            changes.append((project, None))
-            continue
-        if m.role == Role.COORDINATOR:
-            heir = others[0]
-            heir.role = Role.COORDINATOR
-            m.role = Role.PARTNER
-            session.add(heir)
-            changes.append((project, heir.user_id))
-        m.user_id = None
-        session.add(m)
-    session.flush()
-    session.execute(sa.delete(UserScratch).where(col(UserScratch.user_id) == user.id))
-    session.execute(
-        sa.delete(ConversationState).where(col(ConversationState.key).like(f"%, {user.id}]"))
-    )
-    session.delete(user)
-    return changes
 
 
 def set_away(session: Session, *, user_id: int, start: date, end: date) -> None:

@@ -98,9 +98,9 @@ async def test_mydata_sends_a_json_file(driver: Driver, db: Database):
     assert name.endswith(".json")
     assert data["telegram_user_id"] == 101 and data["school"] == "Rīgas 1. vidusskola"
     assert data["projects"][0]["role"] == "coordinator"
-    assert (
-        data["answers"][0]["item"] == "w_soon" and data["answers"][0]["answer"] == "within two days"
-    )
+    assert data["answers"][0]["question"] == "What does “soon” mean to you?"  # not "w_soon"
+    assert data["answers"][0]["questionnaire"] == "Work-style quiz"
+    assert data["answers"][0]["answer"] == "within two days"
 
 
 async def test_forgetme_anonymises_and_passes_coordination_on(driver: Driver, db: Database):

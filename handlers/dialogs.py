@@ -1,0 +1,37 @@
+"""Every dialog and questionnaire, listed once: the application registers them (bot/app.py)
+and /mydata words a teacher's answers with the questions they answered."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from handlers import (
+    agreements,
+    deadlines,
+    join,
+    lifecycle,
+    meetings,
+    newproject,
+    plan,
+    profile,
+    quality,
+    registration,
+    risks,
+)
+from handlers.agreements import AGREEMENTS
+from handlers.forms import Form
+from handlers.partners import PARTNERS
+from handlers.questionnaire import Questionnaire
+from handlers.quiz import QUIZ
+
+# Modules with their own dialogs (FORMS), entry points and commands, registered after the rest.
+LATER: tuple[ModuleType, ...] = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
+QUESTIONNAIRES: tuple[Questionnaire, ...] = (QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY)
+
+
+def all_forms() -> list[Form]:
+    """Every form the one dialog handler runs, by its place in the conversation."""
+    dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
+    dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
+    dialogs += [form for module in LATER for form in module.FORMS]
+    return dialogs

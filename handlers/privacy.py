@@ -265,6 +265,10 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
             }
             for m in found.meetings
         ],
+        "removed_from": [
+            {"project": title(r.project_id), "removed_at": _at(r.removed_at)}
+            for r in found.removals
+        ],
         "dialog_in_progress": _dialog(actor, scratch if isinstance(scratch, dict) else {}),
         "school_breaks_to_confirm": waiting.get("breaks") if isinstance(waiting, dict) else None,
     }

@@ -4,7 +4,8 @@ walks the schema and fails on a column that is not.
 
 Forgetting follows one rule. What is the teacher's own goes: their profile, their
 questionnaire answers (proposals for the team agreements included), pauses, nudges,
-reminders to them or about them, their dialog scratchpad and dialog state. What the
+reminders to them or about them, removals from a team, their dialog scratchpad and
+dialog state. What the
 team made together stays, without the teacher: their place in the team (role, founder,
 school country), plan items, agreed wordings, registration texts, checklist ticks, plan
 locks, risk marks, deadlines, school breaks, invites, linked groups and the meeting. Those
@@ -37,6 +38,7 @@ from storage.models import (
     Project,
     RegistrationText,
     Reminder,
+    Removal,
     RiskMark,
     Role,
     SchoolBreak,
@@ -66,6 +68,7 @@ OWN_ROWS: tuple[tuple[type[SQLModel], str], ...] = (
     (Nudge, "user_id"),
     (Away, "user_id"),
     (UserScratch, "user_id"),
+    (Removal, "user_id"),  # so a link made before the removal would let them in again
 )
 
 
@@ -195,6 +198,7 @@ class Footprint:
     deadlines: list[Deadline]  # they own or created
     risks: list[RiskMark]  # they own
     meetings: list[Meeting]  # they set
+    removals: list[Removal]  # teams whose coordinator removed them
     scratch: UserScratch | None
     dialogs: list[ConversationState]
 
@@ -232,6 +236,7 @@ def footprint(session: Session, *, user: User) -> Footprint:
         ),
         risks=_rows(session, RiskMark, col(RiskMark.owner_id) == uid),
         meetings=_rows(session, Meeting, col(Meeting.created_by) == uid),
+        removals=_rows(session, Removal, col(Removal.user_id) == uid),
         scratch=session.get(UserScratch, uid),
         dialogs=_rows(session, ConversationState, _dialog_keys(uid)),
     )
@@ -253,6 +258,7 @@ def footprint(session: Session, *, user: User) -> Footprint:
             found.deadlines,
             found.risks,
             found.meetings,
+            found.removals,
         )
         for row in rows
         if getattr(row, "project_id", None) is not None

@@ -294,8 +294,10 @@ def ask_forget(session: Session, actor: Actor) -> Reply:
     t = actor.t
     return Reply().say(
         t(
-            "Delete your name, school, contacts and settings? Your teams keep an anonymous place "
-            "for you, so their history stays whole. This cannot be undone."
+            "Delete your data? Your profile, answers, time away and reminders are deleted. What "
+            "you made with your teams (the plan, agreed wordings, deadlines, school breaks) stays "
+            "without your name, and your place in each team becomes anonymous. /mydata sends you "
+            "a copy first. This cannot be undone."
         ),
         [[Button(t("Yes, delete my data"), data="forget:yes"), Button(t("No"), data="forget:no")]],
     )

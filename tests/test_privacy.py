@@ -15,15 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from alembic import command
+from sqlmodel import Session, SQLModel, select
 
 from bot.context import TwinApp
 from scheduler.reminders import plans
-from storage.db import Database
-from storage.models import (
-    ReminderStatus,
-    Role,
-)
+from storage.db import Database, make_engine
+from storage.migrate import alembic_config
+from storage.models import Membership, Project, ReminderStatus, Role, User, UserScratch
 from tests.driver import Driver, Group, Teacher
 from tests.test_quiz import take_quiz
 from tests.test_reminders import make_dispatcher
@@ -567,3 +566,64 @@ async def test_mydata_holds_all_of_hers_and_nothing_of_theirs(
             }
         ],
     }
+
+
+def test_dialogs_begun_before_the_upgrade_lose_their_copies_of_the_team(db_url: str):
+    """Migration 0010: scratchpads written by the older /deadline and plan dialogs held the
+    team's names, zones and calendars, and the chosen owner as a Telegram id."""
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.downgrade(config, "0009")
+    old_deadline = {
+        "form": {
+            "name": "deadline",
+            "project": 1,
+            "answers": {"title": "Posters", "owner": str(JONAS)},
+            "members": {str(ILZE): "Ilze Aizmirstā", str(JONAS): "Jonas Petraitis"},
+            "zones": {str(ILZE): "Europe/Riga", str(JONAS): "Europe/Vilnius"},
+            "places": {"Ilze Aizmirstā": ["LV", [["2027-02-16", "2027-02-19", "Ilzes-break"]]]},
+            "by_eve": False,
+        }
+    }
+    old_activity = {
+        "form": {
+            "name": "plan_activity",
+            "project": 1,
+            "section": "activity",
+            "answers": {"text": "Interviews", "owner": str(MARIA)},  # Maria has left since
+            "members": {str(MARIA): "Maria Sousa"},
+            "steps": ["Collect river stories"],
+        }
+    }
+    quiz = {"form": {"name": "quiz", "project": 1, "answers": {}}}
+    with Session(engine) as s:
+        s.add(Project(id=1, title="Water around us"))
+        s.add_all(User(id=uid, display_name=str(uid)) for uid in (ILZE, JONAS, MARIA))
+        s.flush()
+        s.add_all(
+            [
+                Membership(id=7, project_id=1, user_id=ILZE, role=Role.COORDINATOR),
+                Membership(id=8, project_id=1, user_id=JONAS, role=Role.PARTNER),
+            ]
+        )
+        for uid, data in ((ILZE, old_deadline), (JONAS, old_activity), (MARIA, quiz)):
+            s.add(UserScratch(user_id=uid, data=json.dumps(data, sort_keys=True)))
+        s.commit()
+    command.upgrade(config, "head")
+    with Session(engine) as s:
+        kept = {row.user_id: json.loads(row.data) for row in s.exec(select(UserScratch))}
+    engine.dispose()
+    assert kept[ILZE]["form"] == {
+        "name": "deadline",
+        "project": 1,
+        "answers": {"title": "Posters", "owner": "8"},  # Jonas's membership
+        "by_eve": False,
+    }
+    assert kept[JONAS]["form"] == {
+        "name": "plan_activity",
+        "project": 1,
+        "section": "activity",
+        "answers": {"text": "Interviews"},  # asked again
+        "steps": ["Collect river stories"],
+    }
+    assert kept[MARIA] == quiz

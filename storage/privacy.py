@@ -78,7 +78,6 @@ class Left:
 
     kept: list[int] = field(default_factory=list)  # projects that go on without them
     heirs: list[tuple[Project, int]] = field(default_factory=list)  # coordination passed on
-    deleted: list[Project] = field(default_factory=list)  # they were its only member
 
 
 def forget(session: Session, *, user: User) -> Left:
@@ -109,9 +108,8 @@ def _leave_teams(session: Session, user: User) -> Left:
             .where(col(Membership.user_id).is_not(None))
             .order_by(col(Membership.founder).desc(), col(Membership.joined_at), col(Membership.id))
         ).all()
-        if not others:
+        if not others:  # they were its only member
             session.delete(project)
-            left.deleted.append(project)
             continue
         if m.role == Role.COORDINATOR:
             heir = others[0]

@@ -45,7 +45,7 @@ TEAM_TEXTS = (
     ("school_break", "name", "Team-break: ziemas brīvdienas"),
     ("project", "title", "Water around us"),
 )
-# Her teammates as /mydata must never show them.
+# Her teammates as /mydata must never show them: ids, names, schools, contacts, zones, countries.
 THEIRS = (
     *(str(uid) for uid in (JONAS, MARIA, EVA)),
     "Jonas",
@@ -59,6 +59,8 @@ THEIRS = (
     "maria@x.pt",
     "Lisbon",
     "Vilnius",
+    '"LT"',
+    '"PT"',
 )
 
 ID = "id"  # holds a teacher's Telegram id: /forgetme deletes the row or sets it to NULL

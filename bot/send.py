@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from functools import partial
 from typing import Protocol
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram import Message as TgMessage
 from telegram.error import BadRequest
 
+from bot.outgoing import Call, direct
 from bot.reply import Message, markup
 from bot.split import CAPTION_LIMIT, TEXT_LIMIT, split_html
 
@@ -39,10 +41,11 @@ async def quietly(edit: Awaitable[object]) -> None:
 
 
 async def deliver(
-    bot: Bot, chat_id: int, message: Message, *, edit: Edit | None = None
+    bot: Bot, chat_id: int, message: Message, *, edit: Edit | None = None, call: Call = direct
 ) -> TgMessage | None:
     """Send `message` to `chat_id`, its first part through `edit` when given; returns the
-    first message sent anew (the one to edit later), None when the edit was all."""
+    first message sent anew (the one to edit later), None when the edit was all. Each
+    request goes through `call` (a reply's: in its chat's turn, with retries)."""
     keyboard = markup(message.buttons)
     media = message.document is not None or message.photo is not None
     parts = split_html(message.text, first=CAPTION_LIMIT if media else TEXT_LIMIT)
@@ -50,21 +53,35 @@ async def deliver(
     sent: TgMessage | None = None
     if message.document is not None:
         doc = message.document
-        sent = await bot.send_document(
-            chat_id, doc.content, filename=doc.filename, caption=parts[0], reply_markup=on_first
+        sent = await call(
+            partial(
+                bot.send_document,
+                chat_id,
+                doc.content,
+                filename=doc.filename,
+                caption=parts[0],
+                reply_markup=on_first,
+            )
         )
     elif message.photo is not None:
         picture = await asyncio.to_thread(message.photo)
-        sent = await bot.send_photo(
-            chat_id, picture, caption=parts[0], reply_markup=on_first, filename="twincoach.png"
+        sent = await call(
+            partial(
+                bot.send_photo,
+                chat_id,
+                picture,
+                caption=parts[0],
+                reply_markup=on_first,
+                filename="twincoach.png",
+            )
         )
     elif edit is not None:
-        await quietly(edit(parts[0], reply_markup=on_first))
+        first = parts[0]
+        await call(lambda: quietly(edit(first, reply_markup=on_first)), new_message=False)
     else:
-        sent = await bot.send_message(chat_id, parts[0], reply_markup=on_first)
+        sent = await call(partial(bot.send_message, chat_id, parts[0], reply_markup=on_first))
     for n, part in enumerate(parts[1:], 2):
-        new = await bot.send_message(
-            chat_id, part, reply_markup=keyboard if n == len(parts) else None
-        )
+        buttons = keyboard if n == len(parts) else None
+        new = await call(partial(bot.send_message, chat_id, part, reply_markup=buttons))
         sent = sent or new
     return sent

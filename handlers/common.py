@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from telegram.error import Forbidden
 from bot.commands import set_chat_menu
 from bot.context import Ctx
 from bot.i18n import Html, Translator, translator_for
+from bot.outgoing import Lane, Post
 from bot.reply import Button, Message, Reply
 from bot.send import Edit, deliver, quietly
 from storage import answers, teams, users
@@ -41,7 +42,7 @@ Step = Callable[[Session, "Actor"], Reply]
 
 # Replies wait here until the dialog state is in the database (see bot/app.py), so a
 # teacher never sees a question that a crash could make the bot forget it asked.
-OUTBOX: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("outbox", default=None)
+OUTBOX: ContextVar[list[Post] | None] = ContextVar("outbox", default=None)
 
 
 @dataclass
@@ -108,12 +109,15 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
     if context.user_data is not None and scratch != context.user_data:
         context.user_data.clear()
         context.user_data.update(scratch)
-    outbox = OUTBOX.get(None)
-    if outbox is None:
-        await send_reply(update, context, reply)
-    else:
-        outbox.append(partial(send_reply, update, context, reply))
+    queue(update, context, reply)
     return reply.state
+
+
+def queue(update: Update, context: Ctx, reply: Reply) -> None:
+    """Send `reply` once the update's state is saved (bot/app.py)."""
+    outbox = OUTBOX.get()
+    assert outbox is not None, "replies are queued in TwinApplication.process_update"
+    outbox += _posts(update, context, reply)
 
 
 def stale(_session: Session, actor: Actor) -> Reply:
@@ -137,61 +141,82 @@ def button(
     return handle
 
 
-async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
+def _posts(update: Update, context: Ctx, reply: Reply) -> list[Post]:
+    """The reply as Bot API work, each part queued for the chat it goes to (bot/outgoing.py):
+    the press's answer at once, the rest in order behind the chat's earlier replies."""
     query = update.callback_query
-    if query is not None:
-        await query.answer(reply.alert, show_alert=bool(reply.alert))
-        if reply.clear_buttons and query.message is not None:
-            try:
-                await quietly(query.edit_message_reply_markup(None))
-            except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
-                log.info("chat %s blocked the bot", query.message.chat.id)
-    elif reply.alert:
-        reply.messages.insert(0, Message(Html(reply.alert)))
     here = update.effective_chat.id if update.effective_chat else None
+    messages = list(reply.messages)
+    out: list[Post] = []
+    if query is not None:
+        answer = partial(query.answer, reply.alert, show_alert=bool(reply.alert))
+        out.append(Post(None, lambda lane: lane.call(answer, new_message=False)))
+        if reply.clear_buttons and query.message is not None:
+            out.append(Post(query.message.chat.id, partial(_clear_buttons, query)))
+    elif reply.alert:
+        messages.insert(0, Message(Html(reply.alert)))
     if reply.menu_language and here is not None:
-        await set_chat_menu(context.bot, here, reply.menu_language)
-    for message in reply.messages:
+        menu = partial(set_chat_menu, context.bot, here, reply.menu_language)
+        out.append(Post(here, lambda lane: lane.call(menu, new_message=False)))
+    for message in messages:
         chat_id = message.chat_id if message.chat_id is not None else here
         assert chat_id is not None
-        try:
-            sent = await _send_one(context, message, chat_id, query)
-        except Forbidden:
-            log.info("chat %s blocked the bot or never started it", chat_id)
-            if chat_id > 0:
-                await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
-            continue
-        if message.remember_as is not None and sent is not None:
-            kind, project_id = message.remember_as
-            await context.db.run(
-                partial(
-                    answers.remember_post,
-                    chat_id=chat_id,
-                    kind=kind,
-                    message_id=sent.message_id,
-                    project_id=project_id,
-                )
-            )
+        out.append(Post(chat_id, partial(_send_one, context, message, chat_id, query)))
+    return out
+
+
+async def _clear_buttons(query: CallbackQuery, lane: Lane) -> None:
+    try:
+        await lane.call(lambda: quietly(query.edit_message_reply_markup(None)), new_message=False)
+    except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
+        log.info("chat %s blocked the bot", query.message.chat.id if query.message else None)
 
 
 async def _send_one(
-    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None
-) -> TgMessage | None:
-    bot = context.bot
-    edit: Edit | None = None
+    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None, lane: Lane
+) -> None:
+    """One message of a reply; a chat that blocked the bot is marked unreachable, and a
+    post to be kept up to date is remembered by its id."""
+    try:
+        sent = await deliver(
+            context.bot,
+            chat_id,
+            message,
+            edit=_edit(context, message, chat_id, query),
+            call=lane.call,
+        )
+    except Forbidden:
+        log.info("chat %s blocked the bot or never started it", chat_id)
+        if chat_id > 0:
+            await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
+        return
+    if message.remember_as is not None and sent is not None:
+        kind, project_id = message.remember_as
+        await context.db.run(
+            partial(
+                answers.remember_post,
+                chat_id=chat_id,
+                kind=kind,
+                message_id=sent.message_id,
+                project_id=project_id,
+            )
+        )
+
+
+def _edit(context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None) -> Edit | None:
+    """How the message replaces an earlier one, if it does."""
     if message.edit_id is not None:
-        edit_id = message.edit_id
-        edit = partial(bot.edit_message_text, chat_id=chat_id, message_id=edit_id)
+        return partial(context.bot.edit_message_text, chat_id=chat_id, message_id=message.edit_id)
     # A photo or a file has no text to edit (a press on one is forged), and of a message
     # older than 48 hours Telegram sends no content: answer with a new message.
-    elif (
+    if (
         message.edit
         and query is not None
         and isinstance(query.message, TgMessage)
         and query.message.text is not None
     ):
-        edit = query.edit_message_text
-    return await deliver(bot, chat_id, message, edit=edit)
+        return query.edit_message_text
+    return None
 
 
 # --- guards shared by the flows -----------------------------------------------------

@@ -155,7 +155,8 @@ async def apologise(update: object, context: Ctx) -> None:
 
 
 def register(app: TwinApp) -> None:
-    """Handlers in order. Order matters: the dialog comes first so its answers win; group
+    """Handlers in order. Order matters: the input limits see every update first (group
+    -1, bot/fair.py); the dialog comes next so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
     later = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
     dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
@@ -171,6 +172,7 @@ def register(app: TwinApp) -> None:
         *questionnaire.entry_points([QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY]),
         *(entry for module in later for entry in module.entry_points()),
     ]
+    app.add_handlers(start.gate(), group=-1)
     app.add_handler(forms.conversation(dialogs, starts))
     for module_handlers in (
         group.handlers(),

@@ -13,6 +13,11 @@ UPDATE_SECONDS = Histogram(
     "Time from an update's arrival to its replies being queued (each chat's go out in turn)",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+UPDATES_LET_GO = Counter(
+    "twincoach_updates_let_go_total",
+    "Updates over a person's or a group's pace (bot/fair.py): slowed down, ignored",
+    ["verdict"],
+)
 UPDATE_ERRORS = Counter("twincoach_update_errors_total", "Updates whose handler failed")
 REMINDERS = Counter(
     "twincoach_reminders_total",

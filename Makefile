@@ -36,6 +36,6 @@ i18n: $(STAMP)
 	done
 	$(BIN)/python -m bot.i18n_tools
 
-# The benchmarks (a)–(d) of the README's Performance section: about ten minutes.
+# The benchmarks (a)–(e) of the README's Performance section and bench/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench

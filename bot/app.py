@@ -6,15 +6,12 @@ command menus are set when the application initialises. Tests use the same facto
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -28,6 +25,7 @@ from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
+from bot.outgoing import Outgoing, Post
 from bot.request import AiohttpRequest
 from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
@@ -55,65 +53,64 @@ from handlers import (
 )
 from handlers.common import OUTBOX, buttons_of_this_chat
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
-from scheduler.delivery import retry_seconds
 from scheduler.reminders import jobs
 from storage.db import Database
 from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
 
+# docker stop and systemd wait 10 s before SIGKILL; the rest of a shutdown takes well
+# under a second, so queued replies get five (a private chat's go in milliseconds).
+SHUTDOWN_SECONDS = 5.0
+
 
 class TwinApplication(Application):
     """Writes dialog state to the database after every update (not once a minute), and
-    only then sends the replies: after a crash the bot resumes at the question the
-    teacher last saw."""
+    only then queues the replies, each chat's in its own lane (bot/outgoing.py): after a
+    crash the bot resumes at the question the teacher last saw, and a chat that must wait
+    for Telegram holds up no other."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outgoing = Outgoing(self.process_error)
 
     async def initialize(self) -> None:
         await super().initialize()
         services: Services = self.bot_data["services"]
         await set_default_menus(self.bot, services.settings.default_language)
 
+    async def stop(self) -> None:
+        """Updates stop coming, then the replies already queued go out (for a while)."""
+        await super().stop()
+        await self.outgoing.close(SHUTDOWN_SECONDS)
+
     async def shutdown(self) -> None:
         """After the last dialog state is written: PostgreSQL's async connections are
         closed on the loop that opened them."""
+        await self.outgoing.close(SHUTDOWN_SECONDS)  # tests shut down without stop()
         await super().shutdown()
         services: Services = self.bot_data["services"]
         await services.db.close_async()
+
+    async def replies_sent(self) -> None:
+        """Until every queued reply is sent: tests read the fake Bot API after this."""
+        await self.outgoing.idle()
 
     async def process_update(self, update: object) -> None:
         """Every update enters here (polled, posted to the webhook, or from the tests), so
         here it loses its control characters before any handler sees it."""
         began = time.perf_counter()
         update = without_controls(update)
-        outbox: list[Callable[[], Awaitable[None]]] = []
+        outbox: list[Post] = []
         token = OUTBOX.set(outbox)
         try:
             await super().process_update(update)
         finally:
             OUTBOX.reset(token)
         await self.update_persistence()
-        for send in outbox:
-            try:
-                await with_retries(send)
-            except Exception as exc:
-                await self.process_error(update=update, error=exc)
+        self.outgoing.put(outbox, update)
         metrics.UPDATES.labels(update_kind(update)).inc()
         metrics.UPDATE_SECONDS.observe(time.perf_counter() - began)
-
-
-async def with_retries(send: Callable[[], Awaitable[None]]) -> None:
-    """Send a reply, riding out a 429 (wait as told), a 5xx or a time-out (short pauses):
-    the answer is already saved, so the reply must not be lost to a hiccup."""
-    for pause in (0.5, 2.0, 5.0, None):
-        try:
-            await send()
-            return
-        except BadRequest:
-            raise
-        except (RetryAfter, NetworkError) as exc:  # NetworkError: 5xx, time-outs, refusals
-            if pause is None:
-                raise
-            await asyncio.sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
 
 
 def update_kind(update: object) -> str:
@@ -156,7 +153,9 @@ async def apologise(update: object, context: Ctx) -> None:
 
 
 def register(app: TwinApp) -> None:
-    """Handlers in order. Order matters: the dialog comes first so its answers win; group
+    """Handlers in order. Order matters: the input limits see every update first (group
+    -2, bot/fair.py), then a group's buttons are checked against the group (-1); the
+    dialog comes next so its answers win; group
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
     starts = [
         *newproject.entry_points(),
@@ -168,6 +167,7 @@ def register(app: TwinApp) -> None:
         *questionnaire.entry_points(list(QUESTIONNAIRES)),
         *(entry for module in LATER for entry in module.entry_points()),
     ]
+    app.add_handlers(start.gate(), group=-2)
     app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
     app.add_handler(forms.conversation(all_forms(), starts))
     for module_handlers in (

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.fair import InputLimits
 from storage.db import Database
 
 
@@ -15,6 +16,7 @@ from storage.db import Database
 class Services:
     settings: Settings
     db: Database
+    limits: InputLimits = field(default_factory=InputLimits)
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from functools import partial
 from typing import Protocol
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram import Message as TgMessage
 from telegram.error import BadRequest
 
+from bot.outgoing import Call, direct
 from bot.reply import Message, markup
 from bot.split import CAPTION_LIMIT, TEXT_LIMIT, split_html
 
@@ -39,47 +41,53 @@ async def quietly(edit: Awaitable[object]) -> None:
 
 
 async def deliver(
-    bot: Bot, chat_id: int, message: Message, *, edit: Edit | None = None
+    bot: Bot, chat_id: int, message: Message, *, edit: Edit | None = None, call: Call = direct
 ) -> TgMessage | None:
     """Send `message` to `chat_id`, its first part through `edit` when given; returns the
-    first message sent anew (the one to edit later), None when the edit was all."""
+    first message sent anew (the one to edit later), None when the edit was all. Each
+    request goes through `call` (a reply's: in its chat's turn, with retries)."""
     keyboard = markup(message.buttons)
     media = message.document is not None or message.photo is not None
     parts = split_html(message.text, first=CAPTION_LIMIT if media else TEXT_LIMIT)
     on_first = keyboard if len(parts) == 1 else None
     sent: TgMessage | None = None
+    topic = message.thread_id
     if message.document is not None:
         doc = message.document
-        sent = await bot.send_document(
-            chat_id,
-            doc.content,
-            filename=doc.filename,
-            caption=parts[0],
-            reply_markup=on_first,
-            message_thread_id=message.thread_id,
+        sent = await call(
+            partial(
+                bot.send_document,
+                chat_id,
+                doc.content,
+                filename=doc.filename,
+                caption=parts[0],
+                reply_markup=on_first,
+                message_thread_id=topic,
+            )
         )
     elif message.photo is not None:
         picture = await asyncio.to_thread(message.photo)
-        sent = await bot.send_photo(
-            chat_id,
-            picture,
-            caption=parts[0],
-            reply_markup=on_first,
-            filename="twincoach.png",
-            message_thread_id=message.thread_id,
+        sent = await call(
+            partial(
+                bot.send_photo,
+                chat_id,
+                picture,
+                caption=parts[0],
+                reply_markup=on_first,
+                filename="twincoach.png",
+                message_thread_id=topic,
+            )
         )
     elif edit is not None:
-        await quietly(edit(parts[0], reply_markup=on_first))
+        first = parts[0]
+        await call(lambda: quietly(edit(first, reply_markup=on_first)), new_message=False)
     else:
-        sent = await bot.send_message(
-            chat_id, parts[0], reply_markup=on_first, message_thread_id=message.thread_id
-        )
+        first_part = partial(bot.send_message, chat_id, parts[0], message_thread_id=topic)
+        sent = await call(partial(first_part, reply_markup=on_first))
     for n, part in enumerate(parts[1:], 2):
-        new = await bot.send_message(
-            chat_id,
-            part,
-            reply_markup=keyboard if n == len(parts) else None,
-            message_thread_id=message.thread_id,
+        buttons = keyboard if n == len(parts) else None
+        new = await call(
+            partial(bot.send_message, chat_id, part, reply_markup=buttons, message_thread_id=topic)
         )
         sent = sent or new
     return sent

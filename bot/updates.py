@@ -64,8 +64,17 @@ def _chat_key(update: object) -> int:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
+    """A chat's updates one after another, up to `max_concurrent_updates` chats at once.
+
+    An update waits for its chat's turn first and only then for a slot, so updates queued
+    behind their chat's earlier ones hold no slot another chat needs. PTB takes its own
+    slot before `do_process_update` runs (in a method that may not be overridden), so its
+    bound is set out of reach and the slots are taken here. That bounds nothing PTB would:
+    it has made a task for every update it fetched either way."""
+
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(2**31 - 1)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -74,7 +83,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +31,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.commands import set_chat_menu
 from bot.context import Ctx
 from bot.i18n import Html, Translator, translator_for
+from bot.outgoing import Lane, Post
 from bot.reply import Button, Message, Reply
 from bot.send import Edit, deliver, quietly
 from storage import answers, teams, users
@@ -42,7 +43,7 @@ Step = Callable[[Session, "Actor"], Reply]
 
 # Replies wait here until the dialog state is in the database (see bot/app.py), so a
 # teacher never sees a question that a crash could make the bot forget it asked.
-OUTBOX: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("outbox", default=None)
+OUTBOX: ContextVar[list[Post] | None] = ContextVar("outbox", default=None)
 
 
 @dataclass
@@ -134,12 +135,15 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
     if context.user_data is not None and scratch != context.user_data:
         context.user_data.clear()
         context.user_data.update(scratch)
-    outbox = OUTBOX.get(None)
-    if outbox is None:
-        await send_reply(update, context, reply)
-    else:
-        outbox.append(partial(send_reply, update, context, reply))
+    queue(update, context, reply)
     return reply.state
+
+
+def queue(update: Update, context: Ctx, reply: Reply) -> None:
+    """Send `reply` once the update's state is saved (bot/app.py)."""
+    outbox = OUTBOX.get()
+    assert outbox is not None, "replies are queued in TwinApplication.process_update"
+    outbox += _posts(update, context, reply)
 
 
 def stale(_session: Session, actor: Actor) -> Reply:
@@ -180,48 +184,37 @@ def button(
     return handle
 
 
-async def send_reply(update: Update, context: Ctx, reply: Reply) -> None:
+def _posts(update: Update, context: Ctx, reply: Reply) -> list[Post]:
+    """The reply as Bot API work, each part queued for the chat it goes to (bot/outgoing.py):
+    the press's answer at once, the rest in order behind the chat's earlier replies."""
     query = update.callback_query
-    if query is not None:
-        await query.answer(reply.alert, show_alert=bool(reply.alert))
-        if reply.clear_buttons and query.message is not None:
-            try:
-                await quietly(query.edit_message_reply_markup(None))
-            except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
-                log.info("chat %s blocked the bot", query.message.chat.id)
-    elif reply.alert:
-        reply.messages.insert(0, Message(Html(reply.alert)))
     here = update.effective_chat.id if update.effective_chat else None
+    messages = list(reply.messages)
+    out: list[Post] = []
+    if query is not None:
+        answer = partial(query.answer, reply.alert, show_alert=bool(reply.alert))
+        out.append(Post(None, lambda lane: lane.call(answer, new_message=False)))
+        if reply.clear_buttons and query.message is not None:
+            out.append(Post(query.message.chat.id, partial(_clear_buttons, query)))
+    elif reply.alert:
+        messages.insert(0, Message(Html(reply.alert)))
     if reply.menu_language and here is not None:
-        await set_chat_menu(context.bot, here, reply.menu_language)
-    await _to_topics(update, context, reply.messages, here)
-    for message in reply.messages:
+        menu = partial(set_chat_menu, context.bot, here, reply.menu_language)
+        out.append(Post(here, lambda lane: lane.call(menu, new_message=False)))
+    for message in messages:
         chat_id = message.chat_id if message.chat_id is not None else here
         assert chat_id is not None
-        try:
-            try:
-                sent = await _send_one(context, message, chat_id, query)
-            except ChatMigrated as moved:  # the group became a supergroup: follow it
-                migrate = partial(teams.migrate_group, old=chat_id, new=moved.new_chat_id)
-                await context.db.run(migrate)
-                chat_id = moved.new_chat_id
-                sent = await _send_one(context, message, chat_id, None)
-        except Forbidden:
-            log.info("chat %s blocked the bot or never started it", chat_id)
-            if chat_id > 0:
-                await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
-            continue
-        if message.remember_as is not None and sent is not None:
-            kind, project_id = message.remember_as
-            await context.db.run(
-                partial(
-                    answers.remember_post,
-                    chat_id=chat_id,
-                    kind=kind,
-                    message_id=sent.message_id,
-                    project_id=project_id,
-                )
-            )
+        if chat_id == here and message.thread_id is None:
+            message.thread_id = _topic(update)  # an answer goes to the topic it answers
+        out.append(Post(chat_id, partial(_send_one, context, message, chat_id, query)))
+    return out
+
+
+async def _clear_buttons(query: CallbackQuery, lane: Lane) -> None:
+    try:
+        await lane.call(lambda: quietly(query.edit_message_reply_markup(None)), new_message=False)
+    except Forbidden:  # blocked meanwhile; the messages below tell who is unreachable
+        log.info("chat %s blocked the bot", query.message.chat.id if query.message else None)
 
 
 def _topic(update: Update) -> int | None:
@@ -230,41 +223,56 @@ def _topic(update: Update) -> int | None:
     return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
-async def _to_topics(
-    update: Update, context: Ctx, messages: list[Message], here: int | None
-) -> None:
-    """In forum groups: an answer goes to the topic it answers; a post to another group to
-    the topic that group was linked in."""
-    elsewhere = {m.chat_id for m in messages if m.chat_id is not None and m.chat_id < 0}
-    elsewhere.discard(here)
-    linked = await context.db.run(partial(teams.threads, chat_ids=elsewhere)) if elsewhere else {}
-    for message in messages:
-        if message.thread_id is not None:
-            continue
-        if message.chat_id is None or message.chat_id == here:
-            message.thread_id = _topic(update)
-        else:
-            message.thread_id = linked.get(message.chat_id)
-
-
 async def _send_one(
-    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None
-) -> TgMessage | None:
-    bot = context.bot
-    edit: Edit | None = None
+    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None, lane: Lane
+) -> None:
+    """One message of a reply; a post to another group goes to the topic it was linked in,
+    a group that became a supergroup is followed, a chat that blocked the bot is marked
+    unreachable, and a post to be kept up to date is remembered by its id."""
+    if chat_id < 0 and message.thread_id is None:
+        topics = await context.db.run(partial(teams.threads, chat_ids=[chat_id]))
+        message.thread_id = topics.get(chat_id)
+    edit = _edit(context, message, chat_id, query)
+    try:
+        try:
+            sent = await deliver(context.bot, chat_id, message, edit=edit, call=lane.call)
+        except ChatMigrated as moved:  # the group became a supergroup: follow it
+            migrate = partial(teams.migrate_group, old=chat_id, new=moved.new_chat_id)
+            await context.db.run(migrate)
+            chat_id = moved.new_chat_id
+            sent = await deliver(context.bot, chat_id, message, call=lane.call)
+    except Forbidden:
+        log.info("chat %s blocked the bot or never started it", chat_id)
+        if chat_id > 0:
+            await context.db.run(partial(users.set_reachable, user_id=chat_id, reachable=False))
+        return
+    if message.remember_as is not None and sent is not None:
+        kind, project_id = message.remember_as
+        await context.db.run(
+            partial(
+                answers.remember_post,
+                chat_id=chat_id,
+                kind=kind,
+                message_id=sent.message_id,
+                project_id=project_id,
+            )
+        )
+
+
+def _edit(context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None) -> Edit | None:
+    """How the message replaces an earlier one, if it does."""
     if message.edit_id is not None:
-        edit_id = message.edit_id
-        edit = partial(bot.edit_message_text, chat_id=chat_id, message_id=edit_id)
+        return partial(context.bot.edit_message_text, chat_id=chat_id, message_id=message.edit_id)
     # A photo or a file has no text to edit (a press on one is forged), and of a message
     # older than 48 hours Telegram sends no content: answer with a new message.
-    elif (
+    if (
         message.edit
         and query is not None
         and isinstance(query.message, TgMessage)
         and query.message.text is not None
     ):
-        edit = query.edit_message_text
-    return await deliver(bot, chat_id, message, edit=edit)
+        return query.edit_message_text
+    return None
 
 
 # --- guards shared by the flows -----------------------------------------------------

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
+from bot import fair, metrics
 from bot.context import Ctx
+from bot.fair import Verdict
 from bot.i18n import LANGUAGES, N_, Translator, lines
 from bot.reply import Button, Reply
-from handlers.common import Actor, respond, stale
+from handlers.common import Actor, queue, respond, stale
 from storage import teams
 from storage.models import ChatBinding
 
@@ -170,6 +180,35 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(on_language, pattern="^menu:lang$"),
         CallbackQueryHandler(on_language_chosen, pattern="^lang:"),
     ]
+
+
+def slow_down(_session: Session, actor: Actor) -> Reply:
+    """The one answer to a flood: a pop-up on a pressed button, else a message."""
+    return Reply(
+        alert=actor.t(
+            "Slow down a little, please: I will not answer you for a minute. "
+            "Then I am all yours again."
+        )
+    )
+
+
+async def on_any_update(update: Update, context: Ctx) -> None:
+    """Before every other handler: an update beyond its sender's or its group's pace goes
+    no further (bot/fair.py); a pressed button still gets its answer, an empty one."""
+    verdict = await fair.verdict(update, context.services.limits, context.db)
+    if verdict is Verdict.HANDLE:
+        return
+    metrics.UPDATES_LET_GO.labels(verdict.value).inc()
+    if verdict is Verdict.WARN:
+        await respond(update, context, slow_down)
+    else:
+        queue(update, context, Reply())
+    raise ApplicationHandlerStop
+
+
+def gate() -> list[BaseHandler]:
+    """Registered in group -2, before every other handler."""
+    return [TypeHandler(Update, on_any_update)]
 
 
 def last_resort() -> list[BaseHandler]:

@@ -127,6 +127,9 @@ def settings_for_console(db_url: str) -> Settings:
 @pytest.fixture
 async def app(fake: FakeBotApi, db: Database, db_url: str) -> AsyncIterator[TwinApp]:
     application = build_application(settings_for(fake, db_url), db)
+    # The flows' tests play teachers faster than anyone types; tests/test_fair.py and the
+    # tests that build their own application run with the input limits (bot/fair.py).
+    application.bot_data["services"].limits.enabled = False
     await application.initialize()
     yield application
     await application.shutdown()

@@ -71,6 +71,7 @@ class Driver:
         data = {"update_id": next(self._ids), **payload}
         self.fake.learn(data)  # Telegram knows the chats and open callbacks it delivered
         await self.app.process_update(Update.de_json(data, self.app.bot))
+        await self.app.replies_sent()  # replies go out per chat, after the update
         return Sent(self.fake.calls[before:])
 
     def teacher(

@@ -767,6 +767,7 @@ class Copies:
 async def open_app(fake: FakeBotApi, url: str) -> tuple[TwinApp, Database]:
     db = Database(url)
     app = build_application(settings_for(fake, url, openholidays_url=""), db)
+    app.bot_data["services"].limits.enabled = False  # the set-up types faster than anyone
     await app.initialize()
     return app, db
 

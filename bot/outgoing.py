@@ -1,0 +1,198 @@
+"""Replies leave through one queue per chat, so a chat that must wait holds up only itself.
+
+Telegram takes 20 messages a minute into one group and answers 429 (with retry_after)
+when a chat, or the bot, sends too fast. Sent inside the update's processing, a reply
+waiting out its chat's limit kept the update's slot and its chat's lock, and a flooded
+group took every slot: other teachers' private /team waited 120 s (issue 16). Here the
+update ends once its state is saved and its replies are queued; each chat with pending
+replies has one task that sends them in order and ends when the queue is empty. New
+messages into a group are paced to 20 in any 60 s; a private chat is not paced but
+waits out a 429 alone. A button press's answer waits for no chat (Telegram shows a
+spinner until it comes), so it goes at once, in a task of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Protocol, TypeVar
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from scheduler.delivery import retry_seconds
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
+
+
+class Call(Protocol):
+    """How one Bot API request is made: at once (reminders), or in a chat's lane (replies).
+    `new_message` says whether Telegram counts it against the group's 20 a minute."""
+
+    def __call__(
+        self, request: Callable[[], Awaitable[T]], *, new_message: bool = True
+    ) -> Awaitable[T]: ...
+
+
+async def direct(request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
+    """A request made at once, its failures the caller's (the reminders' dispatcher
+    paces and retries by itself)."""
+    return await request()
+
+
+async def with_retries(request: Callable[[], Awaitable[T]]) -> T:
+    """Make a request, riding out a 429 (wait as told), a 5xx or a time-out (short
+    pauses): the answer is already saved, so the reply must not be lost to a hiccup. Only
+    the request that failed is made again, never the parts of a message already sent."""
+    pauses = iter((0.5, 2.0, 5.0))
+    while True:
+        try:
+            return await request()
+        except BadRequest:
+            raise
+        except (RetryAfter, NetworkError) as exc:  # NetworkError: 5xx, time-outs, refusals
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+            await asyncio.sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
+
+
+class Lane:
+    """One chat's way out. A group's lane keeps the times of its last messages (`window`,
+    kept by `Outgoing` across lanes) and waits while 20 went out in the last minute."""
+
+    def __init__(self, window: deque[float] | None = None) -> None:
+        self._window = window
+
+    async def call(self, request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
+        window = self._window if new_message else None
+        if window is not None:
+            await _turn(window)
+        result = await with_retries(request)
+        if window is not None:
+            window.append(time.monotonic())
+        return result
+
+
+async def _turn(window: deque[float]) -> None:
+    """Sleep until one more message fits Telegram's 20 in any 60 s."""
+    while True:
+        now = time.monotonic()
+        while window and window[0] <= now - 60:
+            window.popleft()
+        if len(window) < GROUP_PER_MINUTE:
+            return
+        await asyncio.sleep(window[-GROUP_PER_MINUTE] + 60 - now)
+
+
+Job = Callable[[Lane], Awaitable[object]]
+OnError = Callable[[object, Exception], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Post:
+    """Bot API work for one chat, sent after the chat's earlier posts; `chat_id` None:
+    for no chat (a press's answer), sent at once."""
+
+    chat_id: int | None
+    send: Job
+
+
+async def _after(first: list[asyncio.Task[None]], send: Job, lane: Lane) -> object:
+    await asyncio.wait(first)
+    return await send(lane)
+
+
+class Outgoing:
+    """Every chat's queued posts and the one task per chat that sends them. A post that
+    fails (after its retries) goes to `on_error` with its update, as a failing handler
+    would."""
+
+    def __init__(self, on_error: OnError) -> None:
+        self._on_error = on_error
+        self._queues: dict[int, deque[tuple[Job, object]]] = {}
+        self._lanes: dict[int, asyncio.Task[None]] = {}
+        self._windows: dict[int, deque[float]] = {}  # groups written to in the last minute
+        self._loose: set[asyncio.Task[None]] = set()  # press answers
+
+    def put(self, posts: list[Post], update: object) -> None:
+        """Queue the posts of `update`, each behind its chat's earlier posts; returns at
+        once. A press's answer goes first: the update's other posts wait for it, so the
+        spinner stops before the message changes, as the teacher expects."""
+        first = [self._start(post.send, update) for post in posts if post.chat_id is None]
+        for post in posts:
+            if post.chat_id is not None:
+                send = partial(_after, first, post.send) if first else post.send
+                self._queue(post.chat_id, send, update)
+
+    def _start(self, send: Job, update: object) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._run(send, Lane(), update))
+        self._loose.add(task)
+        task.add_done_callback(self._loose.discard)
+        return task
+
+    def _queue(self, chat_id: int, send: Job, update: object) -> None:
+        self._queues.setdefault(chat_id, deque()).append((send, update))
+        if chat_id not in self._lanes:
+            self._lanes[chat_id] = asyncio.create_task(
+                self._drain(chat_id), name=f"replies {chat_id}"
+            )
+
+    async def _drain(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
+        lane = Lane(self._window(chat_id) if chat_id < 0 else None)
+        try:
+            while queue:
+                send, update = queue.popleft()
+                await self._run(send, lane, update)
+        finally:  # no await between the empty queue and here: nothing is put meanwhile
+            del self._lanes[chat_id], self._queues[chat_id]
+
+    def _window(self, chat_id: int) -> deque[float]:
+        """The group's recent send times; groups quiet for a minute are forgotten."""
+        old = time.monotonic() - 60
+        self._windows = {
+            chat: sent
+            for chat, sent in self._windows.items()
+            if chat in self._lanes or (sent and sent[-1] > old)
+        }
+        return self._windows.setdefault(chat_id, deque())
+
+    async def _run(self, send: Job, lane: Lane, update: object) -> None:
+        try:
+            await send(lane)
+        except Exception as exc:
+            await self._on_error(update, exc)
+
+    def pending(self) -> int:
+        """Posts queued or being sent."""
+        return (
+            sum(len(queue) for queue in self._queues.values()) + len(self._lanes) + len(self._loose)
+        )
+
+    async def idle(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109  (a bound, not a time-out of one call)
+        """Wait until every queued post is sent (True) or `timeout` seconds pass (False)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while tasks := {*self._lanes.values(), *self._loose}:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            _done, waiting = await asyncio.wait(tasks, timeout=left)
+            if waiting:
+                return False
+        return True
+
+    async def close(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Shutdown: send what is queued for up to `timeout` seconds, then drop the rest."""
+        if await self.idle(timeout):
+            return
+        log.warning("%s replies not sent at shutdown (waited %.0f s)", self.pending(), timeout)
+        tasks = [*self._lanes.values(), *self._loose]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

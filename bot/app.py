@@ -20,6 +20,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
 )
 
@@ -73,12 +74,21 @@ log = logging.getLogger(__name__)
 
 
 class TwinApplication(Application):
-    """Writes dialog state to the database after every update (not once a minute), and
-    only then sends the replies: after a crash the bot resumes at the question the
-    teacher last saw."""
+    """Reads the sender's dialog state from the database before every update, writes it
+    after every update (not once a minute), and only then sends the replies: any worker
+    can take any update, and after a crash the bot resumes at the question the teacher
+    last saw."""
 
     async def initialize(self) -> None:
         await super().initialize()
+        self._dialogs = {
+            handler.name: handler
+            for handlers in self.handlers.values()
+            for handler in handlers
+            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
+        }
+        if any(dialog.per_message for dialog in self._dialogs.values()):
+            raise ValueError("a per-message dialog's state cannot be read per update")
         services: Services = self.bot_data["services"]
         await set_default_menus(self.bot, services.settings.default_language)
 
@@ -94,6 +104,11 @@ class TwinApplication(Application):
         here it loses its control characters before any handler sees it."""
         began = time.perf_counter()
         update = without_controls(update)
+        try:
+            await self._load_dialog(update)
+        except Exception as exc:  # the database is gone for over a minute: do not guess
+            await self.process_error(update=update, error=exc)
+            return
         outbox: list[Callable[[], Awaitable[None]]] = []
         token = OUTBOX.set(outbox)
         try:
@@ -109,6 +124,37 @@ class TwinApplication(Application):
         metrics.UPDATES.labels(update_kind(update)).inc()
         metrics.UPDATE_SECONDS.observe(time.perf_counter() - began)
 
+    async def _load_dialog(self, update: object) -> None:
+        """The sender's scratchpad and dialog states as the database has them now, in place
+        of this process's copy, before any handler looks at them: the teacher's previous
+        answer may have been taken by another worker (one small transaction; see
+        storage/persistence.py). The ChatOrderedProcessor runs one update of a teacher at a
+        time, so no update of theirs is between its handlers and its write meanwhile."""
+        if not isinstance(update, Update) or update.effective_user is None:
+            return
+        user_id = update.effective_user.id
+        dialogs = [
+            (name, key)
+            for name, dialog in self._dialogs.items()
+            if (key := dialog_key(dialog, update)) is not None
+        ]
+        persistence = self.persistence
+        assert isinstance(persistence, DbPersistence)
+        scratch, states = await persistence.load(user_id, dialogs)
+        if scratch or user_id in self.user_data:
+            data = self.user_data[user_id]  # created on first use, as PTB's own contexts do
+            if data != scratch:
+                data.clear()
+                data.update(scratch)
+        # PTB's dict of each dialog's states (what ConversationHandler.check_update reads);
+        # set without marking the keys as changed, as PTB does when it loads them at start
+        conversations = self._conversation_handler_conversations
+        for (name, key), state in zip(dialogs, states, strict=True):
+            if state is None:
+                conversations[name].data.pop(key, None)
+            else:
+                conversations[name].update_no_track({key: state})
+
 
 async def with_retries(send: Callable[[], Awaitable[None]]) -> None:
     """Send a reply, riding out a 429 (wait as told), a 5xx or a time-out (short pauses):
@@ -123,6 +169,22 @@ async def with_retries(send: Callable[[], Awaitable[None]]) -> None:
             if pause is None:
                 raise
             await asyncio.sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
+
+
+def dialog_key(dialog: ConversationHandler, update: Update) -> tuple[int, ...] | None:
+    """The key `dialog` keeps this update's state under (PTB's ConversationHandler._get_key
+    for per_chat/per_user dialogs); None when the update has no such key."""
+    chat, user = update.effective_chat, update.effective_user
+    key: list[int] = []
+    if dialog.per_chat:
+        if chat is None:
+            return None
+        key.append(chat.id)
+    if dialog.per_user:
+        if user is None:
+            return None
+        key.append(user.id)
+    return tuple(key)
 
 
 def update_kind(update: object) -> str:

@@ -1,0 +1,132 @@
+"""Several workers share dialogs: a teacher's updates may each go to another worker (two
+Applications on one database here, two `python -m bot run` webhook processes on
+PostgreSQL below), and her dialogs go on exactly as with one worker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel import select
+
+from bot.app import build_application
+from bot.fakeapi.server import FakeBotApi
+from handlers import quiz
+from storage.db import Database
+from storage.models import (
+    Answer,
+    ConversationState,
+    Membership,
+    PlanItem,
+    Project,
+    User,
+    UserScratch,
+)
+from tests.conftest import settings_for
+from tests.driver import Driver, Teacher
+
+INVITE = re.compile(r"https://t\.me/TwinCoachBot\?start=j_[A-Za-z0-9_-]+")
+WORDS = {0: "within two days", 3: "five minutes early", 7: "every Monday"}
+SCALES = ["1", "2", "3", "4", "5", "4", "3", "2", "1"]
+
+# One teacher's dialogs, step by step: what she does (type a text, or tap the newest button
+# whose label contains it) and a phrase the bot's answer to it contains.
+SCRIPT: list[tuple[str, str, str]] = [
+    ("send", "/newproject", "working title"),
+    ("send", "Water around us", "country"),
+    ("click", "🇱🇻", "school"),
+    ("send", "Rīgas 1. vidusskola", "time zone"),
+    ("click", "Europe/Riga", "t.me/TwinCoachBot?start=j_"),
+    ("send", "/quiz", "1/20"),
+    *(("send", WORDS.get(n, "/skip"), f"{n + 2}/20") for n in range(11)),
+    *(("click", value, f"{n + 13}/20") for n, value in enumerate(SCALES[:-1])),
+    ("click", SCALES[-1], "quizresults"),
+    ("send", "/plan", "Pedagogical goal"),
+    ("click", "Pedagogical goal", "(nothing yet)"),
+    ("click", "Add", "What will the pupils learn?"),
+    ("send", "By the end of March every pupil names 5 ways to save water", "Saved"),
+]
+
+# (worker, "send" or "click", what, the phrase expected) → the bot's answer
+Step = Callable[[int, str, str, str], Awaitable[str]]
+
+
+async def play(step: Step, workers: int) -> list[str]:
+    """The script, each step to the next worker in turn; the bot's answers."""
+    answers = []
+    for n, (kind, what, expected) in enumerate(SCRIPT):
+        answer = await step(n % workers, kind, what, expected)
+        assert expected in answer, (n, kind, what, answer)
+        answers.append(answer)
+    assert not any("did not understand" in a or "Sorry" in a for a in answers)
+    return [INVITE.sub("<invite>", answer) for answer in answers]
+
+
+async def outcome(db: Database, user_id: int) -> dict[str, Any]:
+    """What the script left in the database for this teacher."""
+
+    def read(s):
+        project = s.exec(
+            select(Project).join(Membership).where(Membership.user_id == user_id)
+        ).one()
+        answers = s.exec(select(Answer).where(Answer.user_id == user_id)).all()
+        return {
+            "project": project.title,
+            "school": s.get(User, user_id).school,
+            "answers": sorted((a.item, a.value) for a in answers),
+            "plan": [
+                (i.section, i.text)
+                for i in s.exec(select(PlanItem).where(PlanItem.project_id == project.id))
+            ],
+            "left over": (
+                s.get(UserScratch, user_id),
+                s.exec(
+                    select(ConversationState).where(ConversationState.key.contains(str(user_id)))
+                ).all(),
+            ),
+        }
+
+    return await db.run(read)
+
+
+EXPECTED = {
+    "project": "Water around us",
+    "school": "Rīgas 1. vidusskola",
+    "answers": sorted(
+        [(key, WORDS.get(n)) for n, (key, _prompt) in enumerate(quiz.WORDS)]
+        + [(scale[0], value) for scale, value in zip(quiz.SCALES, SCALES, strict=True)]
+    ),
+    "plan": [("goal", "By the end of March every pupil names 5 ways to save water")],
+}
+
+
+async def test_two_workers_in_one_dialog_answer_as_one(fake: FakeBotApi, db: Database, db_url: str):
+    """Two Applications on one database (two workers). Anna's /newproject, work-style quiz
+    and plan item go to one worker; Berta's, the same steps, each to the other worker than
+    her step before. Berta gets the same answers as Anna, word for word, and the same is
+    stored: the project, every answer, the plan item; no "did not understand"."""
+    apps = [build_application(settings_for(fake, db_url), Database(db_url)) for _ in range(2)]
+    for app in apps:
+        await app.initialize()
+    try:
+        drivers = [Driver(app, fake) for app in apps]
+        drivers[1].factory, drivers[1]._ids = drivers[0].factory, drivers[0]._ids  # one Telegram
+        anna = [drivers[0].teacher(101, "Anna", "en")]
+        berta = [driver.teacher(102, "Anna", "en") for driver in drivers]
+
+        def on(teachers: list[Teacher]) -> Step:
+            async def step(worker: int, kind: str, what: str, _expected: str) -> str:
+                teacher = teachers[worker]
+                sent = await (teacher.send(what) if kind == "send" else teacher.click(what))
+                return sent.text
+
+            return step
+
+        alone = await play(on(anna), workers=1)
+        shared = await play(on(berta), workers=2)
+    finally:
+        for app in apps:
+            await app.shutdown()
+    assert shared == alone
+    assert await outcome(db, 101) == await outcome(db, 102) == {**EXPECTED, "left over": (None, [])}

@@ -4,14 +4,18 @@ PostgreSQL below), and her dialogs go on exactly as with one worker."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlmodel import select
+from telegram import Update
 
 from bot.app import build_application
+from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
+from bot.updates import ChatOrderedProcessor
 from handlers import quiz
 from storage.db import Database
 from storage.models import (
@@ -130,3 +134,44 @@ async def test_two_workers_in_one_dialog_answer_as_one(fake: FakeBotApi, db: Dat
             await app.shutdown()
     assert shared == alone
     assert await outcome(db, 101) == await outcome(db, 102) == {**EXPECTED, "left over": (None, [])}
+
+
+async def test_a_teachers_updates_in_two_chats_wait_for_each_other():
+    """Within one worker: each update reads its teacher's scratchpad before its handlers
+    and writes it after them, so her update in a group waits for her update in the
+    private chat (and the other way round); other teachers' updates do not wait."""
+    factory = updates.UpdateFactory()
+    anna, berta = updates.user(101, "Anna"), updates.user(102, "Berta")
+    group = updates.group_chat(-100777, "Project group")
+
+    def update(who: dict[str, Any], chat: dict[str, Any]) -> Update:
+        return Update.de_json({"update_id": 1, **factory.text(who, chat, "hi", "Bot")}, None)
+
+    processor = ChatOrderedProcessor(8)
+    events: list[str] = []
+    release = asyncio.Event()
+
+    async def handle(name: str, wait: bool) -> None:
+        events.append(f"{name} begins")
+        if wait:
+            await release.wait()
+        events.append(f"{name} ends")
+
+    first = asyncio.create_task(
+        processor.process_update(update(anna, updates.private_chat(anna)), handle("private", True))
+    )
+    await asyncio.sleep(0)
+    same_teacher = asyncio.create_task(
+        processor.process_update(update(anna, group), handle("her group update", False))
+    )
+    other_teacher = asyncio.create_task(
+        processor.process_update(
+            update(berta, updates.private_chat(berta)), handle("Berta's update", False)
+        )
+    )
+    await other_teacher
+    assert events == ["private begins", "Berta's update begins", "Berta's update ends"]
+    release.set()
+    await asyncio.gather(first, same_teacher)
+    assert events[3:] == ["private ends", "her group update begins", "her group update ends"]
+    assert processor._locks == {} and processor._waiting == {}

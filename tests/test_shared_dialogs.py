@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from sqlmodel import select
 from telegram import Update
 
@@ -18,6 +21,7 @@ from bot.fakeapi.server import FakeBotApi
 from bot.updates import ChatOrderedProcessor
 from handlers import quiz
 from storage.db import Database
+from storage.migrate import upgrade
 from storage.models import (
     Answer,
     ConversationState,
@@ -29,6 +33,7 @@ from storage.models import (
 )
 from tests.conftest import settings_for
 from tests.driver import Driver, Teacher
+from tests.processes import BotProcess, free_port, pg_database
 
 INVITE = re.compile(r"https://t\.me/TwinCoachBot\?start=j_[A-Za-z0-9_-]+")
 WORDS = {0: "within two days", 3: "five minutes early", 7: "every Monday"}
@@ -175,3 +180,98 @@ async def test_a_teachers_updates_in_two_chats_wait_for_each_other():
     await asyncio.gather(first, same_teacher)
     assert events[3:] == ["private ends", "her group update begins", "her group update ends"]
     assert processor._locks == {} and processor._waiting == {}
+
+
+SECRET = "s3cret-value"
+
+
+def newest_button(fake: FakeBotApi, chat_id: int, label: str) -> tuple[dict[str, Any], str]:
+    """As Teacher.click finds it: the newest button whose text contains `label`."""
+    for message in reversed(fake.messages(chat_id)):
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if label.casefold() in button["text"].casefold():
+                    return message, button["callback_data"]
+    raise AssertionError(f"no button {label!r} in chat {chat_id}")
+
+
+async def post(client: httpx.AsyncClient, port: int, payload: dict[str, Any]) -> None:
+    """As Telegram posts an update to a worker (the proxy's choice of worker is `port`)."""
+    for _ in range(300):  # a worker starts listening just after it registers the webhook
+        try:
+            answer = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                json=payload,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            break
+        except httpx.ConnectError:
+            await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"nothing listens on port {port}")
+    assert answer.status_code == 200
+
+
+@pytest.mark.postgresql
+async def test_two_webhook_workers_on_postgresql_share_a_teachers_dialogs(
+    tmp_path: Path, fake: FakeBotApi
+):
+    """Two `python -m bot run` webhook workers on one PostgreSQL, as the README deploys
+    them behind a proxy that does not pin chats: each of Anna's updates (/newproject, the
+    work-style quiz, a plan item) goes to the other worker than the one before, and she
+    gets every next question, never "did not understand"; all is stored as with one.
+    (SQLite is for one process, README "Deployment".)"""
+    factory = updates.UpdateFactory()
+    anna = updates.user(101, "Anna", "en")
+    chat = updates.private_chat(anna)
+    ports = [free_port(), free_port()]
+    update_ids = iter(range(1, 1000))
+    with pg_database("twincoach_share") as url:
+        db = Database(url)
+        upgrade(db.engine)  # `python -m bot migrate`, once, before the workers start
+        workers = [BotProcess(tmp_path, fake) for _ in ports]
+        try:
+            for worker, port in zip(workers, ports, strict=True):
+                await worker.start(
+                    DATABASE_URL=url,
+                    WEBHOOK_URL="https://bot.example.org",
+                    WEBHOOK_SECRET=SECRET,
+                    WEBHOOK_PORT=str(port),
+                    RUN_SCHEDULER="false",
+                )
+            async with httpx.AsyncClient(timeout=30) as client:
+
+                async def step(worker: int, kind: str, what: str, expected: str) -> str:
+                    if kind == "send":
+                        payload = factory.text(anna, chat, what, fake.bot_username)
+                    else:
+                        payload = factory.callback(anna, *newest_button(fake, anna["id"], what))
+                    payload = {"update_id": next(update_ids), **payload}
+                    fake.learn(payload)  # Telegram knows the callbacks it delivered
+                    after = fake.last_seq
+                    await post(client, ports[worker], payload)
+                    reply = await fake.wait_for(  # the answer, or an apology: no waiting
+                        lambda c: (
+                            c.chat_id == anna["id"]
+                            and any(
+                                phrase in (c.params.get("text") or "")
+                                for phrase in (expected, "Sorry")
+                            )
+                        ),
+                        after=after,
+                        timeout=30,
+                    )
+                    return str(reply.params["text"])
+
+                await play(step, workers=2)
+            await asyncio.sleep(0.5)  # anything more the workers would say
+            stored = await outcome(db, 101)
+        finally:
+            codes = [await worker.stop() for worker in workers]
+            await db.close_async()
+    texts = [c.params.get("text") or "" for c in fake.calls if c.chat_id == anna["id"]]
+    assert not [t for t in texts if "did not understand" in t or "Sorry" in t]
+    assert stored == {**EXPECTED, "left over": (None, [])}
+    assert codes == [0, 0]
+    for worker in workers:
+        assert "Traceback" not in worker.log.read_text(), worker.log.read_text()[-2000:]

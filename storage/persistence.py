@@ -8,7 +8,7 @@ which Telegram delivers again.
 The database is the only copy that counts: several workers share it, and any of them
 may take a teacher's next update. So nothing is read at start, and before each update's
 handlers run, the application reads the sender's scratchpad and their dialog state with
-`load` (one statement in one transaction) and puts them in place of what the process
+`load` (one statement, a transaction by itself) and puts them in place of what the process
 held; PTB's own `refresh_user_data` comes too late for that (after the dialog has
 already looked up its state) and stays a no-op.
 
@@ -92,13 +92,15 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         self, user_id: int, dialogs: Sequence[tuple[str, ConversationKey]]
     ) -> tuple[UserData, list[object | None]]:
         """The teacher's scratchpad and the state of each (dialog name, key) as stored now
-        (None: not in a dialog), in one transaction. What is read is what is stored, so
+        (None: not in a dialog), in one statement. What is read is what is stored, so
         the write-skip caches learn it: a later write of the same is skipped, a write of
         anything else (also back to what this process wrote last) is not."""
         keys = [json.dumps(list(key)) for _name, key in dialogs]
         statement = _read_statement(tuple(name for name, _key in dialogs))
         values = {"user_id": user_id, **{f"key{n}": key for n, key in enumerate(keys)}}
-        data, *states = await self.db.run(lambda s: s.execute(statement, values).one())
+        row = await self.db.read_row(statement, values)
+        data: str | None = row[0]
+        states: list[str | None] = list(row[1:])
         if data is None:
             self._written.pop(user_id, None)
         else:

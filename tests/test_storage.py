@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import storage.db
 from storage import teams
 from storage.db import Database, is_sqlite
 from storage.models import Invite, Role, User
@@ -116,3 +117,24 @@ async def test_sql_errors_never_quote_the_values(db: Database):
         db.session_scope(failing)
     for caught in (on_the_loop, in_a_scope):
         assert "no_such_table" in str(caught.value) and "Our secret plan" not in str(caught.value)
+
+
+async def test_the_read_before_each_update_waits_for_the_database(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+):
+    """PostgreSQL restarting, SQLite locked: the read is tried again, as transactions are."""
+    monkeypatch.setattr(storage.db, "RECONNECT_PAUSES", (0.01, 0.01))
+    await DbPersistence(db).update_conversation("dialog", (101, 101), "quiz")
+    name = "engine" if db.async_engine is None else "async_engine"
+    engine, failures = getattr(db, name), []
+
+    class FailingTwice:
+        def connect(self):
+            if len(failures) < 2:
+                failures.append(1)
+                raise sa.exc.OperationalError("connect", {}, Exception("database is locked"))
+            return engine.connect()
+
+    monkeypatch.setattr(db, name, FailingTwice())
+    assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])
+    assert len(failures) == 2

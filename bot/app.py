@@ -17,6 +17,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
 )
 
@@ -65,10 +66,11 @@ SHUTDOWN_SECONDS = 5.0
 
 
 class TwinApplication(Application):
-    """Writes dialog state to the database after every update (not once a minute), and
-    only then queues the replies, each chat's in its own lane (bot/outgoing.py): after a
-    crash the bot resumes at the question the teacher last saw, and a chat that must wait
-    for Telegram holds up no other."""
+    """Reads the sender's dialog state from the database before every update, writes it
+    after every update (not once a minute), and only then queues the replies, each chat's
+    in its own lane (bot/outgoing.py): any worker can take any update, after a crash the
+    bot resumes at the question the teacher last saw, and a chat that must wait for
+    Telegram holds up no other."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +78,14 @@ class TwinApplication(Application):
 
     async def initialize(self) -> None:
         await super().initialize()
+        self._dialogs = {
+            handler.name: handler
+            for handlers in self.handlers.values()
+            for handler in handlers
+            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
+        }
+        if any(dialog.per_message for dialog in self._dialogs.values()):
+            raise ValueError("a per-message dialog's state cannot be read per update")
         services: Services = self.bot_data["services"]
         await set_default_menus(self.bot, services.settings.default_language)
 
@@ -101,6 +111,11 @@ class TwinApplication(Application):
         here it loses its control characters before any handler sees it."""
         began = time.perf_counter()
         update = without_controls(update)
+        try:
+            await self._load_dialog(update)
+        except Exception as exc:  # the database is gone for over a minute: do not guess
+            await self.process_error(update=update, error=exc)
+            return
         outbox: list[Post] = []
         token = OUTBOX.set(outbox)
         try:
@@ -111,6 +126,53 @@ class TwinApplication(Application):
         self.outgoing.put(outbox, update)
         metrics.UPDATES.labels(update_kind(update)).inc()
         metrics.UPDATE_SECONDS.observe(time.perf_counter() - began)
+
+    async def _load_dialog(self, update: object) -> None:
+        """The sender's scratchpad and dialog states as the database has them now, in place
+        of this process's copy, before any handler looks at them: the teacher's previous
+        answer may have been taken by another worker (one small transaction; see
+        storage/persistence.py). The ChatOrderedProcessor runs one update of a teacher at a
+        time, so no update of theirs is between its handlers and its write meanwhile."""
+        if not isinstance(update, Update) or update.effective_user is None:
+            return
+        user_id = update.effective_user.id
+        dialogs = [
+            (name, key)
+            for name, dialog in self._dialogs.items()
+            if (key := dialog_key(dialog, update)) is not None
+        ]
+        persistence = self.persistence
+        assert isinstance(persistence, DbPersistence)
+        scratch, states = await persistence.load(user_id, dialogs)
+        if scratch or user_id in self.user_data:
+            data = self.user_data[user_id]  # created on first use, as PTB's own contexts do
+            if data != scratch:
+                data.clear()
+                data.update(scratch)
+        # PTB's dict of each dialog's states (what ConversationHandler.check_update reads);
+        # set without marking the keys as changed, as PTB does when it loads them at start
+        conversations = self._conversation_handler_conversations
+        for (name, key), state in zip(dialogs, states, strict=True):
+            if state is None:
+                conversations[name].data.pop(key, None)
+            else:
+                conversations[name].update_no_track({key: state})
+
+
+def dialog_key(dialog: ConversationHandler, update: Update) -> tuple[int, ...] | None:
+    """The key `dialog` keeps this update's state under (PTB's ConversationHandler._get_key
+    for per_chat/per_user dialogs); None when the update has no such key."""
+    chat, user = update.effective_chat, update.effective_user
+    key: list[int] = []
+    if dialog.per_chat:
+        if chat is None:
+            return None
+        key.append(chat.id)
+    if dialog.per_user:
+        if user is None:
+            return None
+        key.append(user.id)
+    return tuple(key)
 
 
 def update_kind(update: object) -> str:

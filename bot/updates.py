@@ -1,16 +1,20 @@
 """How updates come in: cleaned of control characters, and processed concurrently while
-each chat's updates stay in order.
+each chat's and each teacher's updates stay in order.
 
 With Telegram's real round trip a bot handling one update at a time tops out near
 20 updates/s, so different chats run concurrently (bounded). Updates of one chat wait
-for each other, so a dialog never sees its answers out of order.
+for each other, so a dialog never sees its answers out of order; so do updates of one
+teacher in different chats (her private chat and a group), because each reads her
+scratchpad from the database before its handlers and writes it after them, and must
+not read it while another of her updates is between the two.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -54,19 +58,24 @@ def without_controls(update: object) -> object:
     return Update.de_json(_clean(update.to_dict()), update.get_bot())
 
 
-def _chat_key(update: object) -> int:
+def _order_keys(update: object) -> list[int]:
+    """The chat and the sender (a private chat's id is its user's id, a group's is
+    negative), sorted: locks are always taken in this order, so two updates that wait for
+    each other never hold one lock each. 0 for an update with neither."""
+    keys = set()
     if isinstance(update, Update):
         if update.effective_chat is not None:
-            return update.effective_chat.id
+            keys.add(update.effective_chat.id)
         if update.effective_user is not None:
-            return update.effective_user.id
-    return 0
+            keys.add(update.effective_user.id)
+    return sorted(keys) or [0]
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """A chat's updates one after another, up to `max_concurrent_updates` chats at once.
+    """A chat's updates one after another, and a teacher's (her private chat and her
+    groups), up to `max_concurrent_updates` at once.
 
-    An update waits for its chat's turn first and only then for a slot, so updates queued
+    An update waits for its chat's and its sender's turn first and only then for a slot, so updates queued
     behind their chat's earlier ones hold no slot another chat needs. PTB takes its own
     slot before `do_process_update` runs (in a method that may not be overridden), so its
     bound is set out of reach and the slots are taken here. That bounds nothing PTB would:
@@ -79,12 +88,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
+        async with AsyncExitStack() as held:
+            for key in _order_keys(update):
+                await held.enter_async_context(self._turn(key))
+            async with self._slots:
+                await coroutine
+
+    @asynccontextmanager
+    async def _turn(self, key: int) -> AsyncIterator[None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock, self._slots:
-                await coroutine
+            async with lock:
+                yield
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:

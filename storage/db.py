@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -139,9 +139,30 @@ class Database:
         When the database is unreachable for a while (a PostgreSQL restart, a fail-over) the
         whole transaction is run again after a pause, for up to about a minute, instead of
         losing the teacher's answer: `fn` must not change anything outside its session."""
+        return await self._retrying(lambda: self._scope(fn))
+
+    async def read_row(self, statement: sa.Executable, values: dict[str, Any]) -> sa.Row[Any]:
+        """The one row `statement` selects, read on its own, without an ORM session: the
+        read before every update (storage/persistence.py), where a session costs more than
+        the query (PostgreSQL: no BEGIN and COMMIT around the one statement, which is a
+        transaction by itself). Tried again like `run`."""
+
+        async def read() -> sa.Row[Any]:
+            if self.async_engine is None:
+                with self.engine.connect() as conn:
+                    row = conn.execute(statement, values).one()
+                    conn.commit()  # SQLite: ends the BEGIN IMMEDIATE (make_engine)
+                    return row
+            async with self.async_engine.connect() as conn:
+                alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return (await alone.execute(statement, values)).one()
+
+        return await self._retrying(read)
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
         for pause in (*RECONNECT_PAUSES, None):
             try:
-                return await self._scope(fn)
+                return await attempt()
             except sa.exc.OperationalError as exc:
                 transient = not is_sqlite(self.url) or "locked" in str(exc)
                 if pause is None or not transient:  # SQLite's others are bugs, e.g. no table

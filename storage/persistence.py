@@ -5,6 +5,13 @@ states and each teacher's scratchpad of unfinished answers. The application flus
 after every update (see bot/app.py), so a crash loses at most the update in flight,
 which Telegram delivers again.
 
+The database is the only copy that counts: several workers share it, and any of them
+may take a teacher's next update. So nothing is read at start, and before each update's
+handlers run, the application reads the sender's scratchpad and their dialog state with
+`load` (one statement, a transaction by itself) and puts them in place of what the process
+held; PTB's own `refresh_user_data` comes too late for that (after the dialog has
+already looked up its state) and stays a no-op.
+
 Flushing after every update must stay cheap, because it is on every update's path:
 what is already stored is not written again (PTB hands over every state a handler
 returned, and a dialog mostly stays in its state: each quiz answer returns "quiz"), and
@@ -14,12 +21,13 @@ the writes one flush does hand over are done in one transaction, not one each.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
@@ -78,9 +86,34 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         self._task = asyncio.get_running_loop().create_task(run())
 
     async def get_user_data(self) -> dict[int, UserData]:
-        rows = await self.db.run(lambda s: s.exec(select(UserScratch)).all())
-        self._written = {r.user_id: r.data for r in rows}
-        return {r.user_id: json.loads(r.data) for r in rows}
+        return {}  # read per update (`load`), never at start: another worker may change it
+
+    async def load(
+        self, user_id: int, dialogs: Sequence[tuple[str, ConversationKey]]
+    ) -> tuple[UserData, list[object | None]]:
+        """The teacher's scratchpad and the state of each (dialog name, key) as stored now
+        (None: not in a dialog), in one statement. What is read is what is stored, so
+        the write-skip caches learn it: a later write of the same is skipped, a write of
+        anything else (also back to what this process wrote last) is not."""
+        keys = [json.dumps(list(key)) for _name, key in dialogs]
+        statement = _read_statement(tuple(name for name, _key in dialogs))
+        values = {"user_id": user_id, **{f"key{n}": key for n, key in enumerate(keys)}}
+        row = await self.db.read_row(statement, values)
+        data: str | None = row[0]
+        states: list[str | None] = list(row[1:])
+        if data is None:
+            self._written.pop(user_id, None)
+        else:
+            self._written[user_id] = data
+        for (name, _key), key, state in zip(dialogs, keys, states, strict=True):
+            if state is None:
+                self._states.pop((name, key), None)
+            else:
+                self._states[(name, key)] = state
+        return (
+            {} if data is None else json.loads(data),
+            [None if state is None else json.loads(state) for state in states],
+        )
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = json.dumps(data, sort_keys=True)
@@ -107,11 +140,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         )
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        rows = await self.db.run(
-            lambda s: s.exec(select(ConversationState).where(ConversationState.name == name)).all()
-        )
-        self._states.update({(name, r.key): r.state for r in rows})
-        return {tuple(json.loads(r.key)): json.loads(r.state) for r in rows}
+        return {}  # read per update (`load`), never at start: another worker may change it
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -165,7 +194,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         return None
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
-        return None
+        return None  # done before the handlers, with the dialog state: see `load`
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
         return None
@@ -175,3 +204,24 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
 
     async def flush(self) -> None:
         return None
+
+
+@functools.cache
+def _read_statement(names: tuple[str, ...]) -> sa.Select[Any]:
+    """SELECT (the scratchpad of :user_id), (the state of dialog names[n] at :key<n>), …:
+    one row, one round trip, built once per set of dialogs."""
+    scratch = (
+        sa.select(col(UserScratch.data))
+        .where(col(UserScratch.user_id) == sa.bindparam("user_id"))
+        .scalar_subquery()
+    )
+    states = [
+        sa.select(col(ConversationState.state))
+        .where(
+            col(ConversationState.name) == name,
+            col(ConversationState.key) == sa.bindparam(f"key{n}"),
+        )
+        .scalar_subquery()
+        for n, name in enumerate(names)
+    ]
+    return sa.select(scratch, *states)

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import storage.db
 from storage import teams
 from storage.db import Database, is_sqlite
 from storage.models import Invite, Role, User
@@ -64,15 +65,43 @@ async def test_persistence_round_trip(db: Database):
     await store.update_conversation("dialog", (101, 101), "newproject")
     await store.update_user_data(101, {"form": {"name": "newproject", "answers": {"title": "X"}}})
     fresh = DbPersistence(db)
-    assert await fresh.get_conversations("dialog") == {(101, 101): "newproject"}
-    assert await fresh.get_user_data() == {
-        101: {"form": {"name": "newproject", "answers": {"title": "X"}}}
-    }
+    assert await fresh.get_conversations("dialog") == {}  # nothing at start: read per update
+    assert await fresh.get_user_data() == {}
+    assert await fresh.load(101, [("dialog", (101, 101)), ("dialog", (-100, 101))]) == (
+        {"form": {"name": "newproject", "answers": {"title": "X"}}},
+        ["newproject", None],
+    )
     await fresh.update_conversation("dialog", (101, 101), None)
     await fresh.update_user_data(101, {})
     again = DbPersistence(db)
-    assert await again.get_conversations("dialog") == {}
-    assert await again.get_user_data() == {}
+    assert await again.load(101, [("dialog", (101, 101))]) == ({}, [None])
+    assert await again.load(102, []) == ({}, [])
+
+
+async def test_what_is_loaded_is_what_the_next_write_is_compared_with(db: Database):
+    """Two workers: what one reads replaces what it wrote last in its write-skip caches,
+    so writing its old value again (after the other changed it) is not skipped."""
+    first, second = DbPersistence(db), DbPersistence(db)
+    key = [("dialog", (101, 101))]
+    await first.update_user_data(101, {"form": {"name": "quiz"}})
+    await first.update_conversation("dialog", (101, 101), "quiz")
+    assert await second.load(101, key) == ({"form": {"name": "quiz"}}, ["quiz"])
+    await second.update_user_data(101, {})
+    await second.update_conversation("dialog", (101, 101), None)
+    assert await first.load(101, key) == ({}, [None])
+    await first.update_user_data(101, {"form": {"name": "quiz"}})
+    await first.update_conversation("dialog", (101, 101), "quiz")
+    assert await DbPersistence(db).load(101, key) == ({"form": {"name": "quiz"}}, ["quiz"])
+    # and what is stored already is not written again
+    writes = []
+
+    async def record(write):
+        writes.append(write)
+
+    first._write = record  # type: ignore[method-assign]
+    await first.update_user_data(101, {"form": {"name": "quiz"}})
+    await first.update_conversation("dialog", (101, 101), "quiz")
+    assert writes == []
 
 
 async def test_sql_errors_never_quote_the_values(db: Database):
@@ -88,3 +117,24 @@ async def test_sql_errors_never_quote_the_values(db: Database):
         db.session_scope(failing)
     for caught in (on_the_loop, in_a_scope):
         assert "no_such_table" in str(caught.value) and "Our secret plan" not in str(caught.value)
+
+
+async def test_the_read_before_each_update_waits_for_the_database(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+):
+    """PostgreSQL restarting, SQLite locked: the read is tried again, as transactions are."""
+    monkeypatch.setattr(storage.db, "RECONNECT_PAUSES", (0.01, 0.01))
+    await DbPersistence(db).update_conversation("dialog", (101, 101), "quiz")
+    name = "engine" if db.async_engine is None else "async_engine"
+    engine, failures = getattr(db, name), []
+
+    class FailingTwice:
+        def connect(self):
+            if len(failures) < 2:
+                failures.append(1)
+                raise sa.exc.OperationalError("connect", {}, Exception("database is locked"))
+            return engine.connect()
+
+    monkeypatch.setattr(db, name, FailingTwice())
+    assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])
+    assert len(failures) == 2

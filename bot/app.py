@@ -74,7 +74,9 @@ class TwinApplication(Application):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outgoing = Outgoing(self.process_error)
+        assert isinstance(self.update_processor, ChatOrderedProcessor)
+        # as many replies on the wire at once as updates in hand: one per connection
+        self.outgoing = Outgoing(self.process_error, self.update_processor.slots)
 
     async def initialize(self) -> None:
         await super().initialize()

@@ -66,19 +66,27 @@ async def with_retries(request: Callable[[], Awaitable[T]]) -> T:
 
 class Lane:
     """One chat's way out. A group's lane keeps the times of its last messages (`window`,
-    kept by `Outgoing` across lanes) and waits while 20 went out in the last minute."""
+    kept by `Outgoing` across lanes) and waits while 20 went out in the last minute.
+    Requests of all lanes share `sending`, one permit per Bot API connection: a burst of
+    replies waits here, not in the connection pool, whose wait counts towards a request's
+    time-out."""
 
-    def __init__(self, window: deque[float] | None = None) -> None:
+    def __init__(self, sending: asyncio.Semaphore, window: deque[float] | None = None) -> None:
+        self._sending = sending
         self._window = window
 
     async def call(self, request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
         window = self._window if new_message else None
         if window is not None:
             await _turn(window)
-        result = await with_retries(request)
+        result = await with_retries(partial(self._send, request))
         if window is not None:
             window.append(time.monotonic())
         return result
+
+    async def _send(self, request: Callable[[], Awaitable[T]]) -> T:
+        async with self._sending:
+            return await request()
 
 
 async def _turn(window: deque[float]) -> None:
@@ -111,12 +119,13 @@ async def _after(first: list[asyncio.Task[None]], send: Job, lane: Lane) -> obje
 
 
 class Outgoing:
-    """Every chat's queued posts and the one task per chat that sends them. A post that
-    fails (after its retries) goes to `on_error` with its update, as a failing handler
-    would."""
+    """Every chat's queued posts and the one task per chat that sends them, at most
+    `connections` requests at once. A post that fails (after its retries) goes to
+    `on_error` with its update, as a failing handler would."""
 
-    def __init__(self, on_error: OnError) -> None:
+    def __init__(self, on_error: OnError, connections: int) -> None:
         self._on_error = on_error
+        self._sending = asyncio.Semaphore(connections)
         self._queues: dict[int, deque[tuple[Job, object]]] = {}
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._windows: dict[int, deque[float]] = {}  # groups written to in the last minute
@@ -133,7 +142,7 @@ class Outgoing:
                 self._queue(post.chat_id, send, update)
 
     def _start(self, send: Job, update: object) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._run(send, Lane(), update))
+        task = asyncio.create_task(self._run(send, Lane(self._sending), update))
         self._loose.add(task)
         task.add_done_callback(self._loose.discard)
         return task
@@ -147,7 +156,7 @@ class Outgoing:
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
-        lane = Lane(self._window(chat_id) if chat_id < 0 else None)
+        lane = Lane(self._sending, self._window(chat_id) if chat_id < 0 else None)
         try:
             while queue:
                 send, update = queue.popleft()

@@ -140,6 +140,29 @@ async def test_updates_queued_behind_their_chat_hold_no_slot():
     assert ran == ["A1", "B1", "A2", "A3"]
 
 
+async def test_lanes_make_at_most_one_request_per_connection_at_once():
+    """Six chats' replies at once, two connections: two requests on the wire at a time,
+    the others wait their turn before the connection pool (whose wait would count
+    towards their time-out)."""
+    busy, most = 0, 0
+
+    async def request() -> None:
+        nonlocal busy, most
+        busy += 1
+        most = max(most, busy)
+        await asyncio.sleep(0.05)
+        busy -= 1
+
+    async def failed(_update: object, exc: Exception) -> None:
+        raise exc
+
+    outgoing = bot.outgoing.Outgoing(failed, connections=2)
+    for chat in range(1, 7):
+        outgoing.put([bot.outgoing.Post(chat, lambda lane: lane.call(request))], None)
+    assert await outgoing.idle(timeout=5)
+    assert most == 2
+
+
 async def test_replies_of_one_chat_keep_their_order_through_a_429(
     app: TwinApp, driver: Driver, fake: FakeBotApi
 ):

@@ -123,6 +123,7 @@ async def test_two_workers_in_one_dialog_answer_as_one(fake: FakeBotApi, db: Dat
         drivers = [Driver(app, fake) for app in apps]
         drivers[1].factory, drivers[1]._ids = drivers[0].factory, drivers[0]._ids  # one Telegram
         anna = [drivers[0].teacher(101, "Anna", "en")]
+        # Berta is called Anna too, so the two transcripts can be compared word for word
         berta = [driver.teacher(102, "Anna", "en") for driver in drivers]
 
         def on(teachers: list[Teacher]) -> Step:

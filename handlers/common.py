@@ -204,9 +204,11 @@ def _posts(update: Update, context: Ctx, reply: Reply) -> list[Post]:
     for message in messages:
         chat_id = message.chat_id if message.chat_id is not None else here
         assert chat_id is not None
-        if chat_id == here and message.thread_id is None:
+        elsewhere = chat_id != here
+        if not elsewhere and message.thread_id is None:
             message.thread_id = _topic(update)  # an answer goes to the topic it answers
-        out.append(Post(chat_id, partial(_send_one, context, message, chat_id, query)))
+        send = partial(_send_one, context, message, chat_id, query, elsewhere=elsewhere)
+        out.append(Post(chat_id, send))
     return out
 
 
@@ -224,12 +226,18 @@ def _topic(update: Update) -> int | None:
 
 
 async def _send_one(
-    context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None, lane: Lane
+    context: Ctx,
+    message: Message,
+    chat_id: int,
+    query: CallbackQuery | None,
+    lane: Lane,
+    *,
+    elsewhere: bool = False,
 ) -> None:
     """One message of a reply; a post to another group goes to the topic it was linked in,
     a group that became a supergroup is followed, a chat that blocked the bot is marked
     unreachable, and a post to be kept up to date is remembered by its id."""
-    if chat_id < 0 and message.thread_id is None:
+    if elsewhere and chat_id < 0 and message.thread_id is None:
         topics = await context.db.run(partial(teams.threads, chat_ids=[chat_id]))
         message.thread_id = topics.get(chat_id)
     edit = _edit(context, message, chat_id, query)
@@ -346,6 +354,12 @@ def no_project(actor: Actor) -> Reply:
 def is_lead(m: Membership) -> bool:
     """Coordinator or founder: may invite and manage (founders are TwinSpace admins)."""
     return m.role == Role.COORDINATOR or m.founder
+
+
+def lead_of(session: Session, project_id: int, user_id: int) -> Membership | None:
+    """The user's membership if they lead the project (coordinator or founder), else None."""
+    m = teams.membership(session, project_id=project_id, user_id=user_id)
+    return m if m is not None and is_lead(m) else None
 
 
 def only_private(actor: Actor) -> Reply:

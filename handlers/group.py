@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers import linking
-from handlers.common import Actor, is_lead, private_chat_button, respond
+from handlers.common import Actor, lead_of, private_chat_button, respond
 from storage import teams, users
 from storage.models import ChatBinding, Project
 
@@ -48,7 +48,7 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     if not is_admin:
         return Reply().say(t("Only a group admin can link this group to a project."))
     current = session.get(ChatBinding, actor.chat_id)
-    if current is not None and not _leads(session, current.project_id, actor.user.id):
+    if current is not None and not lead_of(session, current.project_id, actor.user.id):
         owner = session.get(Project, current.project_id)
         return Reply().say(
             t(
@@ -72,16 +72,10 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     return _bind(session, actor, mine[0])
 
 
-def _leads(session: Session, project_id: int, user_id: int) -> bool:
-    """The coordinator or a founder of the project: who decides where its data is shown."""
-    m = teams.membership(session, project_id=project_id, user_id=user_id)
-    return m is not None and is_lead(m)
-
-
 def _bind(session: Session, actor: Actor, project: Project) -> Reply:
     """A lead links at once; anyone else's /link goes to the coordinator to approve."""
     assert project.id is not None
-    if not _leads(session, project.id, actor.user.id):
+    if not lead_of(session, project.id, actor.user.id):
         return linking.ask_coordinator(session, actor, project)
     return linking.bind(
         session,

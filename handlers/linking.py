@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
-from handlers.common import Actor, button, for_member, is_lead, respond, stale
+from handlers.common import Actor, button, for_member, is_lead, lead_of, respond, stale
 from scheduler.reminders.plans import schedule_digest
 from storage import teams
 from storage.models import ChatBinding, Membership, Project
@@ -124,12 +124,12 @@ def approve(
     """The coordinator's answer to a participant's /link."""
     t = actor.t
     project = session.get(Project, project_id)
-    if project is None or not _is_lead(session, project_id, actor):
+    if project is None or not lead_of(session, project_id, actor.user.id):
         return Reply(alert=t("Only the project's coordinator can decide this."))
     if not yes:
         return Reply(clear_buttons=True).say(t("Nothing changed."))
     current = session.get(ChatBinding, group)
-    if current is not None and not _is_lead(session, current.project_id, actor):
+    if current is not None and not lead_of(session, current.project_id, actor.user.id):
         return Reply(clear_buttons=True).say(
             t("That group is linked to another team's project now; nothing changed.")
         )
@@ -145,11 +145,6 @@ def approve(
     reply.clear_buttons = True
     reply.say(t("Linked."))
     return reply
-
-
-def _is_lead(session: Session, project_id: int, actor: Actor) -> bool:
-    m = teams.membership(session, project_id=project_id, user_id=actor.user.id)
-    return m is not None and is_lead(m)
 
 
 def bot_left(session: Session, actor: Actor, *, chat_id: int) -> Reply:
@@ -199,7 +194,8 @@ def unlink(session: Session, actor: Actor, project_id: int, chat_id: int) -> Rep
     t = actor.t
     project = session.get(Project, project_id)
     binding = session.get(ChatBinding, chat_id)
-    if project is None or not _is_lead(session, project_id, actor):
+    me = lead_of(session, project_id, actor.user.id)
+    if project is None or me is None:
         return Reply(
             alert=t("Only the coordinator and the founders can manage the project's groups.")
         )
@@ -216,8 +212,6 @@ def unlink(session: Session, actor: Actor, project_id: int, chat_id: int) -> Rep
         session, actor, project, UNLINKED, reply,
         group=binding.title,
     )  # fmt: skip
-    me = teams.membership(session, project_id=project_id, user_id=actor.user.id)
-    assert me is not None
     session.flush()
     listing = group_list(session, actor, project, me)
     listing.messages[0].edit = True

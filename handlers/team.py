@@ -20,6 +20,7 @@ from handlers.common import (
     button,
     for_member,
     is_lead,
+    lead_of,
     no_project,
     only_private,
     respond,
@@ -221,8 +222,8 @@ def invite_list(session: Session, actor: Actor, project: Project, me: Membership
 def revoke(session: Session, actor: Actor, project_id: int, token: str) -> Reply:
     """A Stop button under /invites: the link stops working for everyone at once."""
     t = actor.t
-    me = teams.membership(session, project_id=project_id, user_id=actor.user.id)
-    if me is None or not is_lead(me):
+    me = lead_of(session, project_id, actor.user.id)
+    if me is None:
         return Reply(alert=t("Only the coordinator and the founders can manage invite links."))
     if not teams.revoke_invite(session, project_id=project_id, token=token):
         return Reply(alert=t("This button is no longer active."))

@@ -6,18 +6,21 @@ waiting out its chat's limit kept the update's slot and its chat's lock, and a f
 group took every slot: other teachers' private /team waited 120 s (issue 16). Here the
 update ends once its state is saved and its replies are queued; each chat with pending
 replies has one task that sends them in order and ends when the queue is empty. New
-messages into a group are paced to 20 in any 60 s; a private chat is not paced but
-waits out a 429 alone. A button press's answer waits for no chat (Telegram shows a
-spinner until it comes), so it goes at once, in a task of its own.
+messages into a group are paced to 20 in any 60 s, and all new messages to 30 in any
+second (one teacher's flood of 20 commands can bring 40 messages at once); a 429 is
+waited out in its own chat only. A button press's answer waits for no chat (Telegram shows a
+spinner until it comes), so it goes at once, in a task of its own. The clock and the
+sleep are given, so tests can hold a group's minute and move it on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
@@ -29,7 +32,10 @@ from scheduler.delivery import retry_seconds
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
 GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
+BOT_PER_SECOND = 30  # and of messages from one bot
 
 
 class Call(Protocol):
@@ -47,7 +53,7 @@ async def direct(request: Callable[[], Awaitable[T]], *, new_message: bool = Tru
     return await request()
 
 
-async def with_retries(request: Callable[[], Awaitable[T]]) -> T:
+async def with_retries(request: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep) -> T:
     """Make a request, riding out a 429 (wait as told), a 5xx or a time-out (short
     pauses): the answer is already saved, so the reply must not be lost to a hiccup. Only
     the request that failed is made again, never the parts of a message already sent."""
@@ -61,43 +67,66 @@ async def with_retries(request: Callable[[], Awaitable[T]]) -> T:
             pause = next(pauses, None)
             if pause is None:
                 raise
-            await asyncio.sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
+            await sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
+
+
+class Pace:
+    """At most `limit` new messages in any `seconds`. Messages on the wire count too, so
+    lanes sending side by side never overshoot together."""
+
+    def __init__(self, limit: int, seconds: float, clock: Clock, sleep: Sleep) -> None:
+        self.limit, self.seconds = limit, seconds
+        self._clock, self._sleep = clock, sleep
+        self._sent: deque[float] = deque()
+        self._wire = 0
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait until one more message fits, hold its place while it is sent."""
+        while True:
+            now = self._clock()
+            while self._sent and self._sent[0] <= now - self.seconds:
+                self._sent.popleft()
+            over = len(self._sent) + self._wire - self.limit  # ≥ 0: that many must age out
+            if over < 0:
+                break
+            if over < len(self._sent):
+                await self._sleep(self._sent[over] + self.seconds - now)
+            else:  # all on the wire: one will be done soon
+                await self._sleep(self.seconds / self.limit)
+        self._wire += 1
+        try:
+            yield
+        finally:
+            self._wire -= 1
+            self._sent.append(self._clock())
+
+    def quiet(self) -> bool:
+        """Nothing on the wire and nothing sent in the last `seconds`."""
+        return not self._wire and (not self._sent or self._sent[-1] <= self._clock() - self.seconds)
 
 
 class Lane:
-    """One chat's way out. A group's lane keeps the times of its last messages (`window`,
-    kept by `Outgoing` across lanes) and waits while 20 went out in the last minute.
+    """One chat's way out: new messages wait for their turn in the chat's `paces` (a
+    group's 20 a minute, kept by `Outgoing` across lanes, and the bot's 30 a second).
     Requests of all lanes share `sending`, one permit per Bot API connection: a burst of
     replies waits here, not in the connection pool, whose wait counts towards a request's
     time-out."""
 
-    def __init__(self, sending: asyncio.Semaphore, window: deque[float] | None = None) -> None:
+    def __init__(self, sending: asyncio.Semaphore, paces: tuple[Pace, ...], sleep: Sleep) -> None:
         self._sending = sending
-        self._window = window
+        self._paces = paces
+        self._sleep = sleep
 
     async def call(self, request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
-        window = self._window if new_message else None
-        if window is not None:
-            await _turn(window)
-        result = await with_retries(partial(self._send, request))
-        if window is not None:
-            window.append(time.monotonic())
-        return result
+        async with contextlib.AsyncExitStack() as turns:
+            for pace in self._paces if new_message else ():
+                await turns.enter_async_context(pace.turn())
+            return await with_retries(partial(self._send, request), self._sleep)
 
     async def _send(self, request: Callable[[], Awaitable[T]]) -> T:
         async with self._sending:
             return await request()
-
-
-async def _turn(window: deque[float]) -> None:
-    """Sleep until one more message fits Telegram's 20 in any 60 s."""
-    while True:
-        now = time.monotonic()
-        while window and window[0] <= now - 60:
-            window.popleft()
-        if len(window) < GROUP_PER_MINUTE:
-            return
-        await asyncio.sleep(window[-GROUP_PER_MINUTE] + 60 - now)
 
 
 Job = Callable[[Lane], Awaitable[object]]
@@ -123,12 +152,21 @@ class Outgoing:
     `connections` requests at once. A post that fails (after its retries) goes to
     `on_error` with its update, as a failing handler would."""
 
-    def __init__(self, on_error: OnError, connections: int) -> None:
+    def __init__(
+        self,
+        on_error: OnError,
+        connections: int,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._on_error = on_error
+        self._clock = clock
+        self._sleep = sleep
         self._sending = asyncio.Semaphore(connections)
         self._queues: dict[int, deque[tuple[Job, object]]] = {}
         self._lanes: dict[int, asyncio.Task[None]] = {}
-        self._windows: dict[int, deque[float]] = {}  # groups written to in the last minute
+        self._bot_pace = Pace(BOT_PER_SECOND, 1.0, clock, sleep)
+        self._group_paces: dict[int, Pace] = {}  # groups written to in the last minute
         self._loose: set[asyncio.Task[None]] = set()  # press answers
 
     def put(self, posts: list[Post], update: object) -> None:
@@ -142,7 +180,7 @@ class Outgoing:
                 self._queue(post.chat_id, send, update)
 
     def _start(self, send: Job, update: object) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._run(send, Lane(self._sending), update))
+        task = asyncio.create_task(self._run(send, self._lane(None), update))
         self._loose.add(task)
         task.add_done_callback(self._loose.discard)
         return task
@@ -156,7 +194,7 @@ class Outgoing:
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
-        lane = Lane(self._sending, self._window(chat_id) if chat_id < 0 else None)
+        lane = self._lane(self._group_pace(chat_id) if chat_id < 0 else None)
         try:
             while queue:
                 send, update = queue.popleft()
@@ -164,15 +202,21 @@ class Outgoing:
         finally:  # no await between the empty queue and here: nothing is put meanwhile
             del self._lanes[chat_id], self._queues[chat_id]
 
-    def _window(self, chat_id: int) -> deque[float]:
-        """The group's recent send times; groups quiet for a minute are forgotten."""
-        old = time.monotonic() - 60
-        self._windows = {
-            chat: sent
-            for chat, sent in self._windows.items()
-            if chat in self._lanes or (sent and sent[-1] > old)
+    def _lane(self, group: Pace | None) -> Lane:
+        paces = (self._bot_pace,) if group is None else (group, self._bot_pace)
+        return Lane(self._sending, paces, self._sleep)
+
+    def _group_pace(self, chat_id: int) -> Pace:
+        """The group's pace; those of groups quiet for a minute are forgotten."""
+        self._group_paces = {
+            chat: pace
+            for chat, pace in self._group_paces.items()
+            if chat in self._lanes or not pace.quiet()
         }
-        return self._windows.setdefault(chat_id, deque())
+        if chat_id not in self._group_paces:
+            pace = Pace(GROUP_PER_MINUTE, 60.0, self._clock, self._sleep)
+            self._group_paces[chat_id] = pace
+        return self._group_paces[chat_id]
 
     async def _run(self, send: Job, lane: Lane, update: object) -> None:
         try:
@@ -188,9 +232,9 @@ class Outgoing:
 
     async def idle(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109  (a bound, not a time-out of one call)
         """Wait until every queued post is sent (True) or `timeout` seconds pass (False)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else time.perf_counter() + timeout
         while tasks := {*self._lanes.values(), *self._loose}:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            left = None if deadline is None else max(0.0, deadline - time.perf_counter())
             _done, waiting = await asyncio.wait(tasks, timeout=left)
             if waiting:
                 return False

@@ -213,6 +213,25 @@ async def test_a_429_in_one_chat_does_not_delay_another(
     assert sent_to(fake, other, after)[0].at - asked[other] < 1.0  # did not wait with it
 
 
+async def test_replies_to_many_chats_at_once_keep_to_30_a_second(
+    app: TwinApp, driver: Driver, fake: FakeBotApi
+):
+    """45 teachers' /help handled at once: the replies keep to Telegram's 30 messages a
+    second from one bot, so none is refused (each would wait out its 429 alone)."""
+    fake.limits = RateLimits()
+    after = fake.last_seq
+    for uid in range(1, 46):
+        teacher = driver.teacher(1000 + uid, f"T{uid}", "en")
+        payload = {
+            "update_id": uid,
+            **driver.factory.text(teacher.user, private_chat(teacher.user), "/help", "B"),
+        }
+        await app.process_update(Update.de_json(payload, app.bot))
+    await app.replies_sent()
+    assert len([c for c in fake.calls[after:] if c.method == "sendMessage" and c.ok]) == 45
+    assert fake.too_many == 0
+
+
 async def test_stop_sends_what_is_queued_and_gives_up_a_group_backlog_in_time(
     app: TwinApp, driver: Driver, fake: FakeBotApi, caplog: pytest.LogCaptureFixture
 ):

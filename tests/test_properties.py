@@ -2,8 +2,9 @@
 random texts, forged callbacks and buttons copied from other people's chats, edited
 messages, files, photos, stickers and voice notes, commands in a forum topic, the bot
 removed from and re-added to groups, groups upgraded to supergroups with or without the
-bot seeing Telegram's notice, unknown chats) never make a handler fail, never show one
-project's data in a chat or to a user outside it, and answer a topic in that topic.
+bot seeing Telegram's notice, unknown chats, floods of any of these) never make a handler
+fail, never show one project's data in a chat or to a user outside it, and answer a topic
+in that topic.
 
 Two projects are built once per backend through the real bot: "Alpha Bees" (Anna Alpha,
 coordinator; Aldis Alpha; Dora Duo) with its group, and "Beta Birds" (Birute Beta,
@@ -12,7 +13,12 @@ but sits in the Alpha group and owns a third group the bot was never linked to. 
 a deadline and a quiz post; most teachers are one tap from finishing the quiz. Each
 hypothesis example starts from a copy of that database and of the fake Telegram's state,
 with a fresh Application, and plays 3 to 10 scenes (one person doing 1 to 6 things in one
-chat) and events (the bot removed from or added to a group, a teacher blocking it).
+chat) and events (the bot removed from or added to a group, a teacher blocking it, one
+person doing one thing 25 to 60 times at once).
+
+The input limits are on and the fake Telegram enforces its rate limits (20 messages a
+minute into a group); both, and the bot's own pace, read one clock that moves 2 s per
+update (a teacher typing) and otherwise only when the test says so.
 
 After every update: nothing was logged at ERROR (the error handler logs "update failed"
 and apologises), the bot never apologised, nobody joined a project, and every text,
@@ -20,7 +26,9 @@ caption, pop-up, button and file the bot sent (and Telegram accepted) shows a pr
 title or deadline only to its members and its linked group, and a teacher's name,
 school or contact only to themselves, to people sharing a project with them, to groups
 linked to one of their projects, and in the chat where they themselves just spoke.
-PNG charts are not read.
+PNG charts are not read. After a flood: at most 20 of it were handled and the flooder was
+told to slow down at most once, and while the flooded chat's replies wait for their
+minute (the clock held), another teacher's private /help is still answered.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import logging
 import os
 import re
@@ -41,14 +50,17 @@ from typing import Any
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 from sqlmodel import select
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.app import build_application
 from bot.context import TwinApp
+from bot.fair import PERSON, InputLimits
 from bot.fakeapi import updates
-from bot.fakeapi.server import ApiCall, FakeBotApi
+from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from bot.i18n import LANGUAGES, Translator
+from bot.outgoing import Outgoing
 from storage.db import Database, normalise_url
 from storage.models import ChatBinding, Membership, Project
 from tests.conftest import settings_for
@@ -282,16 +294,19 @@ def step_strategy(commands: list[str], prefixes: list[str]) -> st.SearchStrategy
         st.tuples(st.just("blocked"), people, st.booleans()),
         # the group became a supergroup (with or without the bot seeing Telegram's notice)
         st.tuples(st.just("migrated"), people, group_keys, st.booleans()),
+        # one person doing one thing many times at once
+        st.tuples(st.just("flood"), people, wheres, st.sampled_from((25, 40, 60)), action),
     )
     return st.one_of(scene, scene, scene, scene, scene, event, event)
 
 
 # Refusals the bot cannot foresee: it was blocked or removed, the group moved on, a
-# message it keeps up to date was deleted.
+# message it keeps up to date was deleted, a button was pressed again.
 EXPECTED_REFUSALS = (
     "Forbidden:",
     "Bad Request: group chat was upgraded",
     "Bad Request: message to edit not found",  # deleted by someone, or left in the old group
+    "Bad Request: message is not modified",  # a button pressed twice: the same screen again
 )
 TOPIC = 7
 CONTENT = (
@@ -327,6 +342,18 @@ FOUND: list[list[tuple[Any, ...]]] = [
     [("scene", "birute", "private", [("edit", "3"), ("document", "b.ics", ICS_FILES[0], True)])],
     # A button answered by editing its message, pressed on a photo, failed.
     [("scene", "dora", "alpha", [("command", "/calendar"), ("press_forged", "lang:en")])],
+]
+# Floods that always run: commands in a group (more replies than its minute takes), an
+# outsider's commands there, commands and presses in private.
+FLOODS: list[list[tuple[Any, ...]]] = [
+    [("flood", "dora", "alpha", 60, ("command", "/help"))],
+    [("flood", "otto", "alpha", 40, ("command", "/team"))],
+    # more messages at once than Telegram takes from a bot in a second (30)
+    [("flood", "aldis", "private", 25, ("command", "/agree"))],
+    [
+        ("scene", "anna", "private", [("command", "/members")]),
+        ("flood", "anna", "private", 25, ("press_here", 0)),
+    ],
 ]
 
 # --- what the bot registers ------------------------------------------------------------------
@@ -410,6 +437,49 @@ def shown(call: ApiCall) -> list[str]:
 # --- one example -------------------------------------------------------------------------------
 
 
+class Clock:
+    """The example's time, for the input limits, the bot's group pace and the fake
+    Telegram's limits. It moves only when told; a sleeper wakes when it passes its time."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        woken = asyncio.get_running_loop().create_future()
+        entry = (self.now + seconds, woken)
+        self._sleepers.append(entry)
+        try:
+            await woken
+        finally:
+            self._sleepers.remove(entry)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for until, woken in self._sleepers:
+            if until <= self.now and not woken.done():
+                woken.set_result(None)
+
+    def to_next_waker(self) -> bool:
+        """Move to the earliest sleeper's time; False when nobody sleeps."""
+        if not self._sleepers:
+            return False
+        self.advance(max(0.0, min(until for until, _ in self._sleepers) - self.now))
+        return True
+
+
+def let_go(verdict: str) -> float:
+    """Updates the input limits let go so far in this process, by verdict."""
+    value = REGISTRY.get_sample_value("twincoach_updates_let_go_total", {"verdict": verdict})
+    return value or 0.0
+
+
 class ErrorLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -474,6 +544,28 @@ class Example:
         self.groups = {key: driver.group(*chat) for key, chat in GROUPS.items()}
         self.groups["stranger"] = driver.group(*STRANGER)
         self.played: list[tuple[Any, ...]] = []
+        self.clock = Clock()
+        self.delivered = 0
+        self.flooding: list[asyncio.Task[None]] = []  # a flood's updates, being processed
+        driver.settle = self.settle
+        app = driver.app
+        services = app.bot_data["services"]
+        app.bot_data["services"] = dataclasses.replace(services, limits=InputLimits(self.clock))
+        slots = app.update_processor.slots
+        app.outgoing = Outgoing(app.process_error, slots, self.clock, self.clock.sleep)
+        self.fake.limits = RateLimits(clock=self.clock)
+
+    async def settle(self) -> None:
+        """Until every update is processed and every queued reply is out, moving the clock
+        when replies wait for it."""
+        outgoing = self.driver.app.outgoing
+        while True:
+            if self.flooding:
+                _done, waiting = await asyncio.wait(self.flooding, timeout=0.02)
+                self.flooding = list(waiting)
+            if not self.flooding and await outgoing.idle(timeout=0.02):
+                return
+            self.clock.to_next_waker()
 
     def fill(self, text: str) -> str:
         return text.replace("{A}", str(self.golden.ids["alpha"])).replace(
@@ -491,8 +583,12 @@ class Example:
         bot = {"id": self.fake.bot_id, "is_bot": True, "first_name": "TwinCoach"}
         return {"message_id": 1, "date": 1_795_000_000, "chat": chat, "from": bot, "text": "…"}
 
-    async def play(self, step: tuple[Any, ...]) -> tuple[list[ApiCall], int, int]:
-        """Deliver one step; returns the calls it caused, the sender and the chat it was in."""
+    async def play(
+        self, step: tuple[Any, ...], *, settle: bool = True
+    ) -> tuple[list[ApiCall], int, int]:
+        """Deliver one step; returns the calls it caused, the sender and the chat it was in.
+        The clock moves 2 s per update unless `settle` is False (a flood: all at once,
+        handed to the update processor as polling does, and not waited for)."""
         kind, key = step[0], step[1]
         who = self.teachers[key]
         d, factory, fake = self.driver, self.driver.factory, self.fake
@@ -563,8 +659,56 @@ class Example:
         else:
             raise AssertionError(kind)
         for payload in payloads:
+            self.delivered += 1
+            if not settle:
+                self.flooding.append(d.submit(payload))
+                continue
+            self.clock.advance(2.0)
             await d.deliver(payload)
         return fake.calls[before:], who.id, chat["id"]
+
+    async def until_stuck(self) -> None:
+        """Until the flood's updates are processed, or those left make no progress."""
+        while self.flooding:
+            done, waiting = await asyncio.wait(self.flooding, timeout=0.05)
+            self.flooding = list(waiting)
+            if not done:
+                return
+
+    async def flood(self, step: tuple[Any, ...]) -> tuple[list[ApiCall], int, int]:
+        """One person doing one thing `count` times at once and, behind it, another
+        teacher's private /help: answered while the flood's replies wait for their chat's
+        minute (the clock held) and the bot has one update slot; then a minute passes."""
+        _kind, key, where, count, (action, *args) = step
+        before, delivered = self.fake.last_seq, self.delivered
+        slowed, ignored = let_go("slowed"), let_go("ignored")
+        self.clock.advance(2.0)
+        sender, here = 0, 0
+        for _ in range(count):
+            _calls, sender, here = await self.play((action, key, where, *args), settle=False)
+        await self.until_stuck()
+        prober = self.teachers["birute" if key == "anna" else "anna"]
+        asked = self.fake.last_seq
+        chat = updates.private_chat(prober.user)
+        help_ = self.driver.submit(
+            self.driver.factory.text(prober.user, chat, "/help", self.fake.bot_username)
+        )
+        try:
+            await self.fake.wait_for(
+                lambda c: c.method == "sendMessage" and c.chat_id == prober.id, after=asked
+            )
+        except TimeoutError:
+            self.fail("another teacher's /help waited behind a flood")
+        await help_
+        await self.settle()
+        handled = self.delivered - delivered - (let_go("slowed") - slowed)
+        handled -= let_go("ignored") - ignored
+        if handled > PERSON[0]:
+            self.fail(f"{handled} updates of one flood were handled (at most {PERSON[0]})")
+        if let_go("slowed") - slowed > 1:
+            self.fail("the flooder was told to slow down more than once")
+        self.clock.advance(61.0)  # a minute later: the flooder is heard again
+        return self.fake.calls[before:], sender, here
 
     async def run(self, steps: list[tuple[Any, ...]], db: Database) -> None:
         self.start = self.fake.last_seq
@@ -574,7 +718,10 @@ class Example:
                 step = (*action[:1], *event[1:3], *action[1:]) if action else event
                 self.played.append(step)
                 was = await world(db)
-                calls, sender, here = await self.play(step)
+                if step[0] == "flood":
+                    calls, sender, here = await self.flood(step)
+                else:
+                    calls, sender, here = await self.play(step)
                 now = await world(db)
                 self.check(calls, sender, here, [was, now])
                 if step[0] == "in_topic" and here < 0:
@@ -766,7 +913,9 @@ class Copies:
 
 async def open_app(fake: FakeBotApi, url: str) -> tuple[TwinApp, Database]:
     db = Database(url)
-    app = build_application(settings_for(fake, url, openholidays_url=""), db)
+    # one update slot: the hardest case for "a flood holds up no other chat"
+    settings = settings_for(fake, url, openholidays_url="", telegram_connections=1)
+    app = build_application(settings, db)
     app.bot_data["services"].limits.enabled = False  # the set-up types faster than anyone
     await app.initialize()
     return app, db
@@ -829,6 +978,10 @@ def test_random_updates_never_fail_and_never_leak(db_url: str, tmp_path: Path) -
         @example(FOUND[2])
         @example(FOUND[3])
         @example(FOUND[4])
+        @example(FLOODS[0])
+        @example(FLOODS[1])
+        @example(FLOODS[2])
+        @example(FLOODS[3])
         @given(st.lists(step_strategy(golden.commands, golden.prefixes), min_size=3, max_size=10))
         def random_updates(steps: list[tuple[Any, ...]]) -> None:
             runner.run(one_example(steps))

@@ -12,6 +12,7 @@ from storage.models import Answer, Project
 from tests.conftest import settings_for
 from tests.driver import Driver, Group, Teacher
 from tests.test_roles import team_of_three
+from tests.test_team_flow import INVITE, join
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -53,9 +54,7 @@ async def test_three_teachers_take_the_quiz_and_the_group_compares(driver: Drive
     assert "at least two" in early.text
     await take_quiz(jonas, JONAS, {0: "this month maybe", 1: "five minutes early"})
     await take_quiz(maria, MARIA, {0: "by the end of the week", 5: "every Monday"})
-    assert "3 of 3" in driver.fake.messages(group.id)[-1]["text"] or any(
-        "3 of 3" in m["text"] for m in driver.fake.messages(group.id)
-    )
+    assert any("Everyone has finished" in m["text"] for m in driver.fake.messages(group.id))
 
     sent = await maria.send("/quizresults", group)
     photo = next(c for c in sent.calls if c.method == "sendPhoto")
@@ -226,3 +225,34 @@ def test_initials_are_short_and_unique():
         "AB2",
         "ŽŪ",
     ]
+
+
+async def test_the_group_post_says_what_comes_next(driver: Driver):
+    """The quiz post: who finished; with two, that /quizresults compares them; with
+    everyone, to talk it over (the button then changes one's answers); a newcomer makes
+    it "Take the quiz" again."""
+    anna, jonas, maria, group = await linked_team(driver)
+    await anna.send("/quiz", group)
+
+    def post() -> tuple[str, list[str]]:
+        message = next(m for m in driver.fake.messages(group.id) if "quiz" in m["text"])
+        rows = message["reply_markup"]["inline_keyboard"]
+        return message["text"], [b["text"] for row in rows for b in row]
+
+    await take_quiz(anna, ANNA, {})
+    text, buttons = post()
+    assert "1 of 3" in text and "/quizresults" not in text.split("\n\n")[-1]
+    assert buttons == ["Take the quiz"]
+    await take_quiz(jonas, JONAS, {})
+    text, buttons = post()
+    assert "2 of 3" in text and "/quizresults already compares" in text
+    await take_quiz(maria, MARIA, {})
+    text, buttons = post()
+    assert "Everyone has finished: Anna" in text and "talk it over" in text
+    assert buttons == ["Change my answers"]
+    eva = driver.teacher(104, "Eva", "en")
+    link = INVITE.search((await anna.send("/invite")).text)
+    assert link
+    await join(eva, link.group(0), country="PT", school="Escola", contact="e@x.pt")
+    text, buttons = post()
+    assert "3 of 4" in text and buttons == ["Take the quiz"]

@@ -1,13 +1,21 @@
 """The guide's checks on the plan sheet, as pure functions in Latvian, Lithuanian and
 English: is a goal measurable and time-bound (SMART), is a "collaboration" item really
-just file exchange or parallel work (risk 9), is a title short enough."""
+just file exchange or parallel work (risk 9), is a title short enough, are there three
+real collaboration actions.
+
+`review` is the one verdict on a plan: /plan shows its flags, /status ticks a plan step
+only for a section it finds sound, risk 9 and the quality answer count only the
+collaboration lines it accepts. So no screen calls done what another one flags."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 TITLE_MAX = 60  # longer titles are hard to recognise in lists
+MIN_COLLAB = 3  # the plan sheet's three lines of cross-school collaboration
 
 
 class Gap(StrEnum):
@@ -58,3 +66,62 @@ def looks_like_plain_exchange(action: str) -> bool:
 
 def title_too_long(title: str) -> bool:
     return len(title.strip()) > TITLE_MAX
+
+
+class Flag(StrEnum):
+    """What the guide would point out about one plan item."""
+
+    NOT_MEASURABLE = "measurable"
+    NO_TIME_FRAME = "time"
+    EXCHANGE = "exchange"
+    LONG_TITLE = "long_title"
+
+
+def flags(section: str, text: str) -> list[Flag]:
+    found = []
+    if section == "goal":
+        gaps = smart_gaps(text)
+        if Gap.MEASURABLE in gaps:
+            found.append(Flag.NOT_MEASURABLE)
+        if Gap.TIME in gaps:
+            found.append(Flag.NO_TIME_FRAME)
+    if section == "collab" and looks_like_plain_exchange(text):
+        found.append(Flag.EXCHANGE)
+    if section == "title" and title_too_long(text):
+        found.append(Flag.LONG_TITLE)
+    return found
+
+
+@dataclass(frozen=True)
+class SectionReview:
+    written: int  # items
+    accepted: int  # items no check flags
+
+    def sound(self, section: str) -> bool:
+        """Written, nothing flagged, and (collaboration) at least three lines."""
+        enough = self.written >= MIN_COLLAB if section == "collab" else True
+        return self.written > 0 and self.accepted == self.written and enough
+
+
+@dataclass(frozen=True)
+class Review:
+    sections: dict[str, SectionReview]
+
+    def sound(self) -> frozenset[str]:
+        """The sections the guide would accept as they are."""
+        return frozenset(key for key, seen in self.sections.items() if seen.sound(key))
+
+    def real_collaboration(self) -> int:
+        """Collaboration lines that are not plain exchange or parallel work."""
+        seen = self.sections.get("collab")
+        return seen.accepted if seen else 0
+
+
+def review(items: Iterable[tuple[str, str]]) -> Review:
+    """The verdict on a whole plan, from its (section, text) items."""
+    written: dict[str, int] = {}
+    accepted: dict[str, int] = {}
+    for section, text in items:
+        written[section] = written.get(section, 0) + 1
+        accepted[section] = accepted.get(section, 0) + (not flags(section, text))
+    return Review({key: SectionReview(n, accepted[key]) for key, n in written.items()})

@@ -24,11 +24,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
+from bot.plan_checks import review
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.forms import Form
 from handlers.risks import RISKS
-from storage import answers, checklists, teams
+from storage import answers, checklists, plan, teams
 from storage import risks as risk_store
 from storage.models import Membership, Project
 from storage.teams import Member, ProjectType
@@ -209,7 +210,7 @@ class Facts:
 
     schools: int
     founders_chosen: bool
-    plan: frozenset[str]  # plan sections with at least one line
+    plan: frozenset[str]  # plan sections the guide's checks accept (bot/plan_checks.py)
     agreed: frozenset[str]  # agreement topics marked agreed
     risks_marked: frozenset[str]  # risks the team has a view on
     ticks: frozenset[str]
@@ -475,7 +476,7 @@ def facts_of(session: Session, *, project_id: int, team: list[Member]) -> Facts:
     return Facts(
         schools=teams.school_count(team),
         founders_chosen=teams.project_type(team) != ProjectType.UNDECIDED,
-        plan=frozenset(checklists.plan_sections(session, project_id=project_id)),
+        plan=review(plan.section_texts(session, project_id=project_id)).sound(),
         agreed=frozenset(answers.agreements(session, project_id=project_id)),
         risks_marked=frozenset(risk_store.marks(session, project_id=project_id)),
         ticks=frozenset(checklists.ticked(session, project_id=project_id)),

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
-from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from bot.plan_checks import MIN_COLLAB, Flag, flags, review
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers import forms
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
@@ -23,7 +23,6 @@ from scheduler.reminders.plans import plan_deadline
 from storage import deadlines, plan, teams
 from storage.models import Deadline, Membership, PlanItem, Project
 
-MIN_COLLAB = 3
 ITEMS_MAX = 20  # per section
 CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
 
@@ -198,10 +197,10 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         now=actor.now,
         item_id=state.get("item"),
     )
-    notes = _warnings(t, section, [row])
+    notes: list[Html] = []  # the section follows, with what the guide would point out
     if section == "activity":
         session.flush()
-        notes += _activity_deadline(session, actor, row)
+        notes = _activity_deadline(session, actor, row)
     reply = Reply().say(lines(t("Saved."), *notes))
     _tell_if_locked(session, actor, project, section, text, reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
@@ -311,30 +310,43 @@ def _tell_if_locked(
 
 
 def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
-    """What the guide would point out about these items."""
+    """What the guide would point out about these items (bot/plan_checks.py)."""
     out: list[Html] = []
     for row in items:
-        if section == "goal":
-            gaps = smart_gaps(row.text)
-            if Gap.MEASURABLE in gaps:
-                out.append(
-                    t(
-                        "⚠️ Nothing in this goal is measurable yet: add a number, such as “five examples” or “every pupil”."
+        for flag in flags(section, row.text):
+            match flag:
+                case Flag.NOT_MEASURABLE:
+                    out.append(
+                        t(
+                            "⚠️ Nothing in this goal is measurable yet: add a number, such as “five examples” or “every pupil”."
+                        )
                     )
-                )
-            if Gap.TIME in gaps:
-                out.append(
-                    t("⚠️ This goal has no time frame yet: add one, such as “by the end of March”.")
-                )
-        if section == "collab" and looks_like_plain_exchange(row.text):
+                case Flag.NO_TIME_FRAME:
+                    out.append(
+                        t(
+                            "⚠️ This goal has no time frame yet: add one, such as “by the end of March”."
+                        )
+                    )
+                case Flag.EXCHANGE:
+                    out.append(
+                        t(
+                            "⚠️ “{item}” sounds like file exchange or parallel work. Without real collaboration between pupils there is no quality label.",
+                            item=row.text,
+                        )
+                    )
+                case Flag.LONG_TITLE:
+                    out.append(
+                        t("⚠️ This title is long; a short, concrete title is easier to recognise.")
+                    )
+    if section == "collab":
+        real = review((row.section, row.text) for row in items).real_collaboration()
+        if real < MIN_COLLAB:
             out.append(
                 t(
-                    "⚠️ “{item}” sounds like file exchange or parallel work. Without real collaboration between pupils there is no quality label.",
-                    item=row.text,
+                    "⚠️ Plan at least three real collaboration actions; so far {n} (file exchange and parallel work do not count).",
+                    n=real,
                 )
             )
-        if section == "title" and title_too_long(row.text):
-            out.append(t("⚠️ This title is long; a short, concrete title is easier to recognise."))
     return out
 
 
@@ -360,10 +372,7 @@ def _section_text(
 ) -> Html:
     head = Html(f"<b>{t(section.name)}</b>" + (" 🔒" if locked else ""))
     body = [_item_line(t, n, row, names) for n, row in enumerate(rows_, 1)] or [t("(nothing yet)")]
-    notes = _warnings(t, section.key, rows_)
-    if section.key == "collab" and len(rows_) < MIN_COLLAB:
-        notes.append(t("⚠️ Plan at least three collaboration actions; so far {n}.", n=len(rows_)))
-    return lines(head, *body, *notes)
+    return lines(head, *body, *_warnings(t, section.key, rows_))
 
 
 def _names(session: Session, project_id: int) -> dict[int, str]:

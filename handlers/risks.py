@@ -20,6 +20,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, fold, lines
+from bot.plan_checks import review
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond, stale
@@ -28,7 +29,7 @@ from handlers.team import MIN_SCHOOLS
 from scheduler.calendar import works_on
 from scheduler.deadlines import parse_deadline
 from scheduler.places import team_places
-from storage import checklists, plan, teams
+from storage import plan, teams
 from storage import risks as store
 from storage.models import Membership, Project, RiskMark
 from storage.teams import Member
@@ -191,10 +192,12 @@ def auto_flags(
 def project_flags(
     session: Session, *, project_id: int, team: list[Member], now: datetime
 ) -> dict[str, Flag]:
-    """`auto_flags` for one project, read from its team, plan and the partners' calendars."""
+    """`auto_flags` for one project, read from its team, plan and the partners' calendars.
+    Only collaboration lines the plan's review accepts count (bot/plan_checks.py)."""
+    plan_review = review(plan.section_texts(session, project_id=project_id))
     return auto_flags(
         schools=teams.school_count(team),
-        collaboration_planned="collab" in checklists.plan_sections(session, project_id=project_id),
+        collaboration_planned=plan_review.real_collaboration() > 0,
         new_tools=store.new_tools(session, project_id=project_id),
         on_days_off=_activities_on_days_off(session, project_id, now),
     )

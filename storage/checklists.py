@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import ChecklistTick, PlanItem
+from storage.models import ChecklistTick
 
 
 def ticked(session: Session, *, project_id: int) -> set[str]:
@@ -31,11 +31,3 @@ def untick(session: Session, *, project_id: int, item: str) -> None:
             col(ChecklistTick.project_id) == project_id, col(ChecklistTick.item) == item
         )
     )
-
-
-def plan_sections(session: Session, *, project_id: int) -> set[str]:
-    """The plan-sheet sections that have at least one line ("goal", "collab", …)."""
-    rows = session.exec(
-        select(PlanItem.section).where(PlanItem.project_id == project_id).distinct()
-    ).all()
-    return set(rows)

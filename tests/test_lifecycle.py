@@ -102,6 +102,18 @@ async def test_only_the_coordinator_and_founders_tick_registration(driver: Drive
     assert "moved on to stage 4 of 7: TwinSpace, netiquette and permissions" in sent.to(group.id)[0]
 
 
+# A plan the guide's checks accept: a SMART goal, three real collaboration actions.
+SOUND_PLAN = (
+    ("goal", "Every pupil writes five river stories by the end of March"),
+    ("product", "A shared e-book of river stories"),
+    ("collab", "Mixed-school teams agree on one cover for the e-book"),
+    ("collab", "Pupils of all schools vote on the stories to include"),
+    ("collab", "Pairs from two schools write one chapter together"),
+    ("activity", "Pupils interview their grandparents about the river"),
+    ("title", "Our rivers"),
+)
+
+
 async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db: Database):
     anna, _jonas, _maria, group = await linked_team(driver)
     pid = await project_id(db)
@@ -109,8 +121,8 @@ async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db
     now = datetime.now(UTC)
 
     def plan_and_agreements(s):
-        for section in ("goal", "product", "collab", "activity", "title"):
-            s.add(PlanItem(project_id=pid, section=section, text=f"our {section}"))
+        for section, text in SOUND_PLAN:
+            s.add(PlanItem(project_id=pid, section=section, text=text))
         for topic in ("communication", "reminders"):
             s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
 
@@ -226,3 +238,64 @@ async def test_evaluation_and_labels_are_announced_to_every_teacher(driver: Driv
         notes = sent.to(teacher)
         assert any("reached its evaluation" in n for n in notes), teacher
     assert not any("National Quality Label individually" in n for n in sent.to(102))
+
+
+async def test_status_risks_and_plan_read_the_plan_alike(driver: Driver, db: Database):
+    """/status ticks a plan step only for a section /plan flags nothing in; risk 9 and
+    the "three collaboration actions" count only lines that are not plain exchange."""
+    anna, jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    flagged = {
+        "goal": ["Pupils learn about rivers"],  # nothing measurable, no time frame
+        "collab": [
+            "We exchange photos of our rivers",
+            "Each school makes its own video",
+            "Pupils send letters to the partners",
+        ],
+        "title": ["A very long title about the rivers of our three countries and their stories"],
+    }
+
+    def add(s, sections):
+        for section, texts in sections.items():
+            for n, text in enumerate(texts):
+                s.add(PlanItem(project_id=pid, section=section, position=n, text=text))
+
+    await db.run(lambda s: add(s, flagged | {"product": ["An e-book"], "activity": ["Interviews"]}))
+    assert plan_marks((await anna.send("/status")).text) == {
+        "goal": "▫️",
+        "final product": "✅",
+        "collaboration": "▫️",
+        "what the pupils will do": "✅",
+        "title": "▫️",
+    }
+    plan_text = (await jonas.send("/plan")).text + (
+        await jonas.click("Cross-school collaboration")
+    ).text
+    assert "so far 0" in plan_text
+    assert (
+        "Flagged by TwinCoach: The plan has no cross-school collaboration"
+        in (await anna.send("/risks")).text
+    )
+    await anna.send("/cancel")
+
+    def sound(s):
+        s.exec(sa.delete(PlanItem).where(PlanItem.project_id == pid))
+        add(s, {key: [text for k, text in SOUND_PLAN if k == key] for key, _ in SOUND_PLAN})
+
+    await db.run(sound)
+    marks = plan_marks((await anna.send("/status")).text)
+    assert len(marks) == 5 and set(marks.values()) == {"✅"}
+    assert "no cross-school collaboration" not in (await anna.send("/risks")).text
+
+
+def plan_marks(status: str) -> dict[str, str]:
+    """The mark of each plan step in a /status text, by a word of the step."""
+    words = ("goal", "final product", "collaboration", "what the pupils will do", "title")
+    return {
+        word: line.split(" ", 1)[0]
+        for line in status.splitlines()
+        if "(/plan)" in line and line[:1] in "✅▫"
+        for word in words
+        if word in line
+    }

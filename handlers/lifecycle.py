@@ -210,6 +210,7 @@ class Facts:
 
     schools: int
     founders_chosen: bool
+    national: bool  # both founders in one country: no label, no awards
     plan: frozenset[str]  # plan sections the guide's checks accept (bot/plan_checks.py)
     agreed: frozenset[str]  # agreement topics marked agreed
     risks_marked: frozenset[str]  # risks the team has a view on
@@ -222,6 +223,10 @@ class Step:
     text: str  # msgid
     owner: Owner
     check: Callable[[Facts], bool] | None = None  # the data can answer it
+    international_only: bool = False  # labels and awards: not for a national project
+
+    def applies(self, facts: Facts) -> bool:
+        return not (self.international_only and facts.national)
 
     def by_data(self, facts: Facts) -> bool:
         return self.check is not None and self.check(facts)
@@ -237,7 +242,7 @@ class Stage:
     leads_only: bool = False  # registration: only the coordinator and founders tick
 
     def complete(self, facts: Facts) -> bool:
-        return all(step.done(facts) for step in self.steps)
+        return all(step.done(facts) for step in self.steps if step.applies(facts))
 
 
 def _planned(section: str) -> Callable[[Facts], bool]:
@@ -455,11 +460,13 @@ STAGES = (
                     "Each teacher who wants it has applied for the National Quality Label (/quality)."
                 ),
                 Owner.EVERYONE,
+                international_only=True,
             ),
             Step(
                 "s7.awards",
                 N_("The team has looked at the awards and contests it could enter."),
                 Owner.COORDINATOR,
+                international_only=True,
             ),
         ),
     ),
@@ -476,6 +483,7 @@ def facts_of(session: Session, *, project_id: int, team: list[Member]) -> Facts:
     return Facts(
         schools=teams.school_count(team),
         founders_chosen=teams.project_type(team) != ProjectType.UNDECIDED,
+        national=teams.project_type(team) == ProjectType.NATIONAL,
         plan=review(plan.section_texts(session, project_id=project_id)).sound(),
         agreed=frozenset(answers.agreements(session, project_id=project_id)),
         risks_marked=frozenset(risk_store.marks(session, project_id=project_id)),
@@ -502,7 +510,8 @@ def advance(project: Project, facts: Facts) -> None:
 
 
 def next_step(project: Project, facts: Facts) -> Step | None:
-    return next((s for s in STAGES[current_stage(project) - 1].steps if not s.done(facts)), None)
+    steps = STAGES[current_stage(project) - 1].steps
+    return next((s for s in steps if s.applies(facts) and not s.done(facts)), None)
 
 
 def _owner_text(t: Translator, owner: Owner, team: list[Member]) -> Html:
@@ -580,6 +589,12 @@ END_NOTES = {
         "on the eTwinning platform (at most four labels per school year). /quality shows how your project scores first."
     ),
 }
+# The guide: a national project gets no quality label and no awards.
+NATIONAL_END = N_(
+    "🏁 <b>{title}</b> is finished. A national project gets no quality label or awards, so "
+    "there is nothing to apply for: share what your pupils made, and for a label, start an "
+    "international project next time."
+)
 
 
 def _end_of_project_notes(
@@ -587,9 +602,11 @@ def _end_of_project_notes(
 ) -> list[Message]:
     """When the project reaches evaluation or the labels, every teacher hears privately."""
     reached = [n for n in END_NOTES if stage_before < n <= current_stage(project)]
+    national = teams.project_type(team) == ProjectType.NATIONAL
+    notes = [NATIONAL_END if n == LABELS and national else END_NOTES[n] for n in reached]
     return [
-        Message(actor.translator_for(m.user)(END_NOTES[n], title=project.title), chat_id=m.user.id)
-        for n in reached
+        Message(actor.translator_for(m.user)(note, title=project.title), chat_id=m.user.id)
+        for note in notes
         for m in team
         if m.user is not None
     ]
@@ -631,6 +648,11 @@ def _status(
     steps = [t("<b>Stage {n}: {stage}</b>", n=n, stage=t(stage.title))]
     buttons: list[Button] = []
     for number, step in enumerate(stage.steps, 1):
+        if not step.applies(facts):
+            steps.append(
+                t("➖ {n}. {step} <i>(not for a national project)</i>", n=number, step=t(step.text))
+            )
+            continue
         done = step.done(facts)
         owner = _owner_text(t, step.owner, team)
         values = {"mark": "✅" if done else "▫️", "n": number, "step": t(step.text), "owner": owner}
@@ -696,6 +718,9 @@ def tick_step(session: Session, actor: Actor, project_id: int, key: str, undo: b
         return Reply(alert=t("This button is no longer active."))
     if stage is not STAGES[current_stage(project) - 1]:
         return Reply(alert=t("This step belongs to another stage."))
+    national = teams.project_type(teams.members(session, project_id=project_id))
+    if step.international_only and national == ProjectType.NATIONAL:
+        return Reply(alert=t("A national project gets no quality label or awards."))
     refused = _refused(t, stage, step, me, undo)
     if refused:
         return Reply(alert=refused)

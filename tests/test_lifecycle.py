@@ -9,7 +9,7 @@ from sqlmodel import select
 from handlers.lifecycle import PARTS, QUESTIONS
 from handlers.risks import RISKS
 from storage.db import Database
-from storage.models import Agreement, ChecklistTick, PlanItem, Project, RiskMark
+from storage.models import Agreement, ChecklistTick, Membership, PlanItem, Project, RiskMark
 from tests.driver import Driver
 from tests.test_quiz import linked_team
 from tests.test_team_flow import create_project
@@ -299,3 +299,41 @@ def plan_marks(status: str) -> dict[str, str]:
         for word in words
         if word in line
     }
+
+
+async def test_a_national_project_is_never_sent_to_the_label(driver: Driver, db: Database):
+    """Both founders in Latvia: stage 7's label and award steps do not apply, so the cycle
+    ends when stage 6 does, and nobody is told to apply for a label."""
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+
+    def national(s):
+        s.execute(
+            sa.update(Membership)
+            .where(Membership.project_id == pid, Membership.user_id.in_((101, 103)))
+            .values(founder=True, country="LV")
+        )
+
+    await db.run(national)
+    await set_stage(db, 6)
+    now = datetime.now(UTC)
+    stage_six = ("s6.pupils", "s6.others", "s6.conclusions", "s6.shared")
+
+    def ticked(s):
+        for item in stage_six[:-1]:
+            s.add(ChecklistTick(project_id=pid, item=item, ticked_by=101, ticked_at=now))
+
+    await db.run(ticked)
+    await anna.send("/status")
+    sent = await anna.click("▫️ 4")
+    assert await stage(db) == 7
+    assert "All seven stages are done" in sent.text
+    assert "➖ 1." in sent.text and "not for a national project" in sent.text
+    assert "▫️ 1" not in sent.buttons()
+    for teacher in (101, 102, 103):
+        notes = " ".join(sent.to(teacher))
+        assert "gets no quality label or awards" in notes, teacher
+        assert "Quality Label individually" not in notes
+    forged = await anna.press(driver.fake.messages(101)[-1], f"lc:{pid}:s7.label:t")
+    assert forged.alerts == ["A national project gets no quality label or awards."]
+    assert "s7.label" not in await ticks(db)

@@ -28,7 +28,6 @@ from matplotlib.patches import Circle, Patch, Rectangle, RegularPolygon
 # drops instead of the font size.
 WIDTH = 390.0
 MARGIN = 8.0
-MIN_FONT = 11.0
 TITLE_FONT, SUBTITLE_FONT, LABEL_FONT, NAME_FONT, POLE_FONT, KEY_FONT = 16, 12, 13, 12, 11, 11
 LINE = 1.3  # line height, per point of font size
 RADIUS = 11.0  # every marker fills about the same 22 × 22 pt square, whatever its letter
@@ -44,6 +43,7 @@ DARK = ("#0072B2", "#000000")  # fills that take a white letter; the rest take b
 # (sides, turn, circumradius in RADIUS) per shape; 0 sides is a circle
 SHAPES = ((0, 0.0, 1.0), (4, pi / 4, 0.9 * sqrt(2)), (4, 0.0, 1.0), (5, pi, 1.05), (6, 0.0, 1.0))
 INK, MUTED, TRACK = "#1f2937", "#4b5563", "#eef0f3"
+SUFFIXES = "123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,13 @@ def short_names(names: list[str]) -> list[str]:
 
 
 def keys(names: list[str]) -> list[str]:
-    """The letter on each teacher's marker: the first letter, numbered when shared."""
+    """The letter on each teacher's marker: the first letter, numbered when shared (1 to
+    9, then a to z, so a key is never wider than its marker)."""
     first = [(name.strip()[:1] or "?").upper() for name in names]
     return [
-        f"{letter}{first[:n].count(letter) + 1}" if first.count(letter) > 1 else letter
+        letter + SUFFIXES[first[:n].count(letter) % len(SUFFIXES)]
+        if first.count(letter) > 1
+        else letter
         for n, letter in enumerate(first)
     ]
 

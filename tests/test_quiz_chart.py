@@ -118,6 +118,14 @@ def test_two_teachers_and_a_crowd_of_eight_also_fit():
     assert "Bartholomäu…" in shown
 
 
+def test_a_team_of_fifty_stays_within_telegrams_photo_limits():
+    """storage.teams allows 50 members: the chart gets less sharp, never smaller."""
+    names = [f"Maximilianus{n:02} Ozols" for n in range(50)]  # first names as long as kept
+    fig, renderer = drawn(translated("en", names, [[3] * 50 for _ in SCALES]))
+    check_phone_layout(fig, renderer, teachers=50)
+    assert fig.bbox.width + fig.bbox.height <= 10_000  # Telegram's limit for a photo
+
+
 def test_names_letters_and_places():
     assert chart.short_names(["Anna Bērziņa", "Anna Kalniņa", "Jonas", "  "]) == [
         "Anna B.",
@@ -126,6 +134,7 @@ def test_names_letters_and_places():
         "?",
     ]
     assert chart.keys(["Anna", "aldis", "Jonas"]) == ["A1", "A2", "J"]
+    assert chart.keys([f"Maria{n}" for n in range(12)])[8:] == ["M9", "Ma", "Mb", "Mc"]
     # four at 3 (three in the first row, one in the second), one at 1
     assert chart.stack([3, 3, 3, 3, 1]) == [(0, 0, 4), (1, 0, 4), (2, 0, 4), (0, 1, 4), (0, 0, 1)]
 

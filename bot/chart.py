@@ -33,6 +33,7 @@ LINE = 1.3  # line height, per point of font size
 RADIUS = 11.0  # every marker fills about the same 22 × 22 pt square, whatever its letter
 GAP = 3.0  # around markers and blocks of text
 STEP = 2 * RADIUS + 2  # from one marker's centre to the next one's
+BETWEEN = 14.0  # from one name in the legend to the next marker
 PER_ROW = 3  # teachers at the same value stand side by side, three to a row
 DPI = 144
 MAX_PIXELS = 9000
@@ -203,9 +204,9 @@ def _legend(page: _Page, names: list[str], letters: list[str]) -> None:
     lines: list[list[int]] = []
     used = 0.0
     for who, size in enumerate(sizes):
-        if lines and used + 3 * GAP + size <= WIDTH - 2 * MARGIN:
+        if lines and used + BETWEEN + size <= WIDTH - 2 * MARGIN:
             lines[-1].append(who)
-            used += 3 * GAP + size
+            used += BETWEEN + size
         else:
             lines.append([who])
             used = size
@@ -214,7 +215,7 @@ def _legend(page: _Page, names: list[str], letters: list[str]) -> None:
         for who in line:
             page.marker(x + RADIUS, middle, who, letters[who], f"legend:{who}")
             page.text(x + 2 * RADIUS + GAP, middle, names[who], NAME_FONT, va="center")
-            x += sizes[who] + 3 * GAP
+            x += sizes[who] + BETWEEN
         page.y += 2 * RADIUS + GAP
     page.y += GAP
 

@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import MIN_COLLAB, Flag, flags, review
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers import forms
+from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
 from scheduler.deadlines import parse_deadline
 from scheduler.moments import when, zone_of
@@ -204,6 +204,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     reply = Reply().say(lines(t("Saved."), *notes))
     _tell_if_locked(session, actor, project, section, text, reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
+    reply.messages += lifecycle.follow(session, actor, project)
     return reply
 
 

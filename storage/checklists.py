@@ -11,12 +11,12 @@ from sqlmodel import Session, col, select
 from storage.models import ChecklistTick
 
 
-def ticked(session: Session, *, project_id: int) -> set[str]:
-    """The keys of every ticked item of a project."""
-    rows = session.exec(
-        select(ChecklistTick.item).where(ChecklistTick.project_id == project_id)
-    ).all()
-    return set(rows)
+def ticked(session: Session, *, project_id: int, by: int | None = None) -> set[str]:
+    """The keys of every ticked item of a project (only those `by` ticked, when given)."""
+    query = select(ChecklistTick.item).where(ChecklistTick.project_id == project_id)
+    if by is not None:
+        query = query.where(ChecklistTick.ticked_by == by)
+    return set(session.exec(query).all())
 
 
 def tick(session: Session, *, project_id: int, item: str, by: int, now: datetime) -> None:

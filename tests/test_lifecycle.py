@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from handlers.lifecycle import PARTS, QUESTIONS
-from handlers.risks import RISKS
+from handlers.risk_list import RISKS
 from storage.db import Database
 from storage.models import Agreement, ChecklistTick, Membership, PlanItem, Project, RiskMark
 from tests.driver import Driver
@@ -41,10 +41,12 @@ async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, d
     assert not sent.buttons() and "private chat" in text
 
     sent = await jonas.send("/status")
-    assert sent.buttons() == ["▫️ 1", "▫️ 3", "▫️ 4"]  # step 2 is answered by the data
-    await jonas.click("▫️ 3")
+    # step 1 is the coordinator's, step 2 is answered by the data
+    assert sent.buttons() == ["▫️ 3", "▫️ 4"]
+    sent = await jonas.click("▫️ 3")
+    assert sent.buttons() == ["✅ 3", "▫️ 4"]  # who ticked it may undo it
     sent = await anna.send("/status")
-    assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # the coordinator may undo
+    assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # and so may the coordinator
     await anna.click("▫️ 1")
     assert await ticks(db) == {"s1.idea", "s1.icebreak"}
     sent = await maria.send("/status")
@@ -56,20 +58,37 @@ async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, d
     assert "<b>Next:</b> The plan has a pedagogical goal" in told[0]
 
 
-async def test_leads_undo_ticks_and_partners_cannot(driver: Driver, db: Database):
-    anna, jonas, _maria, _group = await linked_team(driver)
+async def test_one_undo_rule_and_the_coordinators_steps(driver: Driver, db: Database):
+    """Whoever ticked a step, or a lead, undoes it (in /status as in /twinspace); a
+    partner cannot tick the coordinator's steps or those the data answer."""
+    anna, jonas, maria, _group = await linked_team(driver)
     pid = await project_id(db)
     await jonas.send("/status")
     await jonas.click("▫️ 3")
-    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.icebreak:u")
-    assert sent.alerts == ["Only the coordinator and the founders can undo a tick."]
+    await maria.send("/status")
+    sent = await maria.press(driver.fake.messages(103)[-1], f"lc:{pid}:s1.icebreak:u")
+    assert sent.alerts == [
+        "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
+    ]
     sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.partners:t")
     assert "TwinCoach ticks this step itself" in sent.alerts[0]
+    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.idea:t")
+    assert sent.alerts == ["Only the coordinator and the founders can tick this step."]
     assert await ticks(db) == {"s1.icebreak"}
+    sent = await jonas.click("✅ 3")
+    assert "▫️ 3. The teachers have got to know each other" in sent.text
+    await jonas.click("▫️ 3")
     await anna.send("/status")
     sent = await anna.click("✅ 3")
     assert "▫️ 3. The teachers have got to know each other" in sent.text
     assert await ticks(db) == set()
+    await jonas.send("/twinspace")
+    await jonas.press(driver.fake.messages(102)[-1], f"ts:{pid}:tm.everyone:t")
+    sent = await maria.press(driver.fake.messages(102)[-1], f"ts:{pid}:tm.everyone:u")
+    assert sent.alerts == [
+        "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
+    ]
+    assert await ticks(db) == {"tm.everyone"}
 
 
 async def test_only_the_coordinator_and_founders_tick_registration(driver: Driver, db: Database):
@@ -155,7 +174,7 @@ async def test_twinspace_checklist_and_it_finishes_stage_four(driver: Driver, db
     assert "Twelve common mistakes: 1 of 12" in sent.text
     await maria.click("Roles and responsibilities")
     await maria.click("▫️ 1")
-    sent = await maria.click("✅ 1")  # any member may undo here
+    sent = await maria.click("✅ 1")  # who ticked it may undo it
     assert "▫️ 1. Will you add pupils" in sent.text and "a teacher adds them" in sent.text
     assert await ticks(db) == {"tm.everyone"}
     assert len(QUESTIONS) == 16 and len(PARTS[-1].items) == 12
@@ -337,3 +356,62 @@ async def test_a_national_project_is_never_sent_to_the_label(driver: Driver, db:
     forged = await anna.press(driver.fake.messages(101)[-1], f"lc:{pid}:s7.label:t")
     assert forged.alerts == ["A national project gets no quality label or awards."]
     assert "s7.label" not in await ticks(db)
+
+
+async def test_the_stage_moves_on_when_its_last_condition_is_met(driver: Driver, db: Database):
+    """The title is the last thing stage 2 lacks: saving it in /plan moves the project on
+    and tells the group, with nobody opening /status."""
+    _anna, jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    now = datetime.now(UTC)
+
+    def all_but_the_title(s):
+        for section, text in SOUND_PLAN:
+            if section != "title":
+                s.add(PlanItem(project_id=pid, section=section, text=text))
+        for topic in ("communication", "reminders"):
+            s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
+
+    await db.run(all_but_the_title)
+    await jonas.send("/plan")
+    await jonas.click("Title")
+    await jonas.click("Add")
+    sent = await jonas.send("Our rivers")
+    assert await stage(db) == 3
+    assert any("moved on to stage 3 of 7" in text for text in sent.to(group.id))
+
+
+async def test_a_risk_looked_at_or_a_founder_chosen_moves_the_project_on(
+    driver: Driver, db: Database
+):
+    """Stage 4 lacks only one risk's mark: marking it moves on. Stage 3 lacks only the
+    second founder: choosing one in /members moves on. The group hears each time."""
+    anna, _jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 4)
+    now = datetime.now(UTC)
+    stage_four = {"s4.permissions", "s4.pupils", *QUESTIONS}
+
+    def all_but_one_risk(s):
+        s.add(Agreement(project_id=pid, topic="netiquette", wording="Be kind", agreed_at=now))
+        for risk in RISKS[1:]:
+            s.add(RiskMark(project_id=pid, risk=risk.key, applies=False))
+        for key in stage_four:
+            s.add(ChecklistTick(project_id=pid, item=key, ticked_by=101))
+
+    await db.run(all_but_one_risk)
+    await anna.send("/risks")
+    await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:open")
+    sent = await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:no")
+    assert await stage(db) == 5
+    assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))
+
+    await set_stage(db, 3)
+    stage_three = ("s3.ready", "s3.registered", "s3.confirmed", "s3.approved", "s3.invited")
+    await db.run(lambda s: s.add_all(ChecklistTick(project_id=pid, item=k) for k in stage_three))
+    await anna.send("/members")
+    await anna.click("Jonas")
+    sent = await anna.click("Make founder")
+    assert await stage(db) == 5  # stage 3 done, and stage 4 was done already
+    assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))

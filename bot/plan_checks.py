@@ -28,22 +28,43 @@ _NUMBER_WORDS = (
     r"viens|viena|divi|divas|divus|trīs|četri|četras|četrus|pieci|piecas|piecus|seši|sešus|septiņi|astoņi|deviņi|desmit|simts|puse|visi|visas|katrs|katra|procent\w*",
     r"vienas|viena|du|dvi|trys|tris|keturi|keturis|keturios|penki|penkis|penkios|šeši|šešis|septyni|aštuoni|devyni|dešimt|šimtas|pusė|visi|visos|kiekvienas|kiekviena|procent\w*",
 )
+# Month names by their stems (Latvian and Lithuanian inflect them: "maijā", "gegužę"),
+# and years by their exact forms: "gadījumā" (a case) and "metodais" (methods) are not.
 _TIME_WORDS = (
-    r"by|until|before|within|during|week\w*|month\w*|semester|term|year|january|february|march|april|june|july|august|september|october|november|december",
-    r"līdz|pirms|laikā|nedēļ\w*|mēne\w*|semestr\w*|gad\w*|janvār\w*|februār\w*|mart\w*|aprīl\w*|maij\w*|jūnij\w*|jūlij\w*|august\w*|septembr\w*|oktobr\w*|novembr\w*|decembr\w*",
-    r"iki|per|prieš|savait\w*|mėnes\w*|semestr\w*|met\w*|sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|spalio|lapkričio|gruodžio",
+    r"by|until|before|within|during|week\w*|month\w*|semester|term|year\w*|january|february|march|april|june|july|august|september|october|november|december",
+    r"līdz|pirms|laikā|nedēļ\w*|mēneš\w*|mēnes\w*|semestr\w*|gad(?:s|a|ā|u|am|i|iem|os|us)|janvār\w*|februār\w*|mart\w*|aprīl\w*|maij\w*|jūnij\w*|jūlij\w*|august\w*|septembr\w*|oktobr\w*|novembr\w*|decembr\w*",
+    r"iki|per|prieš|savait\w*|mėnes\w*|semestr\w*|met(?:ai|ų|us|uose|ams|ais)|saus\w*|vasar\w*|kov(?:as|o|ą|e)|baland\w*|geguž\w*|biržel\w*|liep(?:a|os|ą|oje)|rugpjū\w*|rugsėj\w*|spal\w*|lapkri\w*|gruod\w*",
+)
+_YEARS_AND_DATES = re.compile(
+    r"(?<!\d)(?:\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\.?|(?:19|20)\d\d)(?!\d)"
 )
 _MEASURABLE = re.compile(r"\d|%|(?<!\w)(?:" + "|".join(_NUMBER_WORDS) + r")(?!\w)", re.IGNORECASE)
 _TIME_BOUND = re.compile(
-    r"\d{1,2}[./]\d{1,2}|(?<!\w)(?:" + "|".join(_TIME_WORDS) + r")(?!\w)", re.IGNORECASE
+    r"\d{1,2}[./]\d{1,2}|(?:19|20)\d\d|(?<!\w)(?:" + "|".join(_TIME_WORDS) + r")(?!\w)",
+    re.IGNORECASE,
 )
+_MAY = re.compile(
+    r"(?<!^)\bMay\b|(?i:\b(?:in|by|until|before|from|end of) may\b)"
+)  # not "pupils may"
 
-# Phrases that describe sending things to each other or doing the same thing apart.
+# Phrases that describe sending things to each other or doing the same thing apart, and
+# phrases that make it real collaboration after all ("exchange ideas and agree on one").
 _PLAIN_EXCHANGE = re.compile(
     r"(?<!\w)(?:"
-    r"exchange\w*|send\w*|share (?:files|photos|presentations)|each school|every school|separately|"
-    r"apmain\w*|nosūt\w*|sūt\w*|katra skola|katrā skolā|atsevišķi|"
-    r"keič\w*|keis\w*|siunč\w*|siųs\w*|nusiųs\w*|kiekviena mokykla|kiekvienoje mokykloje|atskirai"
+    r"exchange\w*|send\w*|share (?:files|photos|presentations)|upload\w*|post\w*|folder\w*|"
+    r"(?:each|every) (?:school|class|group)|its own|their own|separately|"
+    r"apmain\w*|nosūt\w*|sūt\w*|augšupielād\w*|mape\w*|mapē|katra (?:skola|klase|grupa)|"
+    r"katrā skolā|savu|atsevišķi|"
+    r"keič\w*|keis\w*|siunč\w*|siųs\w*|nusiųs\w*|įkel\w*|aplank\w*|"
+    r"kiekviena (?:mokykla|klasė|grupė)|kiekvienoje mokykloje|atskirai"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+_REAL_COLLABORATION = re.compile(
+    r"(?<!\w)(?:"
+    r"agree\w*|together|mixed|joint\w*|vote\w*|one (?:common|shared|joint) \w+|"
+    r"vienoj\w*|vienosies|kopā|jaukt\w*|balso\w*|kopīgi|"
+    r"susitar\w*|kartu|mišri\w*|balsuo\w*|bendrai"
     r")(?!\w)",
     re.IGNORECASE,
 )
@@ -52,16 +73,17 @@ _PLAIN_EXCHANGE = re.compile(
 def smart_gaps(goal: str) -> list[Gap]:
     """What a goal still lacks: a measure (a number) and a time frame."""
     gaps = []
-    if not _MEASURABLE.search(goal):
+    if not _MEASURABLE.search(_YEARS_AND_DATES.sub(" ", goal)):  # "by 2027" measures nothing
         gaps.append(Gap.MEASURABLE)
-    if not _TIME_BOUND.search(goal):
+    if not (_TIME_BOUND.search(goal) or _MAY.search(goal)):
         gaps.append(Gap.TIME)
     return gaps
 
 
 def looks_like_plain_exchange(action: str) -> bool:
-    """True for "we exchange files", "each school makes its own video" and the like."""
-    return bool(_PLAIN_EXCHANGE.search(action))
+    """True for "we exchange files", "each school makes its own video" and the like,
+    unless the pupils also agree, vote or work in mixed teams."""
+    return bool(_PLAIN_EXCHANGE.search(action)) and not _REAL_COLLABORATION.search(action)
 
 
 def title_too_long(title: str) -> bool:

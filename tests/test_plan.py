@@ -230,3 +230,45 @@ async def test_an_activity_deadline_in_plain_words_brings_reminders(driver: Driv
     await jonas.click("Lietuvių")
     sent = await jonas.send("/deadlines")
     assert "gruodžio" in sent.text and "Pupils interview their grandparents" in sent.text
+
+
+# The guide's checks on real sentences: (goal, measurable, time-bound).
+GOALS = (
+    ("Every pupil writes five river stories by the end of March", True, True),
+    ("Pupils learn about water", False, False),
+    ("Pupils improve their English in May", False, True),
+    ("Pupils may present their work to parents", False, False),
+    ("By 2027 pupils know more about rivers", False, True),
+    ("80% of pupils present their work before the summer break", True, True),
+    ("Pupils make 3 videos", True, False),
+    ("Katrs skolēns līdz marta beigām uzraksta piecus stāstus", True, True),
+    ("Skolēni maijā prezentē savu darbu", False, True),
+    ("Skolēni šādā gadījumā zina vairāk", False, False),
+    ("Skolēni 2027. gadā zina vairāk", False, True),
+    ("Gegužę mokiniai pristato savo darbus", False, True),
+    ("Iki gruodžio kiekvienas mokinys sukuria tris pristatymus", True, True),
+    ("Mokiniai susipažįsta su naujais mokymo metodais", False, False),
+    ("Per mokslo metus mokiniai parašo du rašinius", True, True),
+)
+# (a cross-school collaboration line, is it plain exchange or parallel work?)
+COLLABORATION = (
+    ("Mixed teams exchange ideas and agree on one poster", False),
+    ("Pupils upload videos to a shared folder", True),
+    ("Each class presents its own town", True),
+    ("We exchange photos of our rivers", True),
+    ("Pupils of all schools vote on one common logo", False),
+    ("Jauktas komandas apmainās ar idejām un vienojas par vienu plakātu", False),
+    ("Katra klase prezentē savu pilsētu", True),
+    ("Skolēni augšupielādē video kopīgā mapē", True),
+    ("Mišrios komandos keičiasi idėjomis ir susitaria dėl vieno plakato", False),
+    ("Kiekviena klasė pristato savo miestą", True),
+    ("Mokiniai įkelia vaizdo įrašus į bendrą aplanką", True),
+)
+
+
+def test_the_checks_read_real_goals_and_collaboration_lines():
+    for goal, measurable, timed in GOALS:
+        gaps = smart_gaps(goal)
+        assert (Gap.MEASURABLE not in gaps, Gap.TIME not in gaps) == (measurable, timed), goal
+    for line, plain in COLLABORATION:
+        assert looks_like_plain_exchange(line) == plain, line

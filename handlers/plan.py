@@ -176,7 +176,17 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         )
     project = found[0]
     section = state["section"]
-    if state.get("item") is None and (full := _section_full(session, actor, project.id, section)):
+    old = (
+        plan.item(session, project_id=state["project"], item_id=state["item"])
+        if state.get("item")
+        else None
+    )
+    if state.get("item") and old is None:
+        return Reply().say(
+            t("Someone deleted this item while you were changing it, so nothing was saved.")
+        )
+    before = old.text if old is not None else None
+    if old is None and (full := _section_full(session, actor, project.id, section)):
         return full
     extra = None
     if section == "activity":
@@ -202,7 +212,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         session.flush()
         notes = _activity_deadline(session, actor, row)
     reply = Reply().say(lines(t("Saved."), *notes))
-    _tell_if_locked(session, actor, project, section, text, reply=reply)
+    _tell_if_locked(session, actor, project, section, (before, text), reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
     reply.messages += lifecycle.follow(session, actor, project)
     return reply
@@ -294,20 +304,66 @@ FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}
 
 
 def _tell_if_locked(
-    session: Session, actor: Actor, project: Project, section: str, what: str, *, reply: Reply
+    session: Session,
+    actor: Actor,
+    project: Project,
+    section: str,
+    change: tuple[str | None, str | None],
+    *,
+    reply: Reply,
 ) -> None:
+    """A change to an agreed (locked) section is shown to the project's groups, each in
+    its language: (old, new) text; None for an item added or removed."""
     assert project.id is not None
     if section not in plan.locked(session, project_id=project.id):
         return
+    old, new = change
     for group in teams.group_chats(session, project_id=project.id):
         gt = Translator(group.language)
-        note = gt(
-            "✏️ {name} changed the agreed section “{section}” of the plan: {what}",
-            name=actor.user.display_name,
-            section=gt(BY_KEY[section].name),
-            what=what,
-        )
+        values = {
+            "name": actor.user.display_name,
+            "section": gt(BY_KEY[section].name),
+            "old": old or "",
+            "new": new or "",
+        }
+        if old is None:
+            note = gt(
+                "✏️ {name} added to the agreed section “{section}” of the plan: “{new}”", **values
+            )
+        elif new is None:
+            note = gt(
+                "✏️ {name} removed from the agreed section “{section}” of the plan: “{old}”",
+                **values,
+            )
+        else:
+            note = gt(
+                "✏️ {name} changed the agreed section “{section}” of the plan.\nWas: “{old}”\nNow: “{new}”",
+                **values,
+            )
         reply.say(note, chat_id=group.chat_id)
+
+
+def _tell_lock(
+    session: Session, actor: Actor, project: Project, section: str, locked: bool
+) -> list[Message]:
+    """Locking or unlocking a section is told to the project's groups."""
+    assert project.id is not None
+    posts = []
+    for group in teams.group_chats(session, project_id=project.id):
+        gt = Translator(group.language)
+        values = {"name": actor.user.display_name, "section": gt(BY_KEY[section].name)}
+        text = (
+            gt(
+                "🔒 {name} locked the section “{section}”: the team agreed on it, and any change is shown here.",
+                **values,
+            )
+            if locked
+            else gt(
+                "🔓 {name} unlocked the section “{section}”: it can change freely again.", **values
+            )
+        )
+        posts.append(Message(text, chat_id=group.chat_id))
+    return posts
 
 
 def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
@@ -492,20 +548,23 @@ def act(
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
         return Reply(messages=[screen])
-    if action == "add":
-        if full := _section_full(session, actor, project_id, key):
-            return full
-        return _begin(session, actor, project, key, row=None, at=None)
-    if action == "edit" and row is not None:
-        if key == "activity":
-            return _pick_activity_field(actor, project_id, row)
-        return _begin(session, actor, project, key, row=row, at=None)
+    if action in ("add", "edit"):
+        return _warn_if_locked(
+            session,
+            actor,
+            project_id,
+            key,
+            _open_item(session, actor, project, key, row=row, add=action == "add"),
+        )
     if action == "del" and row is not None:
+        question = t("Delete “{item}” from the plan?", item=row.text)
+        prefix = f"plan:{project_id}"
+        yes = Button(t("🗑 Delete"), data=f"{prefix}:delok:{key}:{row.id}")
+        return Reply().edit(question, [[yes, Button(t("« Back"), data=f"{prefix}:open:{key}")]])
+    if action == "delok" and row is not None:
         plan.delete_item(session, row=row)
         reply = Reply(alert=t("Deleted."))
-        _tell_if_locked(
-            session, actor, project, key, t("removed “{item}”", item=row.text), reply=reply
-        )
+        _tell_if_locked(session, actor, project, key, (row.text, None), reply=reply)
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
         reply.messages.append(screen)
@@ -516,10 +575,38 @@ def act(
         session.flush()
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
-        return Reply(messages=[screen])
+        return Reply(messages=[screen, *_tell_lock(session, actor, project, key, lock)])
     if action == "lock":
         return Reply(alert=t("Only the coordinator and the founders can lock a section."))
     return Reply(alert=t("This button is no longer active."))
+
+
+def _open_item(
+    session: Session, actor: Actor, project: Project, key: str, *, row: PlanItem | None, add: bool
+) -> Reply:
+    """➕ Add or ✏️ change one item: its form (an activity: which detail first)."""
+    if add:
+        if full := _section_full(session, actor, project.id, key):
+            return full
+        return _begin(session, actor, project, key, row=None, at=None)
+    if row is None:
+        return Reply(alert=actor.t("This button is no longer active."))
+    if key == "activity":
+        assert project.id is not None
+        return _pick_activity_field(actor, project.id, row)
+    return _begin(session, actor, project, key, row=row, at=None)
+
+
+def _warn_if_locked(
+    session: Session, actor: Actor, project_id: int, key: str, reply: Reply
+) -> Reply:
+    """Before changing an agreed section, the teacher hears that the group will see it."""
+    if key in plan.locked(session, project_id=project_id):
+        note = actor.t(
+            "🔒 The team agreed on this section. You can still change it; the group will see what changed."
+        )
+        reply.messages.insert(0, Message(note))
+    return reply
 
 
 def _pick_activity_field(actor: Actor, project_id: int, row: PlanItem) -> Reply:

@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.i18n import fold
+
 TITLE_MAX = 60  # longer titles are hard to recognise in lists
 MIN_COLLAB = 3  # the plan sheet's three lines of cross-school collaboration
+MAX_NEW_TOOLS = 2  # risk 5: at most two ICT tools new to the team per project
 
 
 class Gap(StrEnum):
@@ -147,3 +150,13 @@ def review(items: Iterable[tuple[str, str]]) -> Review:
         written[section] = written.get(section, 0) + 1
         accepted[section] = accepted.get(section, 0) + (not flags(section, text))
     return Review({key: SectionReview(n, accepted[key]) for key, n in written.items()})
+
+
+def too_many_new_tools(names: Iterable[str]) -> list[str]:
+    """The new ICT tools of the whole plan, each once ("Canva" and "canva" are one), when
+    there are more than the guide advises; else an empty list."""
+    distinct: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            distinct.setdefault(fold(name), name.strip())
+    return list(distinct.values()) if len(distinct) > MAX_NEW_TOOLS else []

@@ -57,7 +57,7 @@ def _owner_zone(actor: Actor) -> ZoneInfo:
     return zone or zone_of(actor.user)
 
 
-def _due(value: str, actor: Actor) -> str:
+def due_moment(value: str, actor: Actor) -> str:
     """The deadline as an ISO moment; vague and unreadable dates are refused with advice."""
     hits = find_vague(value)
     if hits:
@@ -77,9 +77,9 @@ def _due(value: str, actor: Actor) -> str:
     return moment.isoformat()
 
 
-def _echo(actor: Actor, answers: forms.Answers) -> dict[str, object]:
-    """The parsed date in the teacher's words, and who cannot work on that day."""
-    due = answers.get("due")
+def _echo(actor: Actor, answers: forms.Answers, key: str) -> dict[str, object]:
+    """The date answered at `key` in the teacher's words, and who cannot work that day."""
+    due = answers.get(key)
     if not due:
         return {"when": "", "warning": ""}
     moment = datetime.fromisoformat(due)
@@ -152,7 +152,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
             when=when(t, deadline.due_at, zone_of(actor.user)),
         )
     )
-    _tell_team(session, actor, project, deadline, reply)
+    tell_team(session, actor, project, deadline, reply)
     return reply
 
 
@@ -161,15 +161,23 @@ DUE = forms.Field(
     N_(
         "By when? Write it as you would say it: “līdz piektdienai”, “iki gruodžio 15 d.”, “next Friday 18:00”."
     ),
-    parse=_due,
+    parse=due_moment,
     show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
 )
-CONFIRM = forms.yes_no(
-    "confirm",
-    N_("That is {when}, your time. Is that right?{warning}"),
-    retry="due",
-    prompt_values=_echo,
-)
+
+
+def confirm(key: str) -> forms.Field:
+    """Yes/No under the date answered at `key`, as read, with who does not work that day
+    (the owner's zone and the team's calendars come from `look_up`); No asks it again."""
+    return forms.yes_no(
+        f"confirm_{key}" if key != "due" else "confirm",
+        N_("That is {when}, your time. Is that right?{warning}"),
+        retry=key,
+        prompt_values=lambda actor, answers: _echo(actor, answers, key),
+    )
+
+
+CONFIRM = confirm("due")
 FORM = forms.Form(
     name="deadline",
     fields=(
@@ -192,7 +200,7 @@ FORM = forms.Form(
         CONFIRM,
     ),
     finish=_save,
-    lookup=lambda s, _a, state: _look_up(s, state["project"], owners=True),
+    lookup=lambda s, _a, state: look_up(s, state["project"], owners=True),
 )
 
 
@@ -240,7 +248,7 @@ def _ask_coordinator(
 
 def _more_time_lookup(session: Session, _actor: Actor, state: forms.State) -> dict[str, Any]:
     deadline = session.get(Deadline, state["deadline"])
-    return _look_up(session, deadline.project_id, owners=False) if deadline else {}
+    return look_up(session, deadline.project_id, owners=False) if deadline else {}
 
 
 MORE_TIME = forms.Form(
@@ -249,7 +257,7 @@ MORE_TIME = forms.Form(
 FORMS = [FORM, MORE_TIME]
 
 
-def _tell_team(
+def tell_team(
     session: Session, actor: Actor, project: Project, deadline: Deadline, reply: Reply
 ) -> None:
     """The owner hears privately in their language and zone; the groups see it too."""
@@ -277,7 +285,7 @@ def _tell_team(
         )
 
 
-def _look_up(session: Session, project_id: int, *, owners: bool) -> dict[str, Any]:
+def look_up(session: Session, project_id: int, *, owners: bool) -> dict[str, Any]:
     """What the deadline dialogs show at each step, read afresh (never kept in the
     teacher's scratchpad): each member's calendar by name for the day-off warning, and
     for the owner question the members by membership id with their zones."""

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
-from bot.plan_checks import MIN_COLLAB, Flag, flags, review
+from bot.plan_checks import MIN_COLLAB, Flag, flags, review, too_many_new_tools
 from bot.reply import Button, Keyboard, Message, Reply, rows
+from handlers import deadlines as deadline_flow
 from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
-from scheduler.deadlines import parse_deadline
+from handlers.risks import NEW_TOOLS
+from scheduler.deadlines import parse_deadline, stored_moment
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import plan_deadline
 from storage import deadlines, plan, teams
@@ -97,9 +101,38 @@ def _members(actor: Actor) -> dict[str, str]:
     return members
 
 
-def _look_up_members(session: Session, _actor: Actor, state: forms.State) -> dict[str, object]:
-    team = teams.members(session, project_id=state["project"])
-    return {"members": {str(m.membership.id): m.user.display_name for m in team if m.user}}
+def _start(value: str, actor: Actor) -> str:
+    """The first day of an activity: a date the bot can read, kept as an ISO moment."""
+    moment = parse_deadline(value, actor.now, zone_of(actor.user), actor.t.lang)
+    if moment is None:
+        raise forms.Invalid(
+            "I could not read a future date in “{text}”. Try “1.03.”, “next Monday” or “in two weeks”.",
+            text=value[:64],
+        )
+    return moment.isoformat()
+
+
+def _deadline(value: str, actor: Actor) -> str:
+    """The deadline as /deadline reads it (the owner's zone, vague words refused), and
+    not before the start."""
+    due = deadline_flow.due_moment(value, actor)
+    start = _state(actor).get("answers", {}).get("start")
+    begins = stored_moment(start, actor.now, zone_of(actor.user)) if start else None
+    if begins is not None and datetime.fromisoformat(due) < begins:
+        raise forms.Invalid(
+            "The deadline is before the start ({start}). Give a later date.",
+            start=when(actor.t, begins, zone_of(actor.user)),
+        )
+    return due
+
+
+def _day(t: Translator, value: str) -> str:
+    """A start or deadline as a day in the reader's language ("15. decembris"); one kept
+    in the teacher's own words (older plans) as written."""
+    try:
+        return format_date(datetime.fromisoformat(value).date(), "long", locale=t.lang)
+    except ValueError:
+        return value
 
 
 def _owner_choices(actor: Actor) -> list[forms.Choice]:
@@ -208,36 +241,42 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         item_id=state.get("item"),
     )
     notes: list[Html] = []  # the section follows, with what the guide would point out
+    changed: Deadline | None = None
     if section == "activity":
         session.flush()
-        notes = _activity_deadline(session, actor, row)
+        notes, changed = _activity_deadline(session, actor, row)
     reply = Reply().say(lines(t("Saved."), *notes))
+    if changed is not None:  # the responsible partner and the groups hear of it
+        deadline_flow.tell_team(session, actor, project, changed, reply)
     _tell_if_locked(session, actor, project, section, (before, text), reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
     reply.messages += lifecycle.follow(session, actor, project)
     return reply
 
 
-def _activity_deadline(session: Session, actor: Actor, row: PlanItem) -> list[Html]:
-    """An activity's deadline, written in plain words, becomes a real deadline with
-    reminders for its responsible partner (kept in step when the activity changes)."""
+def _activity_deadline(
+    session: Session, actor: Actor, row: PlanItem
+) -> tuple[list[Html], Deadline | None]:
+    """An activity's deadline becomes a real deadline with reminders for its responsible
+    partner (kept in step when the activity changes); returns the notes and the deadline
+    when it is new or its date, owner or title changed."""
     t = actor.t
     details = plan.details(row)
     written, owner = details.get("deadline"), details.get("owner")
-    moment = parse_deadline(written, actor.now, zone_of(actor.user), t.lang) if written else None
+    moment = stored_moment(written, actor.now, zone_of(actor.user), t.lang) if written else None
     assert row.id is not None
     existing = deadlines.of_activity(session, plan_item_id=row.id)
     if moment is None or owner is None:
         if existing is not None:
             session.delete(existing)
         if written and moment is None:
-            return [
-                t(
-                    "I could not read “{text}” as a future date, so there are no reminders for it yet.",
-                    text=written,
-                )
-            ]
-        return []
+            unread = t(
+                "I could not read “{text}” as a future date, so there are no reminders for it yet.",
+                text=written,
+            )
+            return [unread], None
+        return [], None
+    was = (existing.title, existing.due_at, existing.owner_id) if existing else None
     deadline = existing or Deadline(
         project_id=row.project_id,
         title=row.text,
@@ -249,12 +288,12 @@ def _activity_deadline(session: Session, actor: Actor, row: PlanItem) -> list[Ht
     session.add(deadline)
     session.flush()
     plan_deadline(session, deadline, actor.now)
-    return [
-        t(
-            "📌 Deadline: {when}. I will remind the person responsible.",
-            when=when(t, moment, zone_of(actor.user)),
-        )
-    ]
+    note = t(
+        "📌 Deadline: {when}. I will remind the person responsible.",
+        when=when(t, moment, zone_of(actor.user)),
+    )
+    now = (deadline.title, deadline.due_at, deadline.owner_id)
+    return [note], deadline if now != was else None
 
 
 ACTIVITY = forms.Form(
@@ -293,11 +332,22 @@ ACTIVITY = forms.Form(
             N_("Which ICT tools are new to the team? Separate them with commas; /skip if none."),
             skippable=True,
         ),
-        _text("start", N_("When does it start?")),
-        _text("deadline", N_("What is the deadline?")),
+        forms.Field(
+            "start",
+            N_("When does it start? Write a date, such as “1.03.” or “next Monday”."),
+            parse=_start,
+            show=lambda v, a: _day(a.t, v),
+        ),
+        forms.Field(
+            "deadline",
+            N_("What is the deadline? Write it as you would say it, such as “līdz 20. martam”."),
+            parse=_deadline,
+            show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
+        ),
+        deadline_flow.confirm("deadline"),
     ),
     finish=_save,
-    lookup=_look_up_members,
+    lookup=lambda s, _a, state: deadline_flow.look_up(s, state["project"], owners=True),
 )
 FORMS = [ACTIVITY, *(_one_text_form(s) for s in SECTIONS if s.key != "activity")]
 FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}
@@ -395,6 +445,10 @@ def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
                     out.append(
                         t("⚠️ This title is long; a short, concrete title is easier to recognise.")
                     )
+    if section == "activity":
+        tools = [n for row in items for n in plan.details(row).get("new_tools") or []]
+        if many := too_many_new_tools(n for n in tools if isinstance(n, str)):
+            out.append(Html(f"⚠️ {t(NEW_TOOLS, tools=', '.join(many))}"))
     if section == "collab":
         real = review((row.section, row.text) for row in items).real_collaboration()
         if real < MIN_COLLAB:
@@ -415,6 +469,7 @@ def _item_line(t: Translator, n: int, row: PlanItem, names: dict[int, str]) -> H
         **d,
         "owner": names.get(d.get("owner") or 0),
         "new_tools": ", ".join(d.get("new_tools") or []),
+        **{key: _day(t, d[key]) for key in ("start", "deadline") if d.get(key)},
     }
     parts = [
         t("{label}: {value}", label=t(label), value=value)

@@ -19,8 +19,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import N_, Html, Translator, escape, fold, lines
-from bot.plan_checks import review
+from bot.i18n import N_, Html, Translator, escape, lines
+from bot.plan_checks import review, too_many_new_tools
 from bot.reply import Button, Keyboard, Reply, rows
 from handlers import forms, lifecycle
 from handlers.common import Actor, for_member, member_of, respond, stale
@@ -28,7 +28,7 @@ from handlers.questionnaire import still_member
 from handlers.risk_list import BY_KEY, RISKS, Risk
 from handlers.team import MIN_SCHOOLS
 from scheduler.calendar import works_on
-from scheduler.deadlines import parse_deadline
+from scheduler.deadlines import stored_moment
 from scheduler.places import team_places
 from storage import plan, teams
 from storage import risks as store
@@ -38,7 +38,7 @@ from storage.teams import Member
 PREFIX = "rk"
 CALLBACK = re.compile(r"^rk:(\d{1,12}):(?:(\w{1,16}):)?(\w{1,8})(?::(\d{1,16}))?$")
 WRITE = r"^rk:\d{1,12}:\w{1,16}:write$"
-MAX_NEW_TOOLS = 2
+NEW_TOOLS = N_("New ICT tools in the plan: {tools}. The guide advises at most two.")
 
 
 @dataclass(frozen=True)
@@ -87,17 +87,8 @@ def auto_flags(
                 ),
             )
         )
-    distinct: dict[str, str] = {}
-    for name in new_tools:
-        distinct.setdefault(fold(name), name.strip())
-    if len(distinct) > MAX_NEW_TOOLS:
-        flags.append(
-            Flag(
-                "ict_tools",
-                N_("New ICT tools in the plan: {tools}. The guide advises at most two."),
-                {"tools": ", ".join(distinct.values())},
-            )
-        )
+    if tools := too_many_new_tools(new_tools):
+        flags.append(Flag("ict_tools", NEW_TOOLS, {"tools": ", ".join(tools)}))
     return {flag.risk: flag for flag in flags}
 
 
@@ -122,7 +113,7 @@ def _activities_on_days_off(session: Session, project_id: int, now: datetime) ->
     for row in plan.items(session, project_id=project_id, section="activity"):
         details = plan.details(row)
         for written in (details.get("start"), details.get("deadline")):
-            moment = parse_deadline(written, now, ZoneInfo("UTC")) if written else None
+            moment = stored_moment(written, now, ZoneInfo("UTC")) if written else None
             if moment is not None and not all(works_on(moment.date(), p) for p in places):
                 names.append(row.text)
     return names

@@ -457,3 +457,15 @@ def read_deadline(
         return moment
     owned = datetime.combine(moment.date(), END_OF_DAY, tzinfo=owner)
     return owned if owned >= now else None
+
+
+def stored_moment(
+    value: str, now: datetime, tz: ZoneInfo, lang: str | None = None
+) -> datetime | None:
+    """A date kept in the plan: an ISO moment (read and confirmed when it was written),
+    or, in plans written before dates were checked, the teacher's own words."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return parse_deadline(value, now, tz, lang)
+    return moment if moment.tzinfo is not None else None

@@ -235,8 +235,9 @@ async def test_plan_registration_status_risks_and_quality_in_the_console(db: Dat
             ":1",
             "/skip",
             "/skip",
-            "1 December",
+            "next Monday",
             "15 December",
+            ":1",  # yes, that is the date
         ),
         *add_plan_item(term, 5, "Rivers of our childhood"),
         ":group",

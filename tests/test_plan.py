@@ -81,8 +81,10 @@ async def test_two_members_build_the_plan_and_the_group_sees_it(driver: Driver, 
     await jonas.click("Anna")
     await jonas.send("/skip")
     await jonas.send("Padlet, Book Creator")
-    await jonas.send("1 December")
+    await jonas.send("next Monday")
     sent = await jonas.send("15 December")
+    assert "That is" in sent.text and "Is that right?" in sent.text  # echoed, as in /deadline
+    sent = await jonas.click("Yes")
     assert "Saved" in sent.text and "Book Creator" in sent.text
     await jonas.click("Whole plan")
     await jonas.click("Title")
@@ -101,7 +103,7 @@ async def test_two_members_build_the_plan_and_the_group_sees_it(driver: Driver, 
         "interview their grandparents",
         "Product step: Write the chapters",
         "Responsible: Anna",
-        "Deadline: 15 December",
+        "Deadline: December 15",
         "Rivers of our childhood",
     ):
         assert expected in shown, expected
@@ -222,9 +224,11 @@ async def test_an_activity_deadline_in_plain_words_brings_reminders(driver: Driv
     await anna.click("Maria")
     await anna.send("/skip")
     await anna.send("/skip")
-    await anna.send("1. decembrī")
-    sent = await anna.send("līdz 15. decembrim")
+    await anna.send("rīt")
+    await anna.send("līdz 15. decembrim")
+    sent = await anna.click("Yes")
     assert "📌" in sent.text
+    assert "asks you to do “Pupils interview their grandparents”" in sent.to(103)[0]
     deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
     assert deadline.owner_id == 103 and deadline.plan_item_id is not None
     lisbon = ZoneInfo("Europe/Lisbon")
@@ -322,3 +326,33 @@ async def group_language(db: Database, chat_id: int, language: str) -> None:
         )
 
     await db.run(change)
+
+
+async def test_activity_dates_are_read_checked_and_echoed(driver: Driver, db: Database):
+    """An activity's deadline before its start is refused; a deadline on a partner's
+    holiday is echoed with who does not work that day, as /deadline does; the owner
+    hears privately and the group is told; three new ICT tools get the guide's warning."""
+    anna, _jonas, maria, group = await linked_team(driver)
+    await anna.send("/plan")
+    await anna.click("Activities")
+    await anna.click("Add")
+    await anna.send("Pupils film their river")
+    await anna.send("Film it")
+    await anna.send("two weeks")
+    await anna.click("Maria")
+    await anna.send("/skip")
+    await anna.send("Padlet, Canva, Kahoot")
+    sent = await anna.send("someday")
+    assert "could not read a future date" in sent.text
+    await anna.send("20.01.")
+    sent = await anna.send("10.01.")
+    assert "The deadline is before the start" in sent.text
+    assert await db.run(lambda s: s.exec(select(PlanItem)).all()) == []
+    sent = await anna.send("16.02.")  # Lithuania's Restoration of the State Day
+    assert "Not a working day for: Jonas" in sent.text and "Is that right?" in sent.text
+    await anna.click("No")  # asked again
+    await anna.send("17.02.")
+    sent = await anna.click("Yes")
+    assert "Saved" in sent.text and "The guide advises at most two" in sent.text
+    assert "asks you to do “Pupils film their river”" in sent.to(maria.id)[0]
+    assert "New deadline: “Pupils film their river”" in sent.to(group.id)[0]

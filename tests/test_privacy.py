@@ -331,8 +331,9 @@ async def rich_team(driver: Driver, app: TwinApp, db: Database) -> Team:
     await jonas.click("Ilze")
     await jonas.send("/skip")
     await jonas.send("/skip")
-    await jonas.send("1 December")
+    await jonas.send("next Monday")
     await jonas.send("15 December")  # a deadline for Ilze, with reminders to her
+    await jonas.click("Yes")
     # a deadline she sets for Maria: Ilze, coordinating, hears if Maria is late
     await ilze.send("/deadline")
     await ilze.send("Team-deadline: posters")

@@ -193,6 +193,7 @@ FORM = forms.Form(
     ),
     finish=_save,
     lookup=lambda s, _a, state: _look_up(s, state["project"], owners=True),
+    command="/deadline",
 )
 
 
@@ -244,7 +245,11 @@ def _more_time_lookup(session: Session, _actor: Actor, state: forms.State) -> di
 
 
 MORE_TIME = forms.Form(
-    name="more_time", fields=(DUE, CONFIRM), finish=_ask_coordinator, lookup=_more_time_lookup
+    name="more_time",
+    fields=(DUE, CONFIRM),
+    finish=_ask_coordinator,
+    lookup=_more_time_lookup,
+    reopen=N_("The “⏳ Need more time” button under the reminder asks again."),
 )
 FORMS = [FORM, MORE_TIME]
 

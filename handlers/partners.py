@@ -102,8 +102,11 @@ def _finish(session: Session, actor: Actor, project: Project, given: forms.Answe
         t("<b>What I suggest</b>"),
         *(Html(f"💡 {a}") for a in _advice(session, actor, project, given)),
     ]
+    then = t(
+        "Next: /agree, your proposals for the team agreements, and /quiz, the work-style quiz."
+    )
     return Reply().say(
-        lines(lines(head, *summary_lines(actor, PARTNERS, given)), lines(*advice), blank=True)
+        lines(lines(head, *summary_lines(actor, PARTNERS, given)), lines(*advice), then, blank=True)
     )
 
 

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
-from bot.reply import Button, Keyboard, Message, Reply, rows
+from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
 from scheduler.deadlines import parse_deadline
@@ -115,7 +115,8 @@ def _owner(value: str, actor: Actor) -> str:
 
 def _step_choices(actor: Actor) -> list[forms.Choice]:
     return [
-        forms.Choice(text[:40], str(n)) for n, text in enumerate(_state(actor).get("steps", []), 1)
+        forms.Choice(clip(text, 40), str(n))
+        for n, text in enumerate(_state(actor).get("steps", []), 1)
     ]
 
 
@@ -130,6 +131,8 @@ def _one_text_form(section: Section) -> forms.Form:
         name=f"plan_{section.key}",
         fields=(forms.Field("text", section.ask, help=section.help, precise=True),),
         finish=_save,
+        command="/plan",
+        reopen=N_("{command} opens it again."),
     )
 
 
@@ -288,6 +291,8 @@ ACTIVITY = forms.Form(
     ),
     finish=_save,
     lookup=_look_up_members,
+    command="/plan",
+    reopen=N_("{command} opens it again."),
 )
 FORMS = [ACTIVITY, *(_one_text_form(s) for s in SECTIONS if s.key != "activity")]
 FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}

@@ -77,6 +77,14 @@ class Reply:
         return self
 
 
+def clip(label: str, limit: int) -> str:
+    """A button label cut to `limit` characters, with "…" where it was cut, so a teacher
+    can tell a shortened label from a whole one."""
+    if len(label) <= limit:
+        return label
+    return label[: limit - 1].rstrip() + "…"
+
+
 def rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
     """Lay buttons out in rows of `per_row` (phones show two or three side by side)."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]

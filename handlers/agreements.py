@@ -75,7 +75,8 @@ AGREEMENTS = Questionnaire(
         "/skip leaves a topic for later."
     ),
     fields=tuple(
-        forms.Field(key, question, skippable=True, precise=True) for key, _label, question in TOPICS
+        forms.Field(key, question, skippable=True, precise=True, label=label)
+        for key, label, question in TOPICS
     ),
     finish=_thanks,
 )
@@ -101,26 +102,36 @@ def overview(session: Session, actor: Actor, project: Project, me: Membership) -
                 t("✅ <b>{label}</b>: {wording}", label=t(label), wording=agreed[key].wording)
             )
             continue
-        views = [(names[uid], a[key]) for uid, a in given.items() if uid in names and a.get(key)]
+        views = [(names[uid], v) for uid, a in given.items() if uid in names and (v := a.get(key))]
         if not views:
             silent.append(str(t(label)))
             continue
         open_topics.append(key)
-        differ = len({v.casefold().strip() for _n, v in views if v}) > 1
-        mark = t("answers differ") if differ else t("same answer")
-        side = [Html(f"• {escape(n)}: <i>{escape(v)}</i>") for n, v in views]
-        blocks.append(lines(t("🟡 <b>{label}</b> ({mark})", label=t(label), mark=mark), *side))
+        blocks.append(_side_by_side(t, t(label), views))
     if silent:
         blocks.append(t("Nobody has answered yet: {topics}.", topics=", ".join(silent)))
     blocks.append(t("Answer privately with /agree."))
     buttons = []
-    if actor.private and is_lead(me):
+    if actor.private and is_lead(me):  # ✅ is for agreed topics only: these are still open
         buttons = rows(
-            [Button(f"✅ {t(LABELS[k])}", data=f"agr:{project.id}:{k}") for k in open_topics], 2
+            [Button(f"✍️ {t(LABELS[k])}", data=f"agr:{project.id}:{k}") for k in open_topics], 2
         )
         if buttons:
             blocks.append(t("Tap a topic to write down what the team agreed."))
     return Reply().say(lines(*blocks, blank=True), buttons)
+
+
+def _side_by_side(t: Translator, label: str, views: list[tuple[str, str]]) -> Html:
+    """One open topic: each answer under its teacher's name. "Same" and "differ" compare
+    answers, so a single answer is marked as the only one so far."""
+    if len(views) < 2:
+        mark = t("only one answer so far")
+    elif len({v.casefold().strip() for _n, v in views}) > 1:
+        mark = t("answers differ")
+    else:
+        mark = t("same answer")
+    side = [Html(f"• {escape(n)}: <i>{escape(v)}</i>") for n, v in views]
+    return lines(t("🟡 <b>{label}</b> ({mark})", label=label, mark=mark), *side)
 
 
 def _record(session: Session, actor: Actor, given: forms.Answers, state: forms.State) -> Reply:
@@ -152,6 +163,8 @@ def _record(session: Session, actor: Actor, given: forms.Answers, state: forms.S
 
 WORDING = forms.Form(
     name="agreed",
+    command="/agreements",
+    reopen=N_("{command} opens it again."),
     fields=(
         forms.Field(
             "wording", N_("What did the team agree? Write the final wording."), precise=True

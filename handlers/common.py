@@ -317,7 +317,8 @@ def for_member(
             return only_private(actor)
         found = active_project(session, actor)
         if found is None:
-            return no_project(actor)
+            linked = not actor.private and teams.bound_project(session, chat_id=actor.chat_id)
+            return not_in_this_project(actor) if linked else no_project(actor)
         return step(session, actor, *found)
 
     return guarded
@@ -347,6 +348,17 @@ def no_project(actor: Actor) -> Reply:
     return Reply().say(
         t(
             "This group is not linked to a project of yours. A project member who is a group admin can send /link."
+        )
+    )
+
+
+def not_in_this_project(actor: Actor) -> Reply:
+    """A command in a linked group from someone outside its project: said in one line in
+    front of everyone, and true (the group is linked, just not to a project of theirs)."""
+    return Reply().say(
+        actor.t(
+            "Sorry, {name}: this group belongs to a project you are not in.",
+            name=actor.user.display_name,
         )
     )
 

@@ -201,6 +201,7 @@ FORM = forms.Form(
     ),
     finish=_save,
     lookup=lambda s, _a, state: look_up(s, state["project"], owners=True),
+    command="/deadline",
 )
 
 
@@ -252,7 +253,11 @@ def _more_time_lookup(session: Session, _actor: Actor, state: forms.State) -> di
 
 
 MORE_TIME = forms.Form(
-    name="more_time", fields=(DUE, CONFIRM), finish=_ask_coordinator, lookup=_more_time_lookup
+    name="more_time",
+    fields=(DUE, CONFIRM),
+    finish=_ask_coordinator,
+    lookup=_more_time_lookup,
+    reopen=N_("The “⏳ Need more time” button under the reminder asks again."),
 )
 FORMS = [FORM, MORE_TIME]
 

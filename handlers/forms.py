@@ -6,6 +6,11 @@ answers table at once for questionnaires). The engine asks the first field witho
 answer, so a dialog resumes by itself after a pause or a restart; /back, /skip and
 "change one answer" set an explicit position instead. Free text can go through the
 precision check, which questions vague words but lets the teacher keep them.
+
+Where buttons are offered, typed text is read as the button it names (any case, with or
+without diacritics; yes and no in any of our languages), so a teacher who types "jā" is
+not refused. A questionnaire offers its skipped questions once more at the end, and the
+counter counts only the questions this run asks (not an invite that came with the link).
 """
 
 from __future__ import annotations
@@ -30,9 +35,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
-from bot.i18n import Html, escape, lines
+from bot.i18n import N_, Html, escape, fold, lines
 from bot.precision import ADVICE, find_vague
-from bot.reply import Button, Message, Reply, rows
+from bot.reply import Button, Message, Reply, clip, rows
 from handlers.common import Actor, respond
 
 KEEP = "="  # button value: keep the current answer
@@ -40,6 +45,13 @@ KEEP_VAGUE = "!"  # button value: keep an answer the precision check questioned
 SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)
 TEXT_MAX = 2000
 SCALE = ("1", "2", "3", "4", "5")
+RECALL = "*"  # field key of the two buttons under the skipped questions' offer
+NOW, LATER = "now", "later"
+OFFERED, RECALLED = "offered", "recalled"  # state["recall"]: the offer is open, or was made
+# Typed yes and no where yes/no buttons are offered, in Latvian, Lithuanian and English
+# (folded: "Jā" is "ja"); "ne" is Lithuanian "no" and a Latvian's quick "nē".
+YES = frozenset({"yes", "y", "ja", "taip"})
+NO = frozenset({"no", "n", "ne"})
 
 State = dict[str, Any]
 Answers = dict[str, str | None]
@@ -50,6 +62,13 @@ class Kind(StrEnum):
     SCALE = "scale"
     CHOICE = "choice"
     YESNO = "yesno"
+
+
+def plain(text: str) -> str:
+    """Text as compared with button labels: folded ("Nē" → "ne"), letters and digits
+    only ("🇱🇻 Latvija" → "latvija", "3." → "3")."""
+    kept = "".join(c if c.isalnum() else " " for c in fold(text))
+    return " ".join(kept.split())
 
 
 class Invalid(Exception):
@@ -196,13 +215,25 @@ class Form:
     # looked up at every step into `actor.looked_up` and never stored: a teacher's
     # scratchpad holds their own answers, not copies of their teammates' data.
     lookup: Callable[[Session, Actor, State], dict[str, Any]] | None = None
+    recall_skipped: bool = False  # at the end, offer the skipped questions once more
+    command: str = ""  # the command that opens the dialog ({command} in `reopen`)
+    reopen: str = N_("{command} starts it again.")  # msgid: after /cancel, the way back
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
 
     def pending(self, answers: Answers, state: State) -> Field | None:
+        """The question to ask: an explicit position, else the first without an answer,
+        else the next skipped one being answered again."""
         at = self.field(state.get("at") or "")
-        return at or next((f for f in self.fields if f.key not in answers), None)
+        first = at or next((f for f in self.fields if f.key not in answers), None)
+        return first or next((f for k in state.get("again", []) if (f := self.field(k))), None)
+
+    def skipped(self, answers: Answers) -> list[Field]:
+        """The questions left out with /skip (stored as None: seen, not answered)."""
+        return [
+            f for f in self.fields if f.skippable and f.key in answers and answers[f.key] is None
+        ]
 
 
 def _look_up(session: Session, actor: Actor, form: Form, state: State) -> None:
@@ -231,21 +262,36 @@ def begin(
     actor.scratch[SCRATCH] = {"name": form.name, "answers": dict(preset or {}), **(extra or {})}
     if at:
         actor.scratch[SCRATCH]["at"] = at
+    if preset:  # answers that came with the start (an invite link, the other fields) are not asked
+        asking = [f.key for f in form.fields if f.key not in preset or f.key == at]
+        actor.scratch[SCRATCH]["asking"] = asking
     reply = ask(session, actor, form)
     if intro is not None:
         reply.messages.insert(0, Message(intro))
     return reply
 
 
-def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Message:
-    t = actor.t
-    position = form.fields.index(field) + 1
-    total = len(form.fields)
+def _counter(form: Form, field: Field, state: State) -> Html | None:
+    """ "2/5 ▰▰▱▱▱" over the questions this run asks (all of them, unless it began with some
+    answers given or came back for the skipped ones); none for a single question."""
+    keys: list[str] = state.get("asking") or []
+    if field.key not in keys:  # /back may step onto a question the run did not plan to ask
+        keys = [f.key for f in form.fields]
+    total = len(keys)
+    if total < 2:
+        return None
+    position = keys.index(field.key) + 1
     width = min(total, 10)
     done = math.ceil(width * position / total)
     bar = "▰" * done + "▱" * (width - done)
+    return Html(f"<i>{position}/{total}</i>  {bar}")
+
+
+def _question(actor: Actor, form: Form, field: Field, answers: Answers, state: State) -> Message:
+    t = actor.t
     values = field.prompt_values(actor, answers) if field.prompt_values else {}
-    parts = [Html(f"<i>{position}/{total}</i>  {bar}"), t(field.prompt, **values)]
+    counter = _counter(form, field, state)
+    parts = [*([counter] if counter else []), t(field.prompt, **values)]
     if field.poles:
         parts.append(t("1 = {low}  ·  5 = {high}", low=t(field.poles[0]), high=t(field.poles[1])))
     if field.help:
@@ -263,7 +309,7 @@ def _question(actor: Actor, form: Form, field: Field, answers: Answers) -> Messa
     ]
     if current and field.kind == Kind.TEXT:
         keep = "✓ " + field.show(current, actor)
-        buttons.insert(0, Button(keep[:60], data=f"{form.name}:{field.key}:{KEEP}"))
+        buttons.insert(0, Button(clip(keep, 60), data=f"{form.name}:{field.key}:{KEEP}"))
     if field.skippable:
         parts.append(t("<i>/skip leaves this one out, /back returns to the previous one.</i>"))
     return Message(lines(*parts), rows(buttons, field.per_row))
@@ -279,13 +325,80 @@ def ask(session: Session, actor: Actor, form: Form, answers: Answers | None = No
         answers = form.store.load(session, actor, state)
     pending = form.pending(answers, state)
     if pending is None:
+        left = form.skipped(answers) if form.recall_skipped else []
+        if left and state.get("recall") in (None, OFFERED):
+            state["recall"] = OFFERED
+            return _offer(actor, form, left)
         actor.scratch.pop(SCRATCH, None)
         reply = form.finish(session, actor, answers, state)
         reply.state = ConversationHandler.END
         return reply
     reply = Reply(state=form.name)
-    reply.messages.append(_question(actor, form, pending, answers))
+    reply.messages.append(_question(actor, form, pending, answers, state))
     return reply
+
+
+def _offer(actor: Actor, form: Form, left: list[Field]) -> Reply:
+    """At the end: the skipped questions, to answer now or leave for later."""
+    t = actor.t
+    text = lines(
+        t.tn(
+            "You skipped {n} question. Answer it now, or later?",
+            "You skipped {n} questions. Answer them now, or later?",
+            len(left),
+        ),
+        *(Html(f"• {t(f.label or f.prompt)}") for f in left),
+    )
+    buttons = [
+        [Button(c.label, data=f"{form.name}:{RECALL}:{c.value}") for c in _recall_choices(actor)]
+    ]
+    return Reply(state=form.name).say(text, buttons)
+
+
+def _recall_choices(actor: Actor) -> list[Choice]:
+    return [Choice(actor.t("Answer now"), NOW), Choice(actor.t("Later"), LATER)]
+
+
+def _recall(
+    session: Session, actor: Actor, form: Form, answers: Answers, value: str, *, typed: bool
+) -> Reply:
+    """The answer to the offer: "now" asks the skipped questions again (counted 1/n),
+    "later" ends the dialog; they stay skipped, and the questionnaire says so."""
+    state = state_of(actor, form)
+    assert state is not None
+    choice = _read_choice(_recall_choices(actor), value) if typed else value
+    if choice not in (NOW, LATER):
+        retry = ask(session, actor, form, answers)
+        retry.messages.insert(0, Message(actor.t("Please tap one of the buttons below.")))
+        return retry
+    state["recall"] = RECALLED
+    if choice == NOW:
+        state["again"] = [f.key for f in form.skipped(answers)]
+        state["asking"] = list(state["again"])
+    reply = ask(session, actor, form, answers)
+    if not typed:
+        _in_place(reply, Html(f"✓ <i>{escape(_label_of(_recall_choices(actor), choice))}</i>"))
+    return reply
+
+
+def _label_of(choices: list[Choice], value: str) -> str:
+    return next((c.label for c in choices if c.value == value), value)
+
+
+def _read_choice(choices: list[Choice], text: str) -> str | None:
+    """The value of the button whose label (or value) the teacher typed, if any."""
+    wanted = plain(text)
+    found = (c.value for c in choices if wanted and wanted in (plain(c.label), plain(c.value)))
+    return next(found, None)
+
+
+def _typed(field: Field, actor: Actor, text: str) -> str:
+    """Typed text where buttons are offered, read as the button it names: yes or no in
+    Latvian, Lithuanian or English, a scale's number, a listed choice by its label.
+    Anything else goes to the field's own parser unchanged (a typed city, a new text)."""
+    if field.kind == Kind.YESNO and plain(text) in YES | NO:
+        return "yes" if plain(text) in YES else "no"
+    return _read_choice(field.choices(actor), text) or text
 
 
 def _current_value(field: Field, actor: Actor, answers: Answers) -> str:
@@ -320,23 +433,35 @@ def _precision_nudge(
     return Reply(state=form.name).say(text, [[keep]])
 
 
-def answer(session: Session, actor: Actor, form: Form, value: str, field_key: str | None) -> Reply:
-    """Take a typed answer (field_key None) or a pressed button's value for field_key."""
-    t = actor.t
+def _open_state(session: Session, actor: Actor, form: Form) -> State | Reply:
+    """The form's state while the teacher may go on with it, else the reply saying why not."""
     state = state_of(actor, form)
     if state is None:
-        return Reply(state=ConversationHandler.END, alert=t("This question is already closed."))
+        alert = actor.t("This question is already closed.")
+        return Reply(state=ConversationHandler.END, alert=alert)
     refused = form.guard(session, actor, state)
     if refused is not None:
         actor.scratch.pop(SCRATCH, None)
         refused.state = ConversationHandler.END
         return refused
     _look_up(session, actor, form, state)
+    return state
+
+
+def answer(session: Session, actor: Actor, form: Form, value: str, field_key: str | None) -> Reply:
+    """Take a typed answer (field_key None) or a pressed button's value for field_key."""
+    t = actor.t
+    state = _open_state(session, actor, form)
+    if isinstance(state, Reply):
+        return state
     answers = form.store.load(session, actor, state)
     pending = form.pending(answers, state)
+    if pending is None and state.get("recall") == OFFERED and field_key in (None, RECALL):
+        return _recall(session, actor, form, answers, value, typed=field_key is None)
     if pending is None or (field_key is not None and field_key != pending.key):
         return Reply(state=form.name, alert=t("That button belongs to an earlier question."))
     unsure = state.pop("unsure", None)
+    value = _typed(pending, actor, value) if field_key is None else value
     try:
         if field_key is not None and value == KEEP:
             value = _current_value(pending, actor, answers)
@@ -360,7 +485,7 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
         pending.save(session, actor, parsed)
     form.store.save(session, actor, state, pending.key, parsed)
     answers[pending.key] = parsed  # what the store now holds: no need to read it back
-    state.pop("at", None)
+    _moved_on(state, pending)
     picked = _picked(pending, actor, value, parsed) if field_key is not None else None
     reply = ask(session, actor, form, answers)  # may finish the form and drop its scratch
     if picked is not None:
@@ -399,9 +524,18 @@ def skip(session: Session, actor: Actor, form: Form) -> Reply:
     if pending is None or not pending.skippable:
         return Reply(state=form.name).say(t("This question cannot be skipped."))
     form.store.save(session, actor, state, pending.key, None)
-    state.pop("at", None)
+    _moved_on(state, pending)
     state.pop("unsure", None)
     return ask(session, actor, form)
+
+
+def _moved_on(state: State, done: Field) -> None:
+    """`done` is answered or skipped: the explicit position is used up, and a skipped
+    question being answered again is not asked a third time."""
+    state.pop("at", None)
+    again = state.get("again")
+    if again and done.key in again:
+        again.remove(done.key)
 
 
 def back(session: Session, actor: Actor, form: Form) -> Reply:
@@ -416,10 +550,12 @@ def back(session: Session, actor: Actor, form: Form) -> Reply:
     return ask(session, actor, form)
 
 
-def cancel(session: Session, actor: Actor) -> Reply:
+def cancel(session: Session, actor: Actor, form: Form) -> Reply:
+    """Stop, and say which command brings the teacher back."""
     actor.scratch.pop(SCRATCH, None)
+    t = actor.t
     return Reply(state=ConversationHandler.END).say(
-        actor.t("Stopped. You can pick it up again whenever you like.")
+        lines(t("Stopped."), t(form.reopen, command=form.command))
     )
 
 
@@ -457,7 +593,7 @@ def conversation(dialogs: list[Form], starts: list[BaseHandler]) -> Conversation
             entry_points=starts,
             states=states,
             fallbacks=[
-                CommandHandler("cancel", command(lambda s, a, _f: cancel(s, a))),
+                CommandHandler("cancel", command(cancel)),
                 CommandHandler("skip", command(skip)),
                 CommandHandler("back", command(back)),
             ],

@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, clip
 from handlers import linking
 from handlers.common import Actor, lead_of, private_chat_button, respond
 from storage import teams, users
@@ -67,7 +67,7 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
             [[private_chat_button(actor)]],
         )
     if len(mine) > 1:
-        buttons = [[Button(p.title[:60], data=f"link:{p.id}")] for p in mine]
+        buttons = [[Button(clip(p.title, 60), data=f"link:{p.id}")] for p in mine]
         return Reply().say(t("Which project is this group for?"), buttons)
     return _bind(session, actor, mine[0])
 

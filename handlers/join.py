@@ -77,7 +77,8 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
     reply = Reply().say(
         t(
             "Welcome to <b>{title}</b>! You are a partner now.\n"
-            "/team shows everyone; your coordinator will tell you what comes next.",
+            "/team shows everyone. Next, each of you answers privately: /partners (seven questions), "
+            "/agree (the team agreements) and /quiz (your work style); the team then sees where you differ.",
             title=project.title,
         )
     )
@@ -124,6 +125,7 @@ FORM = forms.Form(
         profile_fields.TIMEZONE,
     ),
     finish=_finish,
+    reopen=N_("Open your invite link again to join."),
 )
 
 

@@ -114,6 +114,7 @@ FORM = forms.Form(
         ),
     ),
     finish=_save,
+    command="/meeting",
 )
 FORMS = [FORM]
 

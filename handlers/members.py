@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, lines
-from bot.reply import Button, Keyboard, Reply
+from bot.reply import Button, Keyboard, Reply, clip
 from handlers import lifecycle
 from handlers.common import Actor, for_member, respond, stale
 from handlers.team import role_label
@@ -31,7 +31,7 @@ def member_list(session: Session, actor: Actor, project: Project) -> Reply:
     buttons = [
         [
             Button(
-                f"{m.user.display_name} · {role_label(t, m)}"[:60],
+                clip(f"{m.user.display_name} · {role_label(t, m)}", 60),
                 data=f"mem:{project.id}:{m.user.id}:card",
             )
         ]

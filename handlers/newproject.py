@@ -62,9 +62,11 @@ FORM = forms.Form(
         profile_fields.TITLE,
         profile_fields.COUNTRY,
         profile_fields.SCHOOL,
+        profile_fields.CONTACT,
         profile_fields.TIMEZONE,
     ),
     finish=_finish,
+    command="/newproject",
 )
 
 
@@ -73,7 +75,7 @@ def _start(session: Session, actor: Actor) -> Reply:
         return only_private(actor)
     if refused := too_many_projects(session, actor):
         return refused
-    intro = actor.t("Let's set up your project: four short questions. /cancel stops.")
+    intro = actor.t("Let's set up your project: five short questions. /cancel stops.")
     return forms.begin(session, actor, FORM, intro=intro)
 
 

@@ -124,7 +124,10 @@ def _finish(session: Session, actor: Actor, project: Project, given: forms.Answe
     ours = [t(tip) for item, value, tip in OUR_TIPS if given.get(item) == value]
     if ours:
         blocks.append(lines(t("<b>TwinCoach's tip</b> (ours, not the guide's)"), *ours))
-    return Reply().say(lines(*blocks, blank=True))
+    then = t(
+        "Next: /agree, your proposals for the team agreements, and /quiz, the work-style quiz."
+    )
+    return Reply().say(lines(*blocks, then, blank=True))
 
 
 def _everyone(session: Session, actor: Actor, project: Project) -> Reply:

@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import MIN_COLLAB, Flag, flags, review, too_many_new_tools
-from bot.reply import Button, Keyboard, Message, Reply, rows
+from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import deadlines as deadline_flow
 from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
@@ -147,7 +147,8 @@ def _owner(value: str, actor: Actor) -> str:
 
 def _step_choices(actor: Actor) -> list[forms.Choice]:
     return [
-        forms.Choice(text[:40], str(n)) for n, text in enumerate(_state(actor).get("steps", []), 1)
+        forms.Choice(clip(text, 40), str(n))
+        for n, text in enumerate(_state(actor).get("steps", []), 1)
     ]
 
 
@@ -162,6 +163,8 @@ def _one_text_form(section: Section) -> forms.Form:
         name=f"plan_{section.key}",
         fields=(forms.Field("text", section.ask, help=section.help, precise=True),),
         finish=_save,
+        command="/plan",
+        reopen=N_("{command} opens it again."),
     )
 
 
@@ -348,6 +351,8 @@ ACTIVITY = forms.Form(
     ),
     finish=_save,
     lookup=lambda s, _a, state: deadline_flow.look_up(s, state["project"], owners=True),
+    command="/plan",
+    reopen=N_("{command} opens it again."),
 )
 FORMS = [ACTIVITY, *(_one_text_form(s) for s in SECTIONS if s.key != "activity")]
 FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}

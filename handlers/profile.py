@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.context import Ctx
 from bot.countries import country_name, flag
+from bot.i18n import N_
 from bot.reply import Button, Reply, rows
 from handlers import forms, profile_fields
 from handlers.common import Actor, only_private, respond
@@ -51,7 +52,13 @@ def _edited(session: Session, actor: Actor, answers: forms.Answers, _state: form
     return card(session, actor)
 
 
-FORM = forms.Form(name="profile", fields=FIELDS, finish=_edited)
+FORM = forms.Form(
+    name="profile",
+    fields=FIELDS,
+    finish=_edited,
+    command="/profile",
+    reopen=N_("{command} opens it again."),
+)
 
 
 def edit_field(session: Session, actor: Actor, key: str) -> Reply:

@@ -1,6 +1,7 @@
 """Questionnaires: forms whose answers belong to a project and go to the answers table at
 once (per teacher, project and questionnaire version). A teacher can pause, come back,
-change one answer, or start again."""
+change one answer, or start again. A skipped question is seen but not answered: it is
+offered again at the end and by the next /command, and counts as open on /progress."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import Html, escape, lines
-from bot.reply import Button, Reply, rows
+from bot.i18n import N_, Html, escape, lines
+from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from storage import answers, teams
@@ -41,6 +42,9 @@ class Questionnaire:
             finish=self._finished,
             store=AnswerStore(self),
             guard=still_member,
+            recall_skipped=True,
+            command=self.command,
+            reopen=N_("Your answers so far are kept: {command} goes on where you stopped."),
         )
         object.__setattr__(self, "form", form)
 
@@ -49,9 +53,21 @@ class Questionnaire:
     ) -> Reply:
         found = member_of(session, actor, state["project"])
         assert found is not None  # the form's guard checked it
-        return with_review_buttons(
-            actor, self, *found, self.finish(session, actor, found[0], given)
-        )
+        reply = self.finish(session, actor, found[0], given)
+        if left := self.form.skipped(given):  # "later": honest about what is still open
+            note = actor.t.tn(
+                "{n} question is still open: {command} brings it back.",
+                "{n} questions are still open: {command} brings them back.",
+                len(left),
+                command=self.command,
+            )
+            reply.messages.append(Message(note))
+        return with_review_buttons(actor, self, *found, reply)
+
+    @property
+    def command(self) -> str:
+        """The private command that opens it (each questionnaire's id is its command)."""
+        return f"/{self.id}"
 
     def answers_of(self, session: Session, project_id: int, user_id: int) -> forms.Answers:
         return answers.load(
@@ -68,7 +84,12 @@ class Questionnaire:
         )
 
     def complete(self, given: forms.Answers) -> bool:
+        """Gone through to the end: every question answered or skipped."""
         return all(f.key in given for f in self.fields)
+
+    def answered(self, given: forms.Answers) -> int:
+        """How many questions have an answer (a skipped one has none)."""
+        return sum(given.get(f.key) is not None for f in self.fields)
 
 
 class AnswerStore:
@@ -112,7 +133,7 @@ def open_questionnaire(
     assert project.id is not None
     t = actor.t
     given = q.answers_of(session, project.id, actor.user.id)
-    extra = {"project": project.id}
+    extra: forms.State = {"project": project.id}
     if not given:
         intro = lines(
             t("<b>{title}</b> · {project}", title=t(q.title), project=project.title), t(q.intro)
@@ -121,6 +142,16 @@ def open_questionnaire(
     if not q.complete(given):
         intro = t("Welcome back! Let's go on where you stopped.")
         return forms.begin(session, actor, q.form, intro=intro, extra=extra)
+    if left := [f.key for f in q.form.skipped(given)]:
+        intro = t.tn(
+            "You left {n} question for later. Here it is; /skip leaves it open again.",
+            "You left {n} questions for later. Here they are; /skip leaves one open again.",
+            len(left),
+        )
+        extra |= {"again": left, "asking": list(left), "recall": forms.RECALLED}
+        reply = forms.begin(session, actor, q.form, intro=intro, extra=extra)
+        reply.messages[0].buttons = review_buttons(actor, q, project, me)  # under the intro
+        return reply
     review = (
         q.review(session, actor, project, given)
         if q.review
@@ -129,11 +160,31 @@ def open_questionnaire(
     return with_review_buttons(actor, q, project, me, review)
 
 
+def open_in(
+    session: Session, actor: Actor, project: Project, me: Membership, q: Questionnaire
+) -> Reply:
+    """Open `q` for the project a button or link names, which becomes the active project
+    (a teacher in two projects answers for the one the nudge was about)."""
+    switched = actor.user.active_project_id != project.id
+    actor.user.active_project_id = project.id
+    reply = open_questionnaire(session, actor, project, me, q)
+    if switched:
+        now = actor.t("Now working on <b>{title}</b>.", title=project.title)
+        reply.messages.insert(0, Message(now))
+    return reply
+
+
 def with_review_buttons(
     actor: Actor, q: Questionnaire, project: Project, me: Membership, reply: Reply
 ) -> Reply:
     """Under a finished questionnaire: change one answer, start again, and for the
     coordinator and founders everyone's answers (where the questionnaire has that view)."""
+    mine = [m for m in reply.messages if m.chat_id is None]  # not the notes to groups
+    mine[-1].buttons = review_buttons(actor, q, project, me)
+    return reply
+
+
+def review_buttons(actor: Actor, q: Questionnaire, project: Project, me: Membership) -> Keyboard:
     t = actor.t
     prefix = f"qn:{q.id}:{project.id}"
     buttons = [
@@ -142,30 +193,35 @@ def with_review_buttons(
     ]
     if q.coordinator_view is not None and is_lead(me):
         buttons.append([Button(t("Everyone's answers"), data=f"{prefix}:team")])
-    mine = [m for m in reply.messages if m.chat_id is None]  # not the notes to groups
-    mine[-1].buttons = buttons
-    return reply
+    return buttons
 
 
 def _manage(
     session: Session, actor: Actor, q: Questionnaire, project_id: int, action: str
 ) -> Reply:
-    """Buttons under a finished questionnaire: qn:<id>:<project>:edit|again|at:<item>."""
+    """Buttons under a finished questionnaire (qn:<id>:<project>:edit|again|at:<item>) and
+    under a nudge (…:open: the project it names becomes the active one)."""
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
         return Reply(alert=t("You are not a member of that project."))
     project, me = found
-    extra = {"project": project_id}
+    extra: forms.State = {"project": project_id}
     if action == "team" and q.coordinator_view is not None and is_lead(me):
         return q.coordinator_view(session, actor, project)
+    if action == "open":
+        return open_in(session, actor, project, me, q)
     if action == "edit":
         buttons = [
-            Button(f"{n}. {t(f.label or f.prompt)}"[:48], data=f"qn:{q.id}:{project_id}:at:{f.key}")
+            Button(
+                clip(f"{n}. {t(f.label or f.prompt)}", 48),
+                data=f"qn:{q.id}:{project_id}:at:{f.key}",
+            )
             for n, f in enumerate(q.fields, 1)
         ]
         return Reply().edit(t("Which answer would you like to change?"), rows(buttons, 1))
     if action.startswith("at:") and q.form.field(action[3:]) is not None:
+        extra["recall"] = forms.RECALLED  # one answer changed: no offer of the skipped ones
         return forms.begin(session, actor, q.form, extra=extra, at=action[3:])
     if action == "again":
         answers.clear(

@@ -18,7 +18,7 @@ from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
 from handlers.common import Actor, for_member, member_of, respond
-from handlers.questionnaire import Questionnaire, open_questionnaire
+from handlers.questionnaire import Questionnaire, open_in, open_questionnaire
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -120,12 +120,18 @@ SCALES = (
 
 
 def _finish(session: Session, actor: Actor, project: Project, _given: forms.Answers) -> Reply:
+    """Thanks, and what comes next: /quizresults at once when a second teacher is done."""
+    assert project.id is not None
     t = actor.t
-    reply = Reply().say(
-        t(
+    if len(finished_names(session, project.id)) >= 2:
+        text = t(
+            "Thank you! Your answers are saved. At least two of you have finished, so /quizresults compares your answers now."
+        )
+    else:
+        text = t(
             "Thank you! Your answers are saved. When at least two of you have finished, /quizresults compares them."
         )
-    )
+    reply = Reply().say(text)
     refresh_group_posts(session, actor, project, reply)
     return reply
 
@@ -218,8 +224,7 @@ def quiz_by_link(session: Session, actor: Actor, project_id: int) -> Reply:
     found = member_of(session, actor, project_id)
     if found is None:
         return Reply().say(actor.t("You are not a member of that project."))
-    actor.user.active_project_id = project_id
-    return open_questionnaire(session, actor, *found, QUIZ)
+    return open_in(session, actor, *found, QUIZ)
 
 
 async def on_quiz(update: Update, context: Ctx) -> object:

@@ -122,6 +122,8 @@ FORM = forms.Form(
     name="registration",
     fields=(forms.Field("text", N_("Write the new text (it replaces the draft)."), precise=True),),
     finish=_save,
+    command="/registration",
+    reopen=N_("{command} opens it again."),
 )
 FORMS = [FORM]
 

@@ -21,7 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.plan_checks import review, too_many_new_tools
-from bot.reply import Button, Keyboard, Reply, rows
+from bot.reply import Button, Keyboard, Reply, clip, rows
 from handlers import forms, lifecycle
 from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.questionnaire import still_member
@@ -254,7 +254,7 @@ def _owner_picker(t: Translator, view: View, risk: Risk) -> Reply:
     buttons = rows(
         [
             Button(
-                ("✓ " if m.user.id == current else "") + m.user.display_name[:40],
+                ("✓ " if m.user.id == current else "") + clip(m.user.display_name, 40),
                 data=f"{prefix}:own:{m.user.id}",
             )
             for m in view.team
@@ -346,6 +346,8 @@ MITIGATION = forms.Form(
     ),
     finish=_save_mitigation,
     guard=still_member,
+    command="/risks",
+    reopen=N_("{command} opens it again."),
 )
 
 

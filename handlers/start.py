@@ -17,9 +17,10 @@ from telegram.ext import (
 from bot import fair, metrics
 from bot.context import Ctx
 from bot.fair import Verdict
-from bot.i18n import LANGUAGES, N_, Translator, lines
+from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply
-from handlers.common import Actor, queue, respond, stale
+from handlers.common import Actor, active_project, queue, respond, stale
+from handlers.progress import unfinished
 from storage import teams
 from storage.models import ChatBinding
 
@@ -37,12 +38,50 @@ def welcome(session: Session, actor: Actor) -> Reply:
         "• I remind partners of deadlines on their working days, in their language.",
         name=actor.user.display_name,
     )
+    if teams.user_projects(session, user_id=actor.user.id):
+        text = lines(text, where_you_are(session, actor), blank=True)
     buttons = [
         [Button(t("➕ Create a project"), data="menu:new")],
         [Button(t("🔗 Join with an invite"), data="menu:join")],
         [Button(t("🌐 Language"), data="menu:lang")],
     ]
     return Reply().say(text, buttons)
+
+
+def where_you_are(session: Session, actor: Actor) -> Html:
+    """For a member: their project(s), the one private commands act on, and their next step."""
+    t = actor.t
+    mine = teams.user_projects(session, user_id=actor.user.id)
+    found = active_project(session, actor)
+    if found is None:  # several projects, none chosen yet
+        titles = ", ".join(escape(p.title) for p in mine)
+        return t(
+            "Your projects: {titles}. /projects chooses the one to work on.", titles=Html(titles)
+        )
+    project, _me = found
+    assert project.id is not None
+    here = (
+        t("Your project: <b>{title}</b>.", title=project.title)
+        if len(mine) == 1
+        else t(
+            "You are in {n} projects; I work on <b>{title}</b> here. /projects switches.",
+            n=len(mine),
+            title=project.title,
+        )
+    )
+    todo = unfinished(session, project.id, actor.user.id)
+    if not todo:
+        return lines(here, t("Next: /status shows what the team does next and who does it."))
+    first = todo[0]
+    given = first.answers_of(session, project.id, actor.user.id)
+    nxt = t(
+        "Next for you: {command}, {title} ({n} of {total} answered).",
+        command=first.command,
+        title=t(first.title),
+        n=first.answered(given),
+        total=len(first.fields),
+    )
+    return lines(here, nxt)
 
 
 def private_help(actor: Actor) -> Reply:

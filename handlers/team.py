@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.i18n import N_, Html, Translator, lines
-from bot.reply import Button, Reply, rows
+from bot.reply import Button, Reply, clip, rows
 from handlers.common import (
     Actor,
     active_project,
@@ -145,7 +145,7 @@ def project_list(session: Session, actor: Actor) -> Reply:
     current = active_project(session, actor)
     current_id = current[0].id if current else None
     buttons = [
-        [Button(("✅ " if p.id == current_id else "") + p.title[:60], data=f"proj:{p.id}")]
+        [Button(("✅ " if p.id == current_id else "") + clip(p.title, 60), data=f"proj:{p.id}")]
         for p in mine
     ]
     return Reply().say(

@@ -168,7 +168,8 @@ async def test_kill_9_mid_dialog_then_run_resumes(tmp_path: Path, fake: FakeBotA
         await bot.kill()  # the instant the teacher sees the second question
         await bot.start()
         await say("Latvia", "school")  # resumed at the third question
-        await say("Rīgas 1. vidusskola", "time zone")
+        await say("Rīgas 1. vidusskola", "outside Telegram")
+        await say("anna@example.lv", "time zone")
     finally:
         await bot.kill()
 

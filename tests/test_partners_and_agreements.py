@@ -26,7 +26,11 @@ async def test_partner_questions_summary_advice_and_precision(driver: Driver, db
     await anna.click("Yes")  # partners abroad
     await anna.click("No")  # Erasmus+ later
     sent = await anna.send("/skip")
+    assert "You skipped 1 question" in sent.text and "education system" in sent.text
+    sent = await anna.click("Later")
     assert "Your answers" in sent.text
+    assert "1 question is still open: /partners brings it back." in sent.text
+    assert "Next: /agree" in sent.text
     assert "Partner finding" in sent.text  # partner not known → ways to find partners
     assert "partners abroad first" in sent.text and "/invite" in sent.text
     assert "(skipped)" in sent.text
@@ -121,11 +125,11 @@ async def test_agreements_side_by_side_and_marked_agreed(driver: Driver, db: Dat
 
 async def test_progress_board_and_reminders_once_a_day(driver: Driver, db: Database):
     anna, jonas, _maria = await team_of_three(driver)
-    await take_quiz(jonas, [1] * 9, {})
+    await take_quiz(jonas, [1] * 9, dict.fromkeys(range(11), "by 17:00 on Friday"))
     sent = await jonas.send("/progress")
     assert "Only the project's coordinator" in sent.text
     sent = await anna.send("/progress")
-    assert "Jonas: ▫️ /partners  ▫️ /agree  ✅ /quiz" in sent.text
+    assert "Jonas: /partners 0/7  ·  /agree 0/15  ·  ✅ /quiz" in sent.text
     sent = await anna.click("Remind the others")
     assert "Reminders sent: 2" in sent.text
     assert "/partners, /agree" in sent.to(102)[0] and "/quiz" not in sent.to(102)[0]

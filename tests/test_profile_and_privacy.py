@@ -39,6 +39,7 @@ async def test_bad_answers_are_explained_and_change_nothing(driver: Driver, db: 
     assert "two-letter code" in sent.text
     await anna.send("Portugal")
     await anna.send("Escola")
+    await anna.send("anna@example.pt")
     sent = await anna.send("Mars/Olympus")
     assert "I don't know the time zone" in sent.text
     sent = await anna.press(driver.fake.messages(101)[-1], "newproject:country:LV")

@@ -788,6 +788,7 @@ async def create(teacher: Teacher, title: str, flag: str, school: str) -> str:
     await teacher.send(title)
     await teacher.click(flag)
     await teacher.send(school)
+    await teacher.send(f"{school.replace(' ', '.').lower()}@example.org")
     sent = await teacher.click("✓")  # the guessed time zone
     found = INVITE.search(sent.text)
     assert found, sent.text
@@ -812,10 +813,11 @@ async def add_deadline(teacher: Teacher, what: str, owner: str, when: str) -> No
 
 
 async def take_quiz(teacher: Teacher, command: str, scales: int) -> None:
-    """The eleven words skipped, then `scales` of the nine scales answered."""
+    """The eleven words answered (none skipped, so the last scale finishes the quiz), then
+    `scales` of the nine scales."""
     await teacher.send(command)
     for _ in range(11):
-        await teacher.send("/skip")
+        await teacher.send("by 17:00 on Friday")
     for _ in range(scales):
         await teacher.click("3")
 

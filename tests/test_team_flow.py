@@ -12,11 +12,12 @@ INVITE = re.compile(r"https://t\.me/TwinCoachBot\?start=(j_[A-Za-z0-9_-]+)")
 
 
 async def create_project(anna: Teacher, title: str = "Water around us") -> str:
-    """Anna answers the four questions; returns the invite link she gets."""
+    """Anna answers the five questions; returns the invite link she gets."""
     await anna.send("/newproject")
     await anna.send(title)
     await anna.click("🇱🇻")
     await anna.send("Rīgas 1. vidusskola")
+    await anna.send("anna@example.lv")
     sent = await anna.click("Europe/Riga")
     found = INVITE.search(sent.text)
     assert found, sent.text

@@ -2,12 +2,15 @@
 of real phrases, inflected as teachers write them, and cross-language comparisons."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.i18n import Translator
 from bot.meaning.compare import Verdict, compare
 from bot.meaning.reader import read
 from bot.meaning.say import describe
 from bot.meaning.units import Unit
+from bot.precision import find_vague
 
 EN = Translator("en")
 
@@ -218,3 +221,20 @@ def test_said_in_the_readers_language(text: str, lv: str, lt: str):
     (reading,) = read(text)
     assert describe(Translator("lv"), reading) == lv
     assert describe(Translator("lt"), reading) == lt
+
+
+WORDS = ["2", "0", "½", "1,5", "٣", "99999999", "per", "every", "kas", "ik pēc", "dienas", "weeks",
+         "laikā", "-", "/", "a", "few", "reizi", "nedēļā", "iki", "likus", "late", "otrdienās",
+         "darba", "dienu", "and a half", "pus", "min", "8:00", "16:00", "15.12.", "2."]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.text(max_size=120), st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
+)
+def test_any_answer_reads_compares_and_is_said_without_error(text: str):
+    for reading in read(text):
+        describe(EN, reading)
+        assert all(abs(v) < float("inf") for v in reading.span())
+    find_vague(text)
+    compare({1: text, 2: "2 days", 3: text})

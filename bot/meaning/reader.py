@@ -72,6 +72,7 @@ SECOND = phrase_set(lx.SECOND)
 ARTICLE = phrase_set({lx.EN: ("a", "an")})
 OF = phrase_set({lx.EN: ("of",)})
 
+MAX_NUMBER = 100_000
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[–—~≤≥<>+/-]")
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _ORDINAL = re.compile(r"\.\s+\w")  # "2. nedēļā" is the second week, not two weeks
@@ -111,13 +112,22 @@ class Amount(NamedTuple):
     times: bool = False  # "twice": the number counts occurrences
 
 
+def _digits(token: str) -> float | None:
+    """ "2", "1,5", "٣" (any script's digits); not "½", nor numbers no answer means."""
+    try:
+        value = float(token.replace(",", "."))
+    except ValueError:
+        return None
+    return value if value <= MAX_NUMBER else None
+
+
 def _one_number(ts: list[Token], at: int) -> Amount | None:
     if at >= len(ts):
         return None
     token = ts[at].folded
     if token[0].isdigit():
-        value = float(token.replace(",", "."))
-        return Amount(value, value, at + 1)
+        value = _digits(token)
+        return Amount(value, value, at + 1) if value is not None else None
     if (article := ARTICLE.match(ts, at)) and VAGUE.match(ts, article[1]):
         at = article[1]  # "a few", "a couple"
     if vague := VAGUE.match(ts, at):
@@ -161,12 +171,16 @@ def _unit(ts: list[Token], at: int) -> tuple[Unit, float, int] | None:
     return None
 
 
-def _period(ts: list[Token], at: int) -> tuple[Unit, float, int] | None:
-    """ "a week", "per savaitę", "nedēļā", "every two weeks": what a count is per."""
-    if per := PER.match(ts, at):
+def _period(ts: list[Token], at: int, *, counted: bool) -> tuple[Unit, float, int] | None:
+    """ "a week", "per savaitę", "nedēļā", "reizi divās nedēļās": what a count is per; a
+    number with nothing counted needs the "per" ("2/week", but "1 2 hours" is no rhythm)."""
+    per = PER.match(ts, at)
+    if per:
         at = per[1]
+    elif not counted:
+        return None
     every = 1.0
-    if number := _one_number(ts, at):
+    if (number := _one_number(ts, at)) and number.high > 0:
         every, at = number.high, number.end
     found = _unit(ts, at)
     if found is None or not is_duration(found[0]):
@@ -209,7 +223,8 @@ def _quantity(ts: list[Token], start: int, bare: Unit | None) -> tuple[Reading, 
         unit = Unit.TIME if amount.times else bare
         factor, end = 1, amount.end
     reading = replace(before, low=low, high=high, unit=unit, vague=vague)
-    if unit in (None, Unit.TIME, Unit.LESSON, Unit.TASK) and (period := _period(ts, end)):
+    counted = unit in (Unit.TIME, Unit.LESSON, Unit.TASK)
+    if (counted or unit is None) and (period := _period(ts, end, counted=counted)):
         per, every, end = period
         reading = replace(reading, unit=unit or Unit.TIME, per=per, every=every)
     reading, end = _relations(AFTER_QUANTITY, ts, end, reading)
@@ -241,7 +256,7 @@ def _every(ts: list[Token], at: int) -> tuple[Reading, int] | None:
     end, every = start[1], 1.0
     if second := SECOND.match(ts, end):
         end, every = second[1], 2
-    elif number := _one_number(ts, end):
+    elif (number := _one_number(ts, end)) and number.high > 0:
         end, every = number.end, number.high
     found = _unit(ts, end)
     if found is None or not is_duration(found[0]):

@@ -90,7 +90,7 @@ def describe(t: Translator, r: Reading) -> Html:
     """The reading in `t`'s language, with its relation: "at most 2 working days"."""
     if r.per is not None:
         what = _rhythm(t, r)
-    elif is_duration(r.unit) and r.high == 0:
+    elif is_duration(r.unit) and r.high == 0 and r.direction == Direction.NONE:
         what = t("at once")
     elif r.unit is None:
         what = Html(number(r.low, t.lang))

@@ -282,7 +282,7 @@ async def test_quizresults_compare_what_answers_mean_across_languages(driver: Dr
             0: "within two working days",
             1: "five minutes early",
             2: "ten",
-            4: "working on it together",
+            4: "working on it <b>together</b> & calmly",
             5: "once a month",
         },
     )
@@ -302,8 +302,9 @@ async def test_quizresults_compare_what_answers_mean_across_languages(driver: Dr
     assert "„ateiti laiku“? → 5 minutės iki pradžios" in same
     # "help": nothing to measure, all three answers side by side, unranked
     assert "„pagalba“" in apart and "Skirtumas" not in apart
-    for answer in ("paskaidrot soli pa solim", "parodyti pavyzdį", "working on it together"):
+    for answer in ("paskaidrot soli pa solim", "parodyti pavyzdį"):
         assert answer in apart
+    assert "working on it &lt;b&gt;together&lt;/b&gt; &amp; calmly" in apart  # escaped
 
     text = (await maria.send("/quizresults")).text  # the same results in English
     assert "<i>The difference: “once a month” against “once a day”.</i>" in text

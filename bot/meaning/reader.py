@@ -93,6 +93,8 @@ def _clock_hours(match: re.Match[str]) -> str:
 
 
 def tokens(text: str) -> list[Token]:
+    """The answer's words and numbers, folded; clock ranges become their length, dates and
+    single clock times go (they are moments, not amounts)."""
     text = _MOMENT.sub(" ", _CLOCK_RANGE.sub(_clock_hours, text))
     text = _HYPHEN.sub(" ", text)  # "twenty-four"
     out = []
@@ -228,14 +230,14 @@ def _quantity(ts: list[Token], start: int, bare: Unit | None) -> tuple[Reading, 
         per, every, end = period
         reading = replace(reading, unit=unit or Unit.TIME, per=per, every=every)
     reading, end = _relations(AFTER_QUANTITY, ts, end, reading)
-    if amount is None and factor == 1 and not _pinned(reading, ts, start, end):
+    if amount is None and factor == 1 and not _means_one(reading, ts, start, end):
         return None  # a unit alone: "darba diena", "on time" say no amount
     if reading.unit is None and reading.per is None:
         return None  # a number with nothing counted: a date, a class, a page
     return reading, end
 
 
-def _pinned(reading: Reading, ts: list[Token], start: int, end: int) -> bool:
+def _means_one(reading: Reading, ts: list[Token], start: int, end: int) -> bool:
     """A unit without a number still means one ("nedēļas laikā", "kartą per savaitę",
     "a week"): with a relation, as a rhythm, or as the whole answer."""
     return (

@@ -6,63 +6,263 @@ The data behind each picture is computed elsewhere and tested; these functions o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
+from math import pi, sqrt
+from typing import Any
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Circle, Patch, Rectangle, RegularPolygon
 
-SPREAD = 0.22  # vertical offset between teachers who chose the same value
+# The quiz chart is laid out in points on a page 390 pt wide. A phone shows a photo
+# opened in Telegram at the screen's width, 390 pt on most phones (iPhone 12 to 16; most
+# Androids have 360 to 412 dp), so one point of the figure is one point (CSS px) on the
+# phone and a font of N pt is N px high there, whatever the dpi: nothing is below 11 pt.
+# The dpi only sets sharpness: 2 px a point (780 px wide) is about what Telegram keeps,
+# as it scales photos to 1280 px on the long side and the chart is about twice as tall
+# as wide; when a huge team would pass Telegram's 10,000 px (width + height), the dpi
+# drops instead of the font size.
+WIDTH = 390.0
+MARGIN = 8.0
+TITLE_FONT, SUBTITLE_FONT, LABEL_FONT, NAME_FONT, POLE_FONT, KEY_FONT = 16, 12, 13, 12, 11, 11
+LINE = 1.3  # line height, per point of font size
+RADIUS = 11.0  # every marker fills about the same 22 × 22 pt square, whatever its letter
+GAP = 3.0  # around markers and blocks of text
+STEP = 2 * RADIUS + 2  # from one marker's centre to the next one's
+BETWEEN = 14.0  # from one name in the legend to the next marker
+PER_ROW = 3  # teachers at the same value stand side by side, three to a row
+DPI = 144
+MAX_PIXELS = 9000
+# Okabe and Ito's colours stay apart for the common kinds of colour blindness; each
+# teacher also has a shape and a letter, so nothing depends on colour alone.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+DARK = ("#0072B2", "#000000")  # fills that take a white letter; the rest take black
+# (sides, turn, circumradius in RADIUS) per shape; 0 sides is a circle
+SHAPES = ((0, 0.0, 1.0), (4, pi / 4, 0.9 * sqrt(2)), (4, 0.0, 1.0), (5, pi, 1.05), (6, 0.0, 1.0))
+INK, MUTED, TRACK = "#1f2937", "#4b5563", "#eef0f3"
+SUFFIXES = "123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
-class Point:
-    row: int  # 0 = the first scale, drawn at the top
-    value: int  # 1..5
-    initials: str
-    offset: float  # vertical nudge so equal answers stay readable
+class Scale:
+    label: str  # the scale's short name, in the reader's language
+    low: str  # what 1 means
+    high: str  # what 5 means
 
 
-def points(rows: list[dict[str, int]]) -> list[Point]:
-    """One point per teacher per scale; `rows[i]` maps initials to the value on scale i."""
-    out: list[Point] = []
-    for row, values in enumerate(rows):
-        by_value: dict[int, list[str]] = {}
-        for initials, value in values.items():
-            by_value.setdefault(value, []).append(initials)
-        for value, names in by_value.items():
-            middle = (len(names) - 1) / 2
-            out += [Point(row, value, name, (i - middle) * SPREAD) for i, name in enumerate(names)]
-    return out
+@dataclass(frozen=True)
+class Quiz:
+    """Everything the chart shows, already translated; `values[scale][teacher]` is 1..5."""
+
+    title: str
+    subtitle: str
+    names: list[str]
+    scales: list[Scale]
+    values: list[list[int]]
 
 
-def render(data: list[Point], labels: list[str], poles: list[tuple[str, str]]) -> bytes:
-    """Nine rows, 1 to 5 across, each teacher's initials where they stand."""
-    # A bare Figure (no pyplot) keeps no global state, so drawing in a worker thread is safe.
-    fig = Figure(figsize=(9, 0.75 * len(labels) + 1), dpi=100)
-    ax = fig.subplots()
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_xticks(range(1, 6))
-    ax.set_yticks(range(len(labels)), labels)
-    ax.grid(axis="x", color="#dddddd")
-    for row, (low, high) in enumerate(poles):
-        ax.text(0.55, row + 0.38, low, fontsize=7, color="#777777", va="center")
-        ax.text(5.45, row + 0.38, high, fontsize=7, color="#777777", va="center", ha="right")
-    for p in data:
-        ax.text(
-            p.value,
-            p.row + p.offset,
-            p.initials,
-            ha="center",
-            va="center",
-            fontsize=9,
-            bbox={"boxstyle": "circle,pad=0.25", "facecolor": "#cfe8ff", "edgecolor": "#3b82c4"},
+def short_names(names: list[str]) -> list[str]:
+    """First names, at most 12 letters ("Anna Bērziņa" → "Anna"); two Annas become
+    "Anna B." and "Anna K." so the legend tells them apart."""
+    words = [name.split() or ["?"] for name in names]
+    first = [_cut(w[0], 12) for w in words]
+    return [
+        f"{first[n]} {w[1][0]}." if first.count(first[n]) > 1 and len(w) > 1 else first[n]
+        for n, w in enumerate(words)
+    ]
+
+
+def keys(names: list[str]) -> list[str]:
+    """The letter on each teacher's marker: the first letter, numbered when shared (1 to
+    9, then a to z, so a key is never wider than its marker)."""
+    first = [(name.strip()[:1] or "?").upper() for name in names]
+    return [
+        letter + SUFFIXES[first[:n].count(letter) % len(SUFFIXES)]
+        if first.count(letter) > 1
+        else letter
+        for n, letter in enumerate(first)
+    ]
+
+
+def stack(values: list[int]) -> list[tuple[int, int, int]]:
+    """(column, row, how many share the value) per teacher: equal answers stand side by
+    side, PER_ROW to a row, never on top of each other."""
+    seen: dict[int, int] = {}
+    place = []
+    for value in values:
+        n = seen.get(value, 0)
+        seen[value] = n + 1
+        place.append((n % PER_ROW, n // PER_ROW, value))
+    return [(col, row, seen[value]) for col, row, value in place]
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+class _Page:
+    """Places text and markers top to bottom on a page WIDTH points wide; y grows
+    downwards, one data unit is one point."""
+
+    def __init__(self) -> None:
+        # A bare Figure (no pyplot) keeps no global state, so drawing in a worker thread is safe.
+        self.fig = Figure(figsize=(WIDTH / 72, 10), dpi=DPI)
+        self.renderer = FigureCanvasAgg(self.fig).get_renderer()
+        self.ax = self.fig.add_axes((0, 0, 1, 1))
+        self.ax.set_axis_off()
+        self.y = MARGIN
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        prop = FontProperties(size=size, weight="bold" if bold else "normal")
+        w, _h, _d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return float(w) * 72 / self.fig.dpi
+
+    def wrap(self, text: str, size: float, room: float, bold: bool = False) -> list[str]:
+        """Greedy word wrap to `room` points at plain spaces (a no-break space holds
+        "= 5" to its word); a word longer than a line is cut with "…"."""
+        lines: list[str] = []
+        for word in filter(None, re.split(r"[^\S\u00a0]+", text)):
+            fitting = word
+            while len(fitting) > 2 and self.width(fitting, size, bold) > room:
+                fitting = fitting[:-2] + "…"
+            joined = f"{lines[-1]} {fitting}" if lines else fitting
+            if lines and self.width(joined, size, bold) <= room:
+                lines[-1] = joined
+            else:
+                lines.append(fitting)
+        return lines or [""]
+
+    def text(self, x: float, y: float, text: str, size: float, **style: Any) -> None:
+        self.ax.text(x, y, text, fontsize=size, parse_math=False, **{"va": "top", **style})
+
+    def block(
+        self, text: str, size: float, x: float = MARGIN, half: bool = False, **style: Any
+    ) -> int:
+        """`text` wrapped to the page's width (or half of it) from the current y downwards;
+        returns its number of lines and leaves y where it was."""
+        room = (WIDTH - 2 * MARGIN - 3 * GAP) / 2 if half else WIDTH - 2 * MARGIN
+        lines = self.wrap(text, size, room, style.get("fontweight") == "bold")
+        for n, line in enumerate(lines):
+            self.text(x, self.y + n * size * LINE, line, size, **style)
+        return len(lines)
+
+    def marker(self, x: float, y: float, who: int, letter: str, gid: str) -> None:
+        """The teacher's shape in their colour, their letter on it; all the same size."""
+        colour = COLOURS[who % len(COLOURS)]
+        sides, turn, reach = SHAPES[who % len(SHAPES)]
+        style = {"facecolor": colour, "edgecolor": INK, "linewidth": 0.8, "gid": gid}
+        shape: Patch = (
+            RegularPolygon((x, y), sides, radius=RADIUS * reach, orientation=turn, **style)
+            if sides
+            else Circle((x, y), RADIUS, **style)
         )
-    fig.tight_layout()
+        self.ax.add_patch(shape)
+        self.text(
+            x,
+            y,
+            letter,
+            KEY_FONT,
+            fontweight="bold",
+            color="white" if colour in DARK else "black",
+            ha="center",
+            va="center_baseline",
+            gid=f"key:{gid}",
+        )
+
+
+def quiz_figure(quiz: Quiz) -> Figure:
+    """Title, a legend of names, then one band per scale: its name, the teachers' markers
+    in five columns (1 to 5), and what 1 and 5 mean under its two ends."""
+    page = _Page()
+    page.y += page.block(quiz.title, TITLE_FONT, fontweight="bold", color=INK) * TITLE_FONT * LINE
+    if quiz.subtitle:
+        page.y += page.block(quiz.subtitle, SUBTITLE_FONT, color=MUTED) * SUBTITLE_FONT * LINE
+    page.y += GAP
+    letters = keys(quiz.names)
+    _legend(page, short_names(quiz.names), letters)
+    cell = (WIDTH - 2 * MARGIN) / 5
+    for n in range(5):
+        page.text(MARGIN + (n + 0.5) * cell, page.y, str(n + 1), POLE_FONT, ha="center")
+    page.y += POLE_FONT * LINE
+    for n, (scale, values) in enumerate(zip(quiz.scales, quiz.values, strict=True)):
+        _band(page, n, scale, values, letters)
+    height = page.y + MARGIN
+    page.ax.set_xlim(0, WIDTH)
+    page.ax.set_ylim(height, 0)
+    page.fig.set_size_inches(WIDTH / 72, height / 72)
+    page.fig.set_dpi(min(DPI, MAX_PIXELS * 72 / (WIDTH + height)))
+    return page.fig
+
+
+def _legend(page: _Page, names: list[str], letters: list[str]) -> None:
+    """Each teacher's marker and first name, as many to a line as fit."""
+    sizes = [2 * RADIUS + GAP + page.width(name, NAME_FONT) for name in names]
+    lines: list[list[int]] = []
+    used = 0.0
+    for who, size in enumerate(sizes):
+        if lines and used + BETWEEN + size <= WIDTH - 2 * MARGIN:
+            lines[-1].append(who)
+            used += BETWEEN + size
+        else:
+            lines.append([who])
+            used = size
+    for line in lines:
+        x, middle = MARGIN, page.y + RADIUS
+        for who in line:
+            page.marker(x + RADIUS, middle, who, letters[who], f"legend:{who}")
+            page.text(x + 2 * RADIUS + GAP, middle, names[who], NAME_FONT, va="center")
+            x += sizes[who] + BETWEEN
+        page.y += 2 * RADIUS + GAP
+    page.y += GAP
+
+
+def _band(page: _Page, n: int, scale: Scale, values: list[int], letters: list[str]) -> None:
+    """One scale: its name, a track of five cells with the markers, the two poles."""
+    room = WIDTH - 2 * MARGIN
+    cell = room / 5
+    page.y += page.block(scale.label, LABEL_FONT, fontweight="bold", color=INK) * LABEL_FONT * LINE
+    places = stack(values)
+    tall = (max([row for _col, row, _of in places], default=0) + 1) * STEP + 2 * GAP - 2
+    page.ax.add_patch(Rectangle((MARGIN, page.y), room, tall, facecolor=TRACK, linewidth=0))
+    for line in range(1, 5):
+        page.ax.plot([MARGIN + line * cell] * 2, [page.y, page.y + tall], color="white", lw=1.5)
+    for who, (value, (col, row, of)) in enumerate(zip(values, places, strict=True)):
+        if not 1 <= value <= 5:
+            continue  # not answered: no marker rather than one off the scale
+        across = min(of - row * PER_ROW, PER_ROW)
+        x = MARGIN + (value - 0.5) * cell + (col - (across - 1) / 2) * STEP
+        page.marker(x, page.y + GAP + RADIUS + row * STEP, who, letters[who], f"scale{n}:{who}")
+    page.y += tall + GAP / 2
+    lines = max(
+        page.block(f"1\u00a0=\u00a0{scale.low}", POLE_FONT, color=MUTED, half=True),
+        page.block(
+            f"{scale.high}\u00a0=\u00a05",
+            POLE_FONT,
+            WIDTH - MARGIN,
+            color=MUTED,
+            ha="right",
+            half=True,
+        ),
+    )
+    page.y += lines * POLE_FONT * LINE + 2 * GAP
+
+
+def quiz(quiz: Quiz) -> bytes:
+    """The chart as PNG, with its title and a plain-text description inside the file."""
+    described = [
+        f"{s.label} (1 {s.low}, 5 {s.high}): "
+        + ", ".join(f"{name} {v}" for name, v in zip(quiz.names, values, strict=True))
+        for s, values in zip(quiz.scales, quiz.values, strict=True)
+    ]
+    title = f"{quiz.title}: {quiz.subtitle}" if quiz.subtitle else quiz.title
     out = BytesIO()
-    fig.savefig(out, format="png")
+    quiz_figure(quiz).savefig(
+        out, format="png", metadata={"Title": title, "Description": "\n".join(described)}
+    )
     return out.getvalue()
 
 

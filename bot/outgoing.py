@@ -7,8 +7,9 @@ group took every slot: other teachers' private /team waited 120 s (issue 16). He
 update ends once its state is saved and its replies are queued; each chat with pending
 replies has one task that sends them in order and ends when the queue is empty. New
 messages into a group are paced to 20 in any 60 s, and all new messages to 30 in any
-second (one teacher's flood of 20 commands can bring 40 messages at once); a 429 is
-waited out in its own chat only. A button press's answer waits for no chat (Telegram shows a
+second (one teacher's flood of 20 commands can bring 40 messages at once), of which one
+chat may take 10, so a flood leaves room for everyone else; a 429 is waited out in its
+own chat only. A button press's answer waits for no chat (Telegram shows a
 spinner until it comes), so it goes at once, in a task of its own. The clock and the
 sleep are given, so tests can hold a group's minute and move it on.
 """
@@ -36,6 +37,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
 BOT_PER_SECOND = 30  # and of messages from one bot
+CHAT_PER_SECOND = 10  # our own: one chat never takes the whole of the bot's second
 
 
 class Call(Protocol):
@@ -107,8 +109,9 @@ class Pace:
 
 
 class Lane:
-    """One chat's way out: new messages wait for their turn in the chat's `paces` (a
-    group's 20 a minute, kept by `Outgoing` across lanes, and the bot's 30 a second).
+    """One chat's way out: new messages wait for their turn in the chat's `paces` (its
+    10 a second, a group's 20 a minute kept by `Outgoing` across lanes, the bot's 30 a
+    second), in that order, so a chat waiting for its own turn holds none of the bot's.
     Requests of all lanes share `sending`, one permit per Bot API connection: a burst of
     replies waits here, not in the connection pool, whose wait counts towards a request's
     time-out."""
@@ -166,7 +169,7 @@ class Outgoing:
         self._queues: dict[int, deque[tuple[Job, object]]] = {}
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._bot_pace = Pace(BOT_PER_SECOND, 1.0, clock, sleep)
-        self._group_paces: dict[int, Pace] = {}  # groups written to in the last minute
+        self._paces: dict[int, tuple[Pace, ...]] = {}  # chats written to lately
         self._loose: set[asyncio.Task[None]] = set()  # press answers
 
     def put(self, posts: list[Post], update: object) -> None:
@@ -180,7 +183,9 @@ class Outgoing:
                 self._queue(post.chat_id, send, update)
 
     def _start(self, send: Job, update: object) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._run(send, self._lane(None), update))
+        task = asyncio.create_task(
+            self._run(send, Lane(self._sending, (self._bot_pace,), self._sleep), update)
+        )
         self._loose.add(task)
         task.add_done_callback(self._loose.discard)
         return task
@@ -194,7 +199,7 @@ class Outgoing:
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
-        lane = self._lane(self._group_pace(chat_id) if chat_id < 0 else None)
+        lane = Lane(self._sending, (*self._chat_paces(chat_id), self._bot_pace), self._sleep)
         try:
             while queue:
                 send, update = queue.popleft()
@@ -202,21 +207,20 @@ class Outgoing:
         finally:  # no await between the empty queue and here: nothing is put meanwhile
             del self._lanes[chat_id], self._queues[chat_id]
 
-    def _lane(self, group: Pace | None) -> Lane:
-        paces = (self._bot_pace,) if group is None else (group, self._bot_pace)
-        return Lane(self._sending, paces, self._sleep)
-
-    def _group_pace(self, chat_id: int) -> Pace:
-        """The group's pace; those of groups quiet for a minute are forgotten."""
-        self._group_paces = {
-            chat: pace
-            for chat, pace in self._group_paces.items()
-            if chat in self._lanes or not pace.quiet()
+    def _chat_paces(self, chat_id: int) -> tuple[Pace, ...]:
+        """The chat's own paces (a group's 20 a minute too); those of chats quiet for their
+        window are forgotten."""
+        self._paces = {
+            chat: paces
+            for chat, paces in self._paces.items()
+            if chat in self._lanes or not all(pace.quiet() for pace in paces)
         }
-        if chat_id not in self._group_paces:
-            pace = Pace(GROUP_PER_MINUTE, 60.0, self._clock, self._sleep)
-            self._group_paces[chat_id] = pace
-        return self._group_paces[chat_id]
+        if chat_id not in self._paces:
+            paces = [Pace(CHAT_PER_SECOND, 1.0, self._clock, self._sleep)]
+            if chat_id < 0:
+                paces.append(Pace(GROUP_PER_MINUTE, 60.0, self._clock, self._sleep))
+            self._paces[chat_id] = tuple(paces)
+        return self._paces[chat_id]
 
     async def _run(self, send: Job, lane: Lane, update: object) -> None:
         try:

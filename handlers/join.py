@@ -18,7 +18,7 @@ from bot.context import Ctx
 from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
-from handlers import forms, profile_fields
+from handlers import forms, profile_fields, quiz
 from handlers.common import Actor, Step, respond, too_many_projects
 from scheduler.reminders.plans import teams_changed
 from storage import teams
@@ -87,7 +87,8 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
 
 
 def _tell_team(session: Session, actor: Actor, project: Project, reply: Reply) -> None:
-    """The coordinator hears privately, and the team's groups see the newcomer."""
+    """The coordinator hears privately, and the team's groups see the newcomer (in their
+    quiz post too)."""
     assert project.id is not None
     newcomer = actor.user
     lead = teams.coordinator(teams.members(session, project_id=project.id))
@@ -99,6 +100,7 @@ def _tell_team(session: Session, actor: Actor, project: Project, reply: Reply) -
         reply.say(
             _joined_text(Translator(group.language), newcomer, project), chat_id=group.chat_id
         )
+    quiz.refresh_group_posts(session, actor, project, reply)  # one more to take it
 
 
 def _joined_text(t: Translator, newcomer: User, project: Project) -> Html:

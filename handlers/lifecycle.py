@@ -24,11 +24,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
+from bot.plan_checks import review
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
 from handlers.forms import Form
-from handlers.risks import RISKS
-from storage import answers, checklists, teams
+from handlers.risk_list import RISKS
+from storage import answers, checklists, plan, teams
 from storage import risks as risk_store
 from storage.models import Membership, Project
 from storage.teams import Member, ProjectType
@@ -209,7 +210,8 @@ class Facts:
 
     schools: int
     founders_chosen: bool
-    plan: frozenset[str]  # plan sections with at least one line
+    national: bool  # both founders in one country: no label, no awards
+    plan: frozenset[str]  # plan sections the guide's checks accept (bot/plan_checks.py)
     agreed: frozenset[str]  # agreement topics marked agreed
     risks_marked: frozenset[str]  # risks the team has a view on
     ticks: frozenset[str]
@@ -221,6 +223,10 @@ class Step:
     text: str  # msgid
     owner: Owner
     check: Callable[[Facts], bool] | None = None  # the data can answer it
+    international_only: bool = False  # labels and awards: not for a national project
+
+    def applies(self, facts: Facts) -> bool:
+        return not (self.international_only and facts.national)
 
     def by_data(self, facts: Facts) -> bool:
         return self.check is not None and self.check(facts)
@@ -236,7 +242,7 @@ class Stage:
     leads_only: bool = False  # registration: only the coordinator and founders tick
 
     def complete(self, facts: Facts) -> bool:
-        return all(step.done(facts) for step in self.steps)
+        return all(step.done(facts) for step in self.steps if step.applies(facts))
 
 
 def _planned(section: str) -> Callable[[Facts], bool]:
@@ -454,11 +460,13 @@ STAGES = (
                     "Each teacher who wants it has applied for the National Quality Label (/quality)."
                 ),
                 Owner.EVERYONE,
+                international_only=True,
             ),
             Step(
                 "s7.awards",
                 N_("The team has looked at the awards and contests it could enter."),
                 Owner.COORDINATOR,
+                international_only=True,
             ),
         ),
     ),
@@ -475,7 +483,8 @@ def facts_of(session: Session, *, project_id: int, team: list[Member]) -> Facts:
     return Facts(
         schools=teams.school_count(team),
         founders_chosen=teams.project_type(team) != ProjectType.UNDECIDED,
-        plan=frozenset(checklists.plan_sections(session, project_id=project_id)),
+        national=teams.project_type(team) == ProjectType.NATIONAL,
+        plan=review(plan.section_texts(session, project_id=project_id)).sound(),
         agreed=frozenset(answers.agreements(session, project_id=project_id)),
         risks_marked=frozenset(risk_store.marks(session, project_id=project_id)),
         ticks=frozenset(checklists.ticked(session, project_id=project_id)),
@@ -501,7 +510,8 @@ def advance(project: Project, facts: Facts) -> None:
 
 
 def next_step(project: Project, facts: Facts) -> Step | None:
-    return next((s for s in STAGES[current_stage(project) - 1].steps if not s.done(facts)), None)
+    steps = STAGES[current_stage(project) - 1].steps
+    return next((s for s in steps if s.applies(facts) and not s.done(facts)), None)
 
 
 def _owner_text(t: Translator, owner: Owner, team: list[Member]) -> Html:
@@ -568,6 +578,16 @@ def settle(
     return posts + _end_of_project_notes(actor, project, team, before[0])
 
 
+def follow(session: Session, actor: Actor, project: Project) -> list[Message]:
+    """After the team's data changed (the plan, the founders, a risk): move on as far as
+    the data allow now, not when someone next opens /status; the groups hear of it."""
+    assert project.id is not None
+    team = teams.members(session, project_id=project.id)
+    facts = facts_of(session, project_id=project.id, team=team)
+    before = (current_stage(project), finished(project, facts))
+    return settle(session, actor, project, facts, team, before=before)
+
+
 EVALUATION, LABELS = 6, 7
 END_NOTES = {
     EVALUATION: N_(
@@ -579,6 +599,12 @@ END_NOTES = {
         "on the eTwinning platform (at most four labels per school year). /quality shows how your project scores first."
     ),
 }
+# The guide: a national project gets no quality label and no awards.
+NATIONAL_END = N_(
+    "🏁 <b>{title}</b> is finished. A national project gets no quality label or awards, so "
+    "there is nothing to apply for: share what your pupils made, and for a label, start an "
+    "international project next time."
+)
 
 
 def _end_of_project_notes(
@@ -586,9 +612,11 @@ def _end_of_project_notes(
 ) -> list[Message]:
     """When the project reaches evaluation or the labels, every teacher hears privately."""
     reached = [n for n in END_NOTES if stage_before < n <= current_stage(project)]
+    national = teams.project_type(team) == ProjectType.NATIONAL
+    notes = [NATIONAL_END if n == LABELS and national else END_NOTES[n] for n in reached]
     return [
-        Message(actor.translator_for(m.user)(END_NOTES[n], title=project.title), chat_id=m.user.id)
-        for n in reached
+        Message(actor.translator_for(m.user)(note, title=project.title), chat_id=m.user.id)
+        for note in notes
         for m in team
         if m.user is not None
     ]
@@ -613,12 +641,39 @@ def _change_tick(
 
 
 def _may_tick(stage: Stage, step: Step, me: Membership) -> bool:
-    """Registration steps and steps the data answer are ticked by hand only by leads."""
-    return is_lead(me) or not (stage.leads_only or step.check is not None)
+    """Steps every member owns are ticked by anyone; registration steps, steps the data
+    answer and steps owned by the coordinator or the founders only by those."""
+    everyone = step.owner == Owner.EVERYONE and not stage.leads_only and step.check is None
+    return everyone or is_lead(me)
+
+
+def _mine(session: Session, project_id: int, me: Membership) -> frozenset[str]:
+    """The items this teacher ticked: the one undo rule, for /status and /twinspace, is
+    that whoever ticked an item, or the coordinator or a founder, may undo it."""
+    assert me.user_id is not None
+    return frozenset(checklists.ticked(session, project_id=project_id, by=me.user_id))
+
+
+def _undoable(session: Session, project_id: int, me: Membership) -> frozenset[str]:
+    """The ticked items this teacher may undo."""
+    if is_lead(me):
+        return frozenset(checklists.ticked(session, project_id=project_id))
+    return _mine(session, project_id, me)
+
+
+UNDO_REFUSED = N_(
+    "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
+)
 
 
 def _status(
-    actor: Actor, project: Project, me: Membership, facts: Facts, team: list[Member]
+    actor: Actor,
+    project: Project,
+    me: Membership,
+    facts: Facts,
+    team: list[Member],
+    *,
+    mine: frozenset[str],
 ) -> tuple[Html, Keyboard]:
     t = actor.t
     n = current_stage(project)
@@ -630,6 +685,11 @@ def _status(
     steps = [t("<b>Stage {n}: {stage}</b>", n=n, stage=t(stage.title))]
     buttons: list[Button] = []
     for number, step in enumerate(stage.steps, 1):
+        if not step.applies(facts):
+            steps.append(
+                t("➖ {n}. {step} <i>(not for a national project)</i>", n=number, step=t(step.text))
+            )
+            continue
         done = step.done(facts)
         owner = _owner_text(t, step.owner, team)
         values = {"mark": "✅" if done else "▫️", "n": number, "step": t(step.text), "owner": owner}
@@ -637,21 +697,15 @@ def _status(
             steps.append(t("{mark} {n}. {step} <i>({owner}; TwinCoach checked this)</i>", **values))
             continue
         steps.append(t("{mark} {n}. {step} <i>({owner})</i>", **values))
-        if done and is_lead(me):
+        if done and (is_lead(me) or step.key in mine):
             buttons.append(Button(f"✅ {number}", data=f"{LIFECYCLE}:{project.id}:{step.key}:u"))
         elif not done and _may_tick(stage, step, me):
             buttons.append(Button(f"▫️ {number}", data=f"{LIFECYCLE}:{project.id}:{step.key}:t"))
     parts = [lines(*overview), lines(*steps), _next_line(t, project, facts, team)]
     if not actor.private:
         parts.append(t("Tick the steps in a private chat with me: /status."))
-    elif buttons and is_lead(me):
-        parts.append(t("Tap a number to tick a step when it is done, or to undo a tick."))
     elif buttons:
-        parts.append(
-            t(
-                "Tap a number to tick a step when it is done. The coordinator and the founders can undo a tick."
-            )
-        )
+        parts.append(t("Tap a number to tick a step when it is done, or to undo a tick."))
     elif stage.leads_only and not finished(project, facts):
         parts.append(t("The coordinator and the founders tick the registration steps."))
     return lines(*parts, blank=True), rows(buttons, 4) if actor.private else []
@@ -666,20 +720,24 @@ def status(session: Session, actor: Actor, project: Project, me: Membership) -> 
     told = settle(
         session, actor, project, facts, team, before=before
     )  # the plan or /risks may finish a stage
-    text, buttons = _status(actor, project, me, facts, team)
+    text, buttons = _status(actor, project, me, facts, team, mine=_mine(session, project.id, me))
     return Reply(messages=[Message(text, buttons), *told])
 
 
-def _refused(t: Translator, stage: Stage, step: Step, me: Membership, undo: bool) -> str | None:
+def _refused(
+    t: Translator, stage: Stage, step: Step, me: Membership, *, undo: bool, mine: frozenset[str]
+) -> str | None:
     """Why this teacher may not make this change, or None."""
-    if undo and not is_lead(me):
-        return t("Only the coordinator and the founders can undo a tick.")
+    if undo:
+        return None if is_lead(me) or step.key in mine else t(UNDO_REFUSED)
     if stage.leads_only and not is_lead(me):
         return t("Only the coordinator and the founders can tick the registration steps.")
     if step.check is not None and not is_lead(me):
         return t(
             "TwinCoach ticks this step itself when the team's data show it; the coordinator or a founder can also tick it by hand."
         )
+    if not _may_tick(stage, step, me):
+        return t("Only the coordinator and the founders can tick this step.")
     return None
 
 
@@ -695,11 +753,14 @@ def tick_step(session: Session, actor: Actor, project_id: int, key: str, undo: b
         return Reply(alert=t("This button is no longer active."))
     if stage is not STAGES[current_stage(project) - 1]:
         return Reply(alert=t("This step belongs to another stage."))
-    refused = _refused(t, stage, step, me, undo)
+    national = teams.project_type(teams.members(session, project_id=project_id))
+    if step.international_only and national == ProjectType.NATIONAL:
+        return Reply(alert=t("A national project gets no quality label or awards."))
+    refused = _refused(t, stage, step, me, undo=undo, mine=_mine(session, project_id, me))
     if refused:
         return Reply(alert=refused)
     facts, team, told = _change_tick(session, actor, project, key, undo)
-    text, buttons = _status(actor, project, me, facts, team)
+    text, buttons = _status(actor, project, me, facts, team, mine=_mine(session, project_id, me))
     return Reply(messages=[Message(text, buttons, edit=True), *told])
 
 
@@ -733,7 +794,7 @@ def _menu(t: Translator, project: Project, ticks: frozenset[str]) -> tuple[Html,
 
 
 def _part(
-    t: Translator, project: Project, part: Part, ticks: frozenset[str]
+    t: Translator, project: Project, part: Part, ticks: frozenset[str], may_undo: frozenset[str]
 ) -> tuple[Html, Keyboard]:
     items = []
     buttons = []
@@ -741,6 +802,8 @@ def _part(
         done = key in ticks
         mark = "✅" if done else "▫️"
         items.append(t("{mark} {n}. {item}", mark=mark, n=number, item=t(text)))
+        if done and key not in may_undo:
+            continue
         action = "u" if done else "t"
         buttons.append(Button(f"{mark} {number}", data=f"{TWINSPACE}:{project.id}:{key}:{action}"))
     note = [Html(f"<i>{t(part.note)}</i>")] if part.note else []
@@ -774,11 +837,12 @@ def open_part(session: Session, actor: Actor, project_id: int, key: str) -> Repl
     ticks = frozenset(checklists.ticked(session, project_id=project_id))
     if part is None:
         return Reply().edit(*_menu(t, found[0], ticks))
-    return Reply().edit(*_part(t, found[0], part, ticks))
+    return Reply().edit(*_part(t, found[0], part, ticks, _undoable(session, project_id, found[1])))
 
 
 def tick_item(session: Session, actor: Actor, project_id: int, key: str, undo: bool) -> Reply:
-    """A number under a /twinspace part: any member ticks or undoes it."""
+    """A number under a /twinspace part: any member ticks it; whoever ticked it, or a
+    lead, undoes it."""
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
@@ -786,8 +850,10 @@ def tick_item(session: Session, actor: Actor, project_id: int, key: str, undo: b
     part = PART_OF_ITEM.get(key)
     if part is None:
         return Reply(alert=t("This button is no longer active."))
+    if undo and key not in _undoable(session, project_id, found[1]):
+        return Reply(alert=t(UNDO_REFUSED))
     facts, _team, told = _change_tick(session, actor, found[0], key, undo)
-    text, buttons = _part(t, found[0], part, facts.ticks)
+    text, buttons = _part(t, found[0], part, facts.ticks, _undoable(session, project_id, found[1]))
     return Reply(messages=[Message(text, buttons, edit=True), *told])
 
 

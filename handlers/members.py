@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply
+from handlers import lifecycle
 from handlers.common import Actor, for_member, respond, stale
 from handlers.team import role_label
 from scheduler.reminders.plans import teams_changed
@@ -162,7 +163,9 @@ def manage(session: Session, actor: Actor, project_id: int, user_id: int, action
         return _card(actor, project, target, founders)
     if _change_role(target.membership, action, founders):
         session.add(target.membership)
-        return _card(actor, project, target, sum(m.membership.founder for m in team))
+        reply = _card(actor, project, target, sum(m.membership.founder for m in team))
+        reply.messages += lifecycle.follow(session, actor, project)  # the second founder
+        return reply
     done = _hand_over_or_remove(session, actor, mine, target, action=action)
     return done or Reply(alert=t("That is not possible for this teacher right now."))
 

@@ -1,5 +1,6 @@
 """/partners: the guide's seven partner-finding questions, a summary with advice drawn
-from the answers and the team, and (for the coordinator) everyone's answers."""
+from the answers and the team, and (for the coordinator) everyone's answers. Advice that
+is ours, not the guide's, is shown as TwinCoach's tip."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from telegram.ext import BaseHandler
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor
+from handlers.common import Actor, lead_of
 from handlers.questionnaire import Questionnaire, command, summary_lines
 from handlers.team import MAX_SCHOOLS, MIN_SCHOOLS
 from storage import teams
@@ -48,13 +49,23 @@ ANSWER_ADVICE = (
             "A colleague from your own school can share the work: send them an invite with /invite."
         ),
     ),
+)
+# Not in the guide: shown apart, as TwinCoach's own tips.
+OUR_TIPS = (
     (
         "erasmus",
         "yes",
         N_(
-            "A well-documented eTwinning project is a good base for a later Erasmus+ or Nordplus application."
+            "Keep notes and results of this project as you go: they help if you later apply "
+            "for an Erasmus+ or Nordplus project with the same partners."
         ),
     ),
+)
+BEFORE_PLANNING = N_(
+    "Before you plan together:\n"
+    "• do not bring a finished plan: partners lose ownership and good ideas get lost;\n"
+    "• plan ice-breaking activities; getting to know each other can take several weeks;\n"
+    "• involve your pupils in the project idea."
 )
 
 
@@ -76,10 +87,16 @@ def _advice(session: Session, actor: Actor, project: Project, given: forms.Answe
                 "The founders are in two countries: an international project, which can earn quality labels and awards."
             )
         )
-    else:
+    elif lead_of(session, project.id, actor.user.id):
         out.append(
             t(
                 "Choose the second founder: a school in your own country makes the project national, one abroad makes it international (only international projects earn labels)."
+            )
+        )
+    else:
+        out.append(
+            t(
+                "The second founder is not chosen yet (the coordinator does it): a school in the coordinator's country makes the project national, one abroad international (only international projects earn labels)."
             )
         )
     schools = teams.school_count(team)
@@ -99,12 +116,15 @@ def _finish(session: Session, actor: Actor, project: Project, given: forms.Answe
     t = actor.t
     head = t("<b>Your answers</b>")
     advice = [
-        t("<b>What I suggest</b>"),
+        t("<b>What the guide suggests</b>"),
         *(Html(f"💡 {a}") for a in _advice(session, actor, project, given)),
+        t(BEFORE_PLANNING),
     ]
-    return Reply().say(
-        lines(lines(head, *summary_lines(actor, PARTNERS, given)), lines(*advice), blank=True)
-    )
+    blocks = [lines(head, *summary_lines(actor, PARTNERS, given)), lines(*advice)]
+    ours = [t(tip) for item, value, tip in OUR_TIPS if given.get(item) == value]
+    if ours:
+        blocks.append(lines(t("<b>TwinCoach's tip</b> (ours, not the guide's)"), *ours))
+    return Reply().say(lines(*blocks, blank=True))
 
 
 def _everyone(session: Session, actor: Actor, project: Project) -> Reply:
@@ -144,7 +164,7 @@ PARTNERS = Questionnaire(
         forms.yes_no(
             "partner_known", N_("Do you already know who your partner in another school will be?")
         ),
-        forms.yes_no("past_projects", N_("Do you know your school's previous eTwinning projects?")),
+        forms.yes_no("past_projects", N_("Do you know your school's previous projects?")),
         forms.yes_no("partners_abroad", N_("Does your school already have partners abroad?")),
         forms.yes_no(
             "erasmus",

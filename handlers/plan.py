@@ -13,9 +13,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
-from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from bot.plan_checks import MIN_COLLAB, Flag, flags, review
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers import forms
+from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
 from scheduler.deadlines import parse_deadline
 from scheduler.moments import when, zone_of
@@ -23,7 +23,6 @@ from scheduler.reminders.plans import plan_deadline
 from storage import deadlines, plan, teams
 from storage.models import Deadline, Membership, PlanItem, Project
 
-MIN_COLLAB = 3
 ITEMS_MAX = 20  # per section
 CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
 
@@ -177,7 +176,17 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         )
     project = found[0]
     section = state["section"]
-    if state.get("item") is None and (full := _section_full(session, actor, project.id, section)):
+    old = (
+        plan.item(session, project_id=state["project"], item_id=state["item"])
+        if state.get("item")
+        else None
+    )
+    if state.get("item") and old is None:
+        return Reply().say(
+            t("Someone deleted this item while you were changing it, so nothing was saved.")
+        )
+    before = old.text if old is not None else None
+    if old is None and (full := _section_full(session, actor, project.id, section)):
         return full
     extra = None
     if section == "activity":
@@ -198,13 +207,14 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         now=actor.now,
         item_id=state.get("item"),
     )
-    notes = _warnings(t, section, [row])
+    notes: list[Html] = []  # the section follows, with what the guide would point out
     if section == "activity":
         session.flush()
-        notes += _activity_deadline(session, actor, row)
+        notes = _activity_deadline(session, actor, row)
     reply = Reply().say(lines(t("Saved."), *notes))
-    _tell_if_locked(session, actor, project, section, text, reply=reply)
+    _tell_if_locked(session, actor, project, section, (before, text), reply=reply)
     reply.messages.append(_section_screen(session, actor, project, found[1], section))
+    reply.messages += lifecycle.follow(session, actor, project)
     return reply
 
 
@@ -294,47 +304,106 @@ FORM_OF = {f.name.removeprefix("plan_"): f for f in FORMS}
 
 
 def _tell_if_locked(
-    session: Session, actor: Actor, project: Project, section: str, what: str, *, reply: Reply
+    session: Session,
+    actor: Actor,
+    project: Project,
+    section: str,
+    change: tuple[str | None, str | None],
+    *,
+    reply: Reply,
 ) -> None:
+    """A change to an agreed (locked) section is shown to the project's groups, each in
+    its language: (old, new) text; None for an item added or removed."""
     assert project.id is not None
     if section not in plan.locked(session, project_id=project.id):
         return
+    old, new = change
     for group in teams.group_chats(session, project_id=project.id):
         gt = Translator(group.language)
-        note = gt(
-            "✏️ {name} changed the agreed section “{section}” of the plan: {what}",
-            name=actor.user.display_name,
-            section=gt(BY_KEY[section].name),
-            what=what,
-        )
+        values = {
+            "name": actor.user.display_name,
+            "section": gt(BY_KEY[section].name),
+            "old": old or "",
+            "new": new or "",
+        }
+        if old is None:
+            note = gt(
+                "✏️ {name} added to the agreed section “{section}” of the plan: “{new}”", **values
+            )
+        elif new is None:
+            note = gt(
+                "✏️ {name} removed from the agreed section “{section}” of the plan: “{old}”",
+                **values,
+            )
+        else:
+            note = gt(
+                "✏️ {name} changed the agreed section “{section}” of the plan.\nWas: “{old}”\nNow: “{new}”",
+                **values,
+            )
         reply.say(note, chat_id=group.chat_id)
 
 
+def _tell_lock(
+    session: Session, actor: Actor, project: Project, section: str, locked: bool
+) -> list[Message]:
+    """Locking or unlocking a section is told to the project's groups."""
+    assert project.id is not None
+    posts = []
+    for group in teams.group_chats(session, project_id=project.id):
+        gt = Translator(group.language)
+        values = {"name": actor.user.display_name, "section": gt(BY_KEY[section].name)}
+        text = (
+            gt(
+                "🔒 {name} locked the section “{section}”: the team agreed on it, and any change is shown here.",
+                **values,
+            )
+            if locked
+            else gt(
+                "🔓 {name} unlocked the section “{section}”: it can change freely again.", **values
+            )
+        )
+        posts.append(Message(text, chat_id=group.chat_id))
+    return posts
+
+
 def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
-    """What the guide would point out about these items."""
+    """What the guide would point out about these items (bot/plan_checks.py)."""
     out: list[Html] = []
     for row in items:
-        if section == "goal":
-            gaps = smart_gaps(row.text)
-            if Gap.MEASURABLE in gaps:
-                out.append(
-                    t(
-                        "⚠️ Nothing in this goal is measurable yet: add a number, such as “five examples” or “every pupil”."
+        for flag in flags(section, row.text):
+            match flag:
+                case Flag.NOT_MEASURABLE:
+                    out.append(
+                        t(
+                            "⚠️ Nothing in this goal is measurable yet: add a number, such as “five examples” or “every pupil”."
+                        )
                     )
-                )
-            if Gap.TIME in gaps:
-                out.append(
-                    t("⚠️ This goal has no time frame yet: add one, such as “by the end of March”.")
-                )
-        if section == "collab" and looks_like_plain_exchange(row.text):
+                case Flag.NO_TIME_FRAME:
+                    out.append(
+                        t(
+                            "⚠️ This goal has no time frame yet: add one, such as “by the end of March”."
+                        )
+                    )
+                case Flag.EXCHANGE:
+                    out.append(
+                        t(
+                            "⚠️ “{item}” sounds like file exchange or parallel work. Without real collaboration between pupils there is no quality label.",
+                            item=row.text,
+                        )
+                    )
+                case Flag.LONG_TITLE:
+                    out.append(
+                        t("⚠️ This title is long; a short, concrete title is easier to recognise.")
+                    )
+    if section == "collab":
+        real = review((row.section, row.text) for row in items).real_collaboration()
+        if real < MIN_COLLAB:
             out.append(
                 t(
-                    "⚠️ “{item}” sounds like file exchange or parallel work. Without real collaboration between pupils there is no quality label.",
-                    item=row.text,
+                    "⚠️ Plan at least three real collaboration actions; so far {n} (file exchange and parallel work do not count).",
+                    n=real,
                 )
             )
-        if section == "title" and title_too_long(row.text):
-            out.append(t("⚠️ This title is long; a short, concrete title is easier to recognise."))
     return out
 
 
@@ -360,10 +429,7 @@ def _section_text(
 ) -> Html:
     head = Html(f"<b>{t(section.name)}</b>" + (" 🔒" if locked else ""))
     body = [_item_line(t, n, row, names) for n, row in enumerate(rows_, 1)] or [t("(nothing yet)")]
-    notes = _warnings(t, section.key, rows_)
-    if section.key == "collab" and len(rows_) < MIN_COLLAB:
-        notes.append(t("⚠️ Plan at least three collaboration actions; so far {n}.", n=len(rows_)))
-    return lines(head, *body, *notes)
+    return lines(head, *body, *_warnings(t, section.key, rows_))
 
 
 def _names(session: Session, project_id: int) -> dict[int, str]:
@@ -482,20 +548,23 @@ def act(
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
         return Reply(messages=[screen])
-    if action == "add":
-        if full := _section_full(session, actor, project_id, key):
-            return full
-        return _begin(session, actor, project, key, row=None, at=None)
-    if action == "edit" and row is not None:
-        if key == "activity":
-            return _pick_activity_field(actor, project_id, row)
-        return _begin(session, actor, project, key, row=row, at=None)
+    if action in ("add", "edit"):
+        return _warn_if_locked(
+            session,
+            actor,
+            project_id,
+            key,
+            _open_item(session, actor, project, key, row=row, add=action == "add"),
+        )
     if action == "del" and row is not None:
+        question = t("Delete “{item}” from the plan?", item=row.text)
+        prefix = f"plan:{project_id}"
+        yes = Button(t("🗑 Delete"), data=f"{prefix}:delok:{key}:{row.id}")
+        return Reply().edit(question, [[yes, Button(t("« Back"), data=f"{prefix}:open:{key}")]])
+    if action == "delok" and row is not None:
         plan.delete_item(session, row=row)
         reply = Reply(alert=t("Deleted."))
-        _tell_if_locked(
-            session, actor, project, key, t("removed “{item}”", item=row.text), reply=reply
-        )
+        _tell_if_locked(session, actor, project, key, (row.text, None), reply=reply)
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
         reply.messages.append(screen)
@@ -506,10 +575,38 @@ def act(
         session.flush()
         screen = _section_screen(session, actor, project, me, key)
         screen.edit = True
-        return Reply(messages=[screen])
+        return Reply(messages=[screen, *_tell_lock(session, actor, project, key, lock)])
     if action == "lock":
         return Reply(alert=t("Only the coordinator and the founders can lock a section."))
     return Reply(alert=t("This button is no longer active."))
+
+
+def _open_item(
+    session: Session, actor: Actor, project: Project, key: str, *, row: PlanItem | None, add: bool
+) -> Reply:
+    """➕ Add or ✏️ change one item: its form (an activity: which detail first)."""
+    if add:
+        if full := _section_full(session, actor, project.id, key):
+            return full
+        return _begin(session, actor, project, key, row=None, at=None)
+    if row is None:
+        return Reply(alert=actor.t("This button is no longer active."))
+    if key == "activity":
+        assert project.id is not None
+        return _pick_activity_field(actor, project.id, row)
+    return _begin(session, actor, project, key, row=row, at=None)
+
+
+def _warn_if_locked(
+    session: Session, actor: Actor, project_id: int, key: str, reply: Reply
+) -> Reply:
+    """Before changing an agreed section, the teacher hears that the group will see it."""
+    if key in plan.locked(session, project_id=project_id):
+        note = actor.t(
+            "🔒 The team agreed on this section. You can still change it; the group will see what changed."
+        )
+        reply.messages.insert(0, Message(note))
+    return reply
 
 
 def _pick_activity_field(actor: Actor, project_id: int, row: PlanItem) -> Reply:

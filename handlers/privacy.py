@@ -21,7 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.reply import Button, Document, Message, Reply
-from handlers import breaks, forms, lifecycle, quiz, registration, risks
+from handlers import breaks, forms, lifecycle, quiz, registration, risk_list
 from handlers.agreements import LABELS as TOPICS
 from handlers.common import Actor, only_private, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
@@ -247,7 +247,9 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "risks_you_own": [
             {
                 "project": title(r.project_id),
-                "risk": _plain(t(risks.BY_KEY[r.risk].title)) if r.risk in risks.BY_KEY else r.risk,
+                "risk": _plain(t(risk_list.BY_KEY[r.risk].title))
+                if r.risk in risk_list.BY_KEY
+                else r.risk,
                 "applies": r.applies,
                 "mitigation": r.mitigation,
                 "updated_at": _at(r.updated_at),

@@ -7,6 +7,7 @@ opens the private dialog, and that message is kept up to date with who has finis
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlmodel import Session
 from telegram import Update
@@ -156,22 +157,40 @@ def finished_names(session: Session, project_id: int) -> list[str]:
     ]
 
 
-def group_post_text(t: Translator, session: Session, project: Project) -> Html:
+def _post(t: Translator, actor: Actor, session: Session, project: Project) -> Message:
+    """The group's quiz post: who has finished, what to do next, and the button that
+    opens the quiz privately (once everyone has finished, to change one's answers)."""
     assert project.id is not None
     names = finished_names(session, project.id)
     total = sum(1 for m in teams.members(session, project_id=project.id) if m.user is not None)
+    everyone = len(names) >= max(total, 2)
     text = t(
         "📝 <b>Work-style quiz</b> for <b>{title}</b>\n"
         "Each of you answers privately (about ten minutes); then /quizresults shows where you differ, "
         "so you can talk about it. Nobody sees anyone's answers before that.",
         title=project.title,
     )
-    done = (
-        t("Finished: {names} ({n} of {total}).", names=", ".join(names), n=len(names), total=total)
-        if names
-        else t("Nobody has finished yet.")
-    )
-    return Html(f"{text}\n\n{done}")
+    listed = ", ".join(names)
+    if not names:
+        done = t("Nobody has finished yet.")
+    elif everyone:
+        done = t(
+            "Everyone has finished: {names}. /quizresults shows where you differ: talk it "
+            "over at your next meeting.",
+            names=listed,
+        )
+    elif len(names) >= 2:
+        done = t(
+            "Finished: {names} ({n} of {total}). /quizresults already compares them.",
+            names=listed,
+            n=len(names),
+            total=total,
+        )
+    else:
+        done = t("Finished: {names} ({n} of {total}).", names=listed, n=len(names), total=total)
+    label = t("Change my answers") if everyone else t("Take the quiz")
+    button = Button(label, url=actor.deep_link(f"quiz_{project.id}"))
+    return Message(Html(f"{text}\n\n{done}"), [[button]])
 
 
 def refresh_group_posts(session: Session, actor: Actor, project: Project, reply: Reply) -> None:
@@ -181,19 +200,8 @@ def refresh_group_posts(session: Session, actor: Actor, project: Project, reply:
     for post in answers.posts(session, project_id=project.id, kind=POST_KIND):
         if post.chat_id not in languages:
             continue  # the group was unlinked (or linked elsewhere) since: not its business
-        t = Translator(languages[post.chat_id])
-        reply.messages.append(
-            Message(
-                group_post_text(t, session, project),
-                _take_button(t, actor, project),
-                chat_id=post.chat_id,
-                edit_id=post.message_id,
-            )
-        )
-
-
-def _take_button(t: Translator, actor: Actor, project: Project) -> list[list[Button]]:
-    return [[Button(t("Take the quiz"), url=actor.deep_link(f"quiz_{project.id}"))]]
+        message = _post(Translator(languages[post.chat_id]), actor, session, project)
+        reply.messages.append(replace(message, chat_id=post.chat_id, edit_id=post.message_id))
 
 
 def quiz_command(session: Session, actor: Actor, project: Project, me: Membership) -> Reply:
@@ -201,11 +209,7 @@ def quiz_command(session: Session, actor: Actor, project: Project, me: Membershi
     if actor.private:
         return open_questionnaire(session, actor, project, me, QUIZ)
     assert project.id is not None
-    post = Message(
-        group_post_text(actor.t, session, project),
-        _take_button(actor.t, actor, project),
-        remember_as=(POST_KIND, project.id),
-    )
+    post = replace(_post(actor.t, actor, session, project), remember_as=(POST_KIND, project.id))
     return Reply(messages=[post])
 
 

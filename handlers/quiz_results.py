@@ -138,10 +138,14 @@ def results(session: Session, actor: Actor, project: Project, _me: Membership) -
     legend = ", ".join(f"{s.initials} = {s.name}" for s in team)
     head = t("<b>Work-style quiz: {title}</b>\n{legend}", title=project.title, legend=legend)
     reply = Reply().say(lines(head, *_scale_text(t, team), blank=True))
-    rows = [{s.initials: s.scales[key] for s in team} for key, *_ in SCALES]
-    labels = [str(t(label)) for _k, _q, _l, _h, label, _talk in SCALES]
-    poles = [(str(t(low)), str(t(high))) for _k, _q, low, high, _label, _talk in SCALES]
-    picture = partial(chart.render, chart.points(rows), labels, poles)
+    drawn = chart.Quiz(
+        title=t(QUIZ.title),
+        subtitle=project.title,
+        names=[s.name for s in team],
+        scales=[chart.Scale(t(label), t(low), t(high)) for _k, _q, low, high, label, _t in SCALES],
+        values=[[s.scales[key] for s in team] for key, *_ in SCALES],
+    )
+    picture = partial(chart.quiz, drawn)
     reply.messages.append(Message(t("Where each of you stands (1 to 5)."), photo=picture))
     reply.say(lines(*_differences_text(t, team), *quiz_words.section(t, team), blank=True))
     return reply

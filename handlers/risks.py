@@ -20,15 +20,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, fold, lines
+from bot.plan_checks import review
 from bot.reply import Button, Keyboard, Reply, rows
-from handlers import forms
+from handlers import forms, lifecycle
 from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.questionnaire import still_member
+from handlers.risk_list import BY_KEY, RISKS, Risk
 from handlers.team import MIN_SCHOOLS
 from scheduler.calendar import works_on
 from scheduler.deadlines import parse_deadline
 from scheduler.places import team_places
-from storage import checklists, plan, teams
+from storage import plan, teams
 from storage import risks as store
 from storage.models import Membership, Project, RiskMark
 from storage.teams import Member
@@ -37,95 +39,6 @@ PREFIX = "rk"
 CALLBACK = re.compile(r"^rk:(\d{1,12}):(?:(\w{1,16}):)?(\w{1,8})(?::(\d{1,16}))?$")
 WRITE = r"^rk:\d{1,12}:\w{1,16}:write$"
 MAX_NEW_TOOLS = 2
-
-
-@dataclass(frozen=True)
-class Risk:
-    key: str  # stored in risk_mark.risk (16 characters at most)
-    title: str  # msgid
-    advice: str  # msgid: what the guide advises
-
-
-RISKS = (
-    Risk(
-        "partner_gone",
-        N_("A partner disappears"),
-        N_(
-            "Make a flexible plan that a smaller team could still finish; work with at least three partners; meet regularly to review and adjust the plan; get to know and support each other."
-        ),
-    ),
-    Risk(
-        "deals_ignored",
-        N_("A partner does not keep to the agreements"),
-        N_(
-            "Say things concretely; make sure everyone knows where the plan, the deadlines, help and the owners are; keep it all in shared tools or TwinSpace; give someone the deadline-reminder role; try different ways of deciding; give feedback gently, as cultures differ; if you must part ways, make sure the whole team knows and agrees."
-        ),
-    ),
-    Risk(
-        "overload",
-        N_("Too much planned, too intensely"),
-        N_(
-            "Before planning, mark public holidays, pupils' school breaks and special school days on a calendar; plan twice the time an activity would take with your own class alone; shorten or change the plan mid-way without fear."
-        ),
-    ),
-    Risk(
-        "platform",
-        N_("Problems with the platform"),
-        N_(
-            "Read the support materials of the National Support Service and explore the platform together; use the help section in TwinSpace; ask the National Support Service or an eTwinning ambassador."
-        ),
-    ),
-    Risk(
-        "ict_tools",
-        N_("Problems with ICT tools"),
-        N_(
-            "Let the most experienced partners coach the others rather than do the work for them; ask a colleague who knows the tools to help during video calls; use at most two new ICT tools in one project."
-        ),
-    ),
-    Risk(
-        "equipment",
-        N_("Partners lack the equipment"),
-        N_(
-            "Plan together from the start, with a column for what each activity needs; ask your school's management early; keep a backup plan."
-        ),
-    ),
-    Risk(
-        "video_calls",
-        N_("Video calls go wrong"),
-        N_(
-            "Test beforehand with the same devices and rooms; tell the management; ask the IT teacher or an able pupil to help; keep a backup plan; agree a clear agenda with the partners and behaviour rules with the pupils; across time zones, move a class's lessons with the management's help."
-        ),
-    ),
-    Risk(
-        "parents",
-        N_("Parents object"),
-        N_(
-            "Tell parents about the project before it starts and ask for a consent for this project; if a parent refuses, the child can still take part while their work and image stay out of shared media; parents may change their mind mid-project."
-        ),
-    ),
-    Risk(
-        "parallel_work",
-        N_("Pupils do not really work across schools"),
-        N_(
-            "Avoid plain file exchange; plan tasks where pupils of all schools must agree on something; form mixed-school groups. Without real collaboration there is no quality label."
-        ),
-    ),
-    Risk(
-        "language",
-        N_("A foreign-language barrier"),
-        N_(
-            "Use translation tools; collect a glossary of key terms; rehearse with a language teacher; put pupils into groups in pairs, not alone."
-        ),
-    ),
-    Risk(
-        "motivation",
-        N_("Pupils lose motivation"),
-        N_(
-            "Build on the pupils' own ideas; split big work into small steps; plan an online meeting for when the first excitement fades; look at the partners' feedback together; keep a first project short; suit the age group."
-        ),
-    ),
-)
-BY_KEY = {risk.key: risk for risk in RISKS}
 
 
 @dataclass(frozen=True)
@@ -191,10 +104,12 @@ def auto_flags(
 def project_flags(
     session: Session, *, project_id: int, team: list[Member], now: datetime
 ) -> dict[str, Flag]:
-    """`auto_flags` for one project, read from its team, plan and the partners' calendars."""
+    """`auto_flags` for one project, read from its team, plan and the partners' calendars.
+    Only collaboration lines the plan's review accepts count (bot/plan_checks.py)."""
+    plan_review = review(plan.section_texts(session, project_id=project_id))
     return auto_flags(
         schools=teams.school_count(team),
-        collaboration_planned="collab" in checklists.plan_sections(session, project_id=project_id),
+        collaboration_planned=plan_review.real_collaboration() > 0,
         new_tools=store.new_tools(session, project_id=project_id),
         on_days_off=_activities_on_days_off(session, project_id, now),
     )
@@ -404,7 +319,9 @@ def press(session: Session, actor: Actor, pressed: Press) -> Reply:
     view = _view(session, project)  # read after the change
     if action == "owner":
         return _owner_picker(t, view, risk)
-    return Reply().edit(*_card(t, view, risk))
+    reply = Reply().edit(*_card(t, view, risk))
+    reply.messages += lifecycle.follow(session, actor, project)  # every risk looked at
+    return reply
 
 
 def _save_mitigation(

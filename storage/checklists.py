@@ -8,15 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import ChecklistTick, PlanItem
+from storage.models import ChecklistTick
 
 
-def ticked(session: Session, *, project_id: int) -> set[str]:
-    """The keys of every ticked item of a project."""
-    rows = session.exec(
-        select(ChecklistTick.item).where(ChecklistTick.project_id == project_id)
-    ).all()
-    return set(rows)
+def ticked(session: Session, *, project_id: int, by: int | None = None) -> set[str]:
+    """The keys of every ticked item of a project (only those `by` ticked, when given)."""
+    query = select(ChecklistTick.item).where(ChecklistTick.project_id == project_id)
+    if by is not None:
+        query = query.where(ChecklistTick.ticked_by == by)
+    return set(session.exec(query).all())
 
 
 def tick(session: Session, *, project_id: int, item: str, by: int, now: datetime) -> None:
@@ -31,11 +31,3 @@ def untick(session: Session, *, project_id: int, item: str) -> None:
             col(ChecklistTick.project_id) == project_id, col(ChecklistTick.item) == item
         )
     )
-
-
-def plan_sections(session: Session, *, project_id: int) -> set[str]:
-    """The plan-sheet sections that have at least one line ("goal", "collab", …)."""
-    rows = session.exec(
-        select(PlanItem.section).where(PlanItem.project_id == project_id).distinct()
-    ).all()
-    return set(rows)

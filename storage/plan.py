@@ -25,6 +25,14 @@ def item(session: Session, *, project_id: int, item_id: int) -> PlanItem | None:
     return found if found is not None and found.project_id == project_id else None
 
 
+def section_texts(session: Session, *, project_id: int) -> list[tuple[str, str]]:
+    """Every item of the plan as (section, text): what the guide's checks read."""
+    rows = session.exec(
+        select(PlanItem.section, PlanItem.text).where(PlanItem.project_id == project_id)
+    ).all()
+    return [(section, text) for section, text in rows]
+
+
 def details(row: PlanItem) -> dict[str, Any]:
     return json.loads(row.details) if row.details else {}
 

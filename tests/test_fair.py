@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 
 import pytest
 from telegram import Update
@@ -161,6 +162,34 @@ async def test_lanes_make_at_most_one_request_per_connection_at_once():
         outgoing.put([bot.outgoing.Post(chat, lambda lane: lane.call(request))], None)
     assert await outgoing.idle(timeout=5)
     assert most == 2
+
+
+async def test_one_chat_takes_at_most_a_third_of_the_bots_second():
+    """40 messages for one chat and one for another, queued in the same instant (the
+    clock does not move): the first chat gets 10, the other its message at once, and
+    nothing goes past Telegram's 30 a second."""
+    sent: list[int] = []
+    never = asyncio.Event()
+
+    async def hold(_seconds: float) -> None:
+        await never.wait()  # time stands still
+
+    def post(chat: int) -> bot.outgoing.Post:
+        async def send(lane: bot.outgoing.Lane) -> None:
+            await lane.call(partial(asyncio.sleep, 0))
+            sent.append(chat)
+
+        return bot.outgoing.Post(chat, send)
+
+    async def failed(_update: object, exc: Exception) -> None:
+        raise exc
+
+    outgoing = bot.outgoing.Outgoing(failed, 8, clock=lambda: 1_000.0, sleep=hold)
+    outgoing.put([post(1) for _ in range(40)], None)
+    outgoing.put([post(2)], None)
+    await asyncio.sleep(0.05)
+    assert sent.count(1) == 10 and sent.count(2) == 1
+    await outgoing.close(0)
 
 
 async def test_replies_of_one_chat_keep_their_order_through_a_429(

@@ -206,9 +206,22 @@ async def test_agreements_with_long_multiline_answers(driver: Driver, db: Databa
     for teacher in teachers:
         sent = await teacher.send("/agreements")
         assert_whole(shown(sent.calls), everything)
+        assert_topics_whole(shown(sent.calls))
         if teacher.id == 101:
             assert_buttons_last(sent.calls)
-    assert_whole(shown((await teachers[2].send("/agreements", group)).calls), everything)
+    in_group = shown((await teachers[2].send("/agreements", group)).calls)
+    assert_whole(in_group, everything)
+    assert_topics_whole(in_group)
+
+
+def assert_topics_whole(parts: list[str]) -> None:
+    """A topic's answers are in the part that shows its heading: no part begins (after
+    the title, if it is repeated) with answers whose topic is in the part before."""
+    assert len(parts) > 1
+    title = parts[0].split("\n", 1)[0]
+    for part in parts:
+        shown = [line for line in part.splitlines() if line.strip() and line != title]
+        assert not shown[0].startswith("• "), shown[0][:80]
 
 
 async def test_breaks_with_long_names_repeat_the_country(driver: Driver, db: Database):

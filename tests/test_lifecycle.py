@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from handlers.lifecycle import PARTS, QUESTIONS
-from handlers.risks import RISKS
+from handlers.risk_list import RISKS
 from storage.db import Database
-from storage.models import Agreement, ChecklistTick, PlanItem, Project, RiskMark
+from storage.models import Agreement, ChecklistTick, Membership, PlanItem, Project, RiskMark
 from tests.driver import Driver
 from tests.test_quiz import linked_team
 from tests.test_team_flow import create_project
@@ -41,10 +41,12 @@ async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, d
     assert not sent.buttons() and "private chat" in text
 
     sent = await jonas.send("/status")
-    assert sent.buttons() == ["▫️ 1", "▫️ 3", "▫️ 4"]  # step 2 is answered by the data
-    await jonas.click("▫️ 3")
+    # step 1 is the coordinator's, step 2 is answered by the data
+    assert sent.buttons() == ["▫️ 3", "▫️ 4"]
+    sent = await jonas.click("▫️ 3")
+    assert sent.buttons() == ["✅ 3", "▫️ 4"]  # who ticked it may undo it
     sent = await anna.send("/status")
-    assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # the coordinator may undo
+    assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # and so may the coordinator
     await anna.click("▫️ 1")
     assert await ticks(db) == {"s1.idea", "s1.icebreak"}
     sent = await maria.send("/status")
@@ -56,20 +58,37 @@ async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, d
     assert "<b>Next:</b> The plan has a pedagogical goal" in told[0]
 
 
-async def test_leads_undo_ticks_and_partners_cannot(driver: Driver, db: Database):
-    anna, jonas, _maria, _group = await linked_team(driver)
+async def test_one_undo_rule_and_the_coordinators_steps(driver: Driver, db: Database):
+    """Whoever ticked a step, or a lead, undoes it (in /status as in /twinspace); a
+    partner cannot tick the coordinator's steps or those the data answer."""
+    anna, jonas, maria, _group = await linked_team(driver)
     pid = await project_id(db)
     await jonas.send("/status")
     await jonas.click("▫️ 3")
-    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.icebreak:u")
-    assert sent.alerts == ["Only the coordinator and the founders can undo a tick."]
+    await maria.send("/status")
+    sent = await maria.press(driver.fake.messages(103)[-1], f"lc:{pid}:s1.icebreak:u")
+    assert sent.alerts == [
+        "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
+    ]
     sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.partners:t")
     assert "TwinCoach ticks this step itself" in sent.alerts[0]
+    sent = await jonas.press(driver.fake.messages(102)[-1], f"lc:{pid}:s1.idea:t")
+    assert sent.alerts == ["Only the coordinator and the founders can tick this step."]
     assert await ticks(db) == {"s1.icebreak"}
+    sent = await jonas.click("✅ 3")
+    assert "▫️ 3. The teachers have got to know each other" in sent.text
+    await jonas.click("▫️ 3")
     await anna.send("/status")
     sent = await anna.click("✅ 3")
     assert "▫️ 3. The teachers have got to know each other" in sent.text
     assert await ticks(db) == set()
+    await jonas.send("/twinspace")
+    await jonas.press(driver.fake.messages(102)[-1], f"ts:{pid}:tm.everyone:t")
+    sent = await maria.press(driver.fake.messages(102)[-1], f"ts:{pid}:tm.everyone:u")
+    assert sent.alerts == [
+        "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
+    ]
+    assert await ticks(db) == {"tm.everyone"}
 
 
 async def test_only_the_coordinator_and_founders_tick_registration(driver: Driver, db: Database):
@@ -102,6 +121,18 @@ async def test_only_the_coordinator_and_founders_tick_registration(driver: Drive
     assert "moved on to stage 4 of 7: TwinSpace, netiquette and permissions" in sent.to(group.id)[0]
 
 
+# A plan the guide's checks accept: a SMART goal, three real collaboration actions.
+SOUND_PLAN = (
+    ("goal", "Every pupil writes five river stories by the end of March"),
+    ("product", "A shared e-book of river stories"),
+    ("collab", "Mixed-school teams agree on one cover for the e-book"),
+    ("collab", "Pupils of all schools vote on the stories to include"),
+    ("collab", "Pairs from two schools write one chapter together"),
+    ("activity", "Pupils interview their grandparents about the river"),
+    ("title", "Our rivers"),
+)
+
+
 async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db: Database):
     anna, _jonas, _maria, group = await linked_team(driver)
     pid = await project_id(db)
@@ -109,8 +140,8 @@ async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db
     now = datetime.now(UTC)
 
     def plan_and_agreements(s):
-        for section in ("goal", "product", "collab", "activity", "title"):
-            s.add(PlanItem(project_id=pid, section=section, text=f"our {section}"))
+        for section, text in SOUND_PLAN:
+            s.add(PlanItem(project_id=pid, section=section, text=text))
         for topic in ("communication", "reminders"):
             s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
 
@@ -143,7 +174,7 @@ async def test_twinspace_checklist_and_it_finishes_stage_four(driver: Driver, db
     assert "Twelve common mistakes: 1 of 12" in sent.text
     await maria.click("Roles and responsibilities")
     await maria.click("▫️ 1")
-    sent = await maria.click("✅ 1")  # any member may undo here
+    sent = await maria.click("✅ 1")  # who ticked it may undo it
     assert "▫️ 1. Will you add pupils" in sent.text and "a teacher adds them" in sent.text
     assert await ticks(db) == {"tm.everyone"}
     assert len(QUESTIONS) == 16 and len(PARTS[-1].items) == 12
@@ -226,3 +257,161 @@ async def test_evaluation_and_labels_are_announced_to_every_teacher(driver: Driv
         notes = sent.to(teacher)
         assert any("reached its evaluation" in n for n in notes), teacher
     assert not any("National Quality Label individually" in n for n in sent.to(102))
+
+
+async def test_status_risks_and_plan_read_the_plan_alike(driver: Driver, db: Database):
+    """/status ticks a plan step only for a section /plan flags nothing in; risk 9 and
+    the "three collaboration actions" count only lines that are not plain exchange."""
+    anna, jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    flagged = {
+        "goal": ["Pupils learn about rivers"],  # nothing measurable, no time frame
+        "collab": [
+            "We exchange photos of our rivers",
+            "Each school makes its own video",
+            "Pupils send letters to the partners",
+        ],
+        "title": ["A very long title about the rivers of our three countries and their stories"],
+    }
+
+    def add(s, sections):
+        for section, texts in sections.items():
+            for n, text in enumerate(texts):
+                s.add(PlanItem(project_id=pid, section=section, position=n, text=text))
+
+    await db.run(lambda s: add(s, flagged | {"product": ["An e-book"], "activity": ["Interviews"]}))
+    assert plan_marks((await anna.send("/status")).text) == {
+        "goal": "▫️",
+        "final product": "✅",
+        "collaboration": "▫️",
+        "what the pupils will do": "✅",
+        "title": "▫️",
+    }
+    plan_text = (await jonas.send("/plan")).text + (
+        await jonas.click("Cross-school collaboration")
+    ).text
+    assert "so far 0" in plan_text
+    assert (
+        "Flagged by TwinCoach: The plan has no cross-school collaboration"
+        in (await anna.send("/risks")).text
+    )
+    await anna.send("/cancel")
+
+    def sound(s):
+        s.exec(sa.delete(PlanItem).where(PlanItem.project_id == pid))
+        add(s, {key: [text for k, text in SOUND_PLAN if k == key] for key, _ in SOUND_PLAN})
+
+    await db.run(sound)
+    marks = plan_marks((await anna.send("/status")).text)
+    assert len(marks) == 5 and set(marks.values()) == {"✅"}
+    assert "no cross-school collaboration" not in (await anna.send("/risks")).text
+
+
+def plan_marks(status: str) -> dict[str, str]:
+    """The mark of each plan step in a /status text, by a word of the step."""
+    words = ("goal", "final product", "collaboration", "what the pupils will do", "title")
+    return {
+        word: line.split(" ", 1)[0]
+        for line in status.splitlines()
+        if "(/plan)" in line and line[:1] in "✅▫"
+        for word in words
+        if word in line
+    }
+
+
+async def test_a_national_project_is_never_sent_to_the_label(driver: Driver, db: Database):
+    """Both founders in Latvia: stage 7's label and award steps do not apply, so the cycle
+    ends when stage 6 does, and nobody is told to apply for a label."""
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    pid = await project_id(db)
+
+    def national(s):
+        s.execute(
+            sa.update(Membership)
+            .where(Membership.project_id == pid, Membership.user_id.in_((101, 103)))
+            .values(founder=True, country="LV")
+        )
+
+    await db.run(national)
+    await set_stage(db, 6)
+    now = datetime.now(UTC)
+    stage_six = ("s6.pupils", "s6.others", "s6.conclusions", "s6.shared")
+
+    def ticked(s):
+        for item in stage_six[:-1]:
+            s.add(ChecklistTick(project_id=pid, item=item, ticked_by=101, ticked_at=now))
+
+    await db.run(ticked)
+    await anna.send("/status")
+    sent = await anna.click("▫️ 4")
+    assert await stage(db) == 7
+    assert "All seven stages are done" in sent.text
+    assert "➖ 1." in sent.text and "not for a national project" in sent.text
+    assert "▫️ 1" not in sent.buttons()
+    for teacher in (101, 102, 103):
+        notes = " ".join(sent.to(teacher))
+        assert "gets no quality label or awards" in notes, teacher
+        assert "Quality Label individually" not in notes
+    forged = await anna.press(driver.fake.messages(101)[-1], f"lc:{pid}:s7.label:t")
+    assert forged.alerts == ["A national project gets no quality label or awards."]
+    assert "s7.label" not in await ticks(db)
+
+
+async def test_the_stage_moves_on_when_its_last_condition_is_met(driver: Driver, db: Database):
+    """The title is the last thing stage 2 lacks: saving it in /plan moves the project on
+    and tells the group, with nobody opening /status."""
+    _anna, jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    now = datetime.now(UTC)
+
+    def all_but_the_title(s):
+        for section, text in SOUND_PLAN:
+            if section != "title":
+                s.add(PlanItem(project_id=pid, section=section, text=text))
+        for topic in ("communication", "reminders"):
+            s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
+
+    await db.run(all_but_the_title)
+    await jonas.send("/plan")
+    await jonas.click("Title")
+    await jonas.click("Add")
+    sent = await jonas.send("Our rivers")
+    assert await stage(db) == 3
+    assert any("moved on to stage 3 of 7" in text for text in sent.to(group.id))
+
+
+async def test_a_risk_looked_at_or_a_founder_chosen_moves_the_project_on(
+    driver: Driver, db: Database
+):
+    """Stage 4 lacks only one risk's mark: marking it moves on. Stage 3 lacks only the
+    second founder: choosing one in /members moves on. The group hears each time."""
+    anna, _jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 4)
+    now = datetime.now(UTC)
+    stage_four = {"s4.permissions", "s4.pupils", *QUESTIONS}
+
+    def all_but_one_risk(s):
+        s.add(Agreement(project_id=pid, topic="netiquette", wording="Be kind", agreed_at=now))
+        for risk in RISKS[1:]:
+            s.add(RiskMark(project_id=pid, risk=risk.key, applies=False))
+        for key in stage_four:
+            s.add(ChecklistTick(project_id=pid, item=key, ticked_by=101))
+
+    await db.run(all_but_one_risk)
+    await anna.send("/risks")
+    await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:open")
+    sent = await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:no")
+    assert await stage(db) == 5
+    assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))
+
+    await set_stage(db, 3)
+    stage_three = ("s3.ready", "s3.registered", "s3.confirmed", "s3.approved", "s3.invited")
+    await db.run(lambda s: s.add_all(ChecklistTick(project_id=pid, item=k) for k in stage_three))
+    await anna.send("/members")
+    await anna.click("Jonas")
+    sent = await anna.click("Make founder")
+    assert await stage(db) == 5  # stage 3 done, and stage 4 was done already
+    assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))

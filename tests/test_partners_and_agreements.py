@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Agreement, Answer, Nudge, Project
-from tests.driver import Driver
+from tests.driver import Driver, Teacher
 from tests.test_quiz import linked_team, take_quiz
 from tests.test_roles import team_of_three
 
@@ -55,6 +55,37 @@ async def test_partner_questions_summary_advice_and_precision(driver: Driver, db
     project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
     sent = await jonas.press(driver.fake.messages(102)[-1], f"qn:partners:{project_id}:team")
     assert sent.alerts
+
+
+async def test_partner_advice_follows_the_guide_and_marks_our_own(driver: Driver):
+    """The guide's advice (the team-forming tips always), the second founder's choice
+    put to the coordinator only, and the Erasmus+ idea shown as TwinCoach's, not the
+    guide's."""
+    anna, jonas, _maria = await team_of_three(driver)
+
+    async def answer(teacher: Teacher, erasmus: str) -> str:
+        await teacher.send("/partners")
+        await teacher.send("Two teachers from Riga and one from Vilnius, chosen by 1 December")
+        await teacher.click("No")
+        sent = await teacher.click("No")
+        assert "Do you know your school's previous projects?" in sent.text  # any, as the guide
+        await teacher.click("No")
+        await teacher.click("No")
+        await teacher.click(erasmus)
+        return (await teacher.send("Finland")).text
+
+    text = await answer(anna, "Yes")
+    assert "What the guide suggests" in text and "do not bring a finished plan" in text
+    assert "several weeks" in text and "involve your pupils" in text
+    assert "Choose the second founder" in text
+    tip = text.split("TwinCoach's tip")[1]
+    assert (
+        "Erasmus+" in tip
+        and "Erasmus+" not in text.split("TwinCoach's tip")[0].split("What the guide suggests")[1]
+    )
+    text = await answer(jonas, "No")
+    assert "Choose the second founder" not in text and "the coordinator does it" in text
+    assert "TwinCoach's tip" not in text and "do not bring a finished plan" in text
 
 
 async def test_agreements_side_by_side_and_marked_agreed(driver: Driver, db: Database):

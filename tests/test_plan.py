@@ -11,7 +11,7 @@ from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_to
 from handlers.plan import ITEMS_MAX
 from storage import plan
 from storage.db import Database
-from storage.models import Deadline, PlanItem, PlanLock, Project, Reminder, User
+from storage.models import ChatBinding, Deadline, PlanItem, PlanLock, Project, Reminder, User
 from tests.driver import Driver
 from tests.test_quiz import linked_team
 
@@ -67,8 +67,8 @@ async def test_two_members_build_the_plan_and_the_group_sees_it(driver: Driver, 
     await jonas.click("Cross-school collaboration")
     await jonas.click("Add")
     sent = await jonas.send("We exchange photos of our rivers")
-    assert "file exchange or parallel work" in sent.text
-    assert "at least three collaboration actions; so far 1" in sent.text
+    assert sent.text.count("sounds like file exchange") == 1  # once, under the section
+    assert "at least three real collaboration actions; so far 0" in sent.text
     await jonas.click("Whole plan")
     await jonas.click("Activities")
     await jonas.click("Add")
@@ -120,6 +120,7 @@ async def test_locked_section_changes_are_told_and_only_leads_lock(driver: Drive
     await anna.send("By March every pupil names 5 ways to save water")
     sent = await anna.click("Lock as agreed")
     assert "🔒" in sent.text
+    assert "Anna locked the section “Pedagogical goal”" in sent.to(group.id)[0]
     await jonas.send("/plan")
     sent = await jonas.click("Pedagogical goal")
     assert "Lock" not in " ".join(sent.buttons()) and "Unlock" not in " ".join(sent.buttons())
@@ -127,10 +128,15 @@ async def test_locked_section_changes_are_told_and_only_leads_lock(driver: Drive
     forged = await jonas.press(driver.fake.messages(102)[-1], f"plan:{project_id}:lock:goal")
     assert "Only the coordinator" in forged.alerts[0]
     assert len(await db.run(lambda s: s.exec(select(PlanLock)).all())) == 1
-    await jonas.click("✏️ 1")
+    sent = await jonas.click("✏️ 1")
+    assert "The team agreed on this section" in sent.texts[0]  # warned before changing it
     sent = await jonas.send("By March every pupil names 7 ways to save water")
     told = sent.to(group.id)
-    assert told and "Jonas changed the agreed section" in told[0] and "7 ways" in told[0]
+    assert told and "Jonas changed the agreed section" in told[0]
+    assert (
+        "Was: “By March every pupil names 5 ways" in told[0]
+        and "Now: “By March every pupil names 7" in told[0]
+    )
     outsider = driver.teacher(109, "Olga", "en")
     sent = await outsider.press(driver.fake.messages(102)[-1], f"plan:{project_id}:add:goal")
     assert "not a member" in sent.alerts[0]
@@ -230,3 +236,89 @@ async def test_an_activity_deadline_in_plain_words_brings_reminders(driver: Driv
     await jonas.click("Lietuvių")
     sent = await jonas.send("/deadlines")
     assert "gruodžio" in sent.text and "Pupils interview their grandparents" in sent.text
+
+
+# The guide's checks on real sentences: (goal, measurable, time-bound).
+GOALS = (
+    ("Every pupil writes five river stories by the end of March", True, True),
+    ("Pupils learn about water", False, False),
+    ("Pupils improve their English in May", False, True),
+    ("Pupils may present their work to parents", False, False),
+    ("By 2027 pupils know more about rivers", False, True),
+    ("80% of pupils present their work before the summer break", True, True),
+    ("Pupils make 3 videos", True, False),
+    ("Katrs skolēns līdz marta beigām uzraksta piecus stāstus", True, True),
+    ("Skolēni maijā prezentē savu darbu", False, True),
+    ("Skolēni šādā gadījumā zina vairāk", False, False),
+    ("Skolēni 2027. gadā zina vairāk", False, True),
+    ("Gegužę mokiniai pristato savo darbus", False, True),
+    ("Iki gruodžio kiekvienas mokinys sukuria tris pristatymus", True, True),
+    ("Mokiniai susipažįsta su naujais mokymo metodais", False, False),
+    ("Per mokslo metus mokiniai parašo du rašinius", True, True),
+)
+# (a cross-school collaboration line, is it plain exchange or parallel work?)
+COLLABORATION = (
+    ("Mixed teams exchange ideas and agree on one poster", False),
+    ("Pupils upload videos to a shared folder", True),
+    ("Each class presents its own town", True),
+    ("We exchange photos of our rivers", True),
+    ("Pupils of all schools vote on one common logo", False),
+    ("Jauktas komandas apmainās ar idejām un vienojas par vienu plakātu", False),
+    ("Katra klase prezentē savu pilsētu", True),
+    ("Skolēni augšupielādē video kopīgā mapē", True),
+    ("Mišrios komandos keičiasi idėjomis ir susitaria dėl vieno plakato", False),
+    ("Kiekviena klasė pristato savo miestą", True),
+    ("Mokiniai įkelia vaizdo įrašus į bendrą aplanką", True),
+)
+
+
+def test_the_checks_read_real_goals_and_collaboration_lines():
+    for goal, measurable, timed in GOALS:
+        gaps = smart_gaps(goal)
+        assert (Gap.MEASURABLE not in gaps, Gap.TIME not in gaps) == (measurable, timed), goal
+    for line, plain in COLLABORATION:
+        assert looks_like_plain_exchange(line) == plain, line
+
+
+async def test_deleting_asks_first_and_a_deleted_item_does_not_come_back(
+    driver: Driver, db: Database
+):
+    """🗑 asks before deleting; the group of a locked section sees what was removed, in
+    its own language; a teacher who was changing the deleted item is told, and the
+    item stays deleted."""
+    anna, jonas, _maria, group = await linked_team(driver)
+    await group_language(db, group.id, "lv")
+    await anna.send("/plan")
+    await anna.click("Final product")
+    await anna.click("Add")
+    await anna.send("A shared e-book about rivers")
+    await anna.click("Lock as agreed")
+    await jonas.send("/plan")
+    await jonas.click("Final product")
+    await jonas.click("✏️ 1")  # Jonas starts changing it…
+    await anna.send("/plan")
+    await anna.click("Final product")
+    sent = await anna.click("🗑 1")
+    assert "Delete “A shared e-book about rivers” from the plan?" in sent.text
+    assert await items(db) == ["A shared e-book about rivers"]
+    sent = await anna.click("🗑 Delete")
+    assert await items(db) == []
+    told = sent.to(group.id)
+    assert told and "izņēma" in told[0] and "A shared e-book about rivers" in told[0]
+    assert "removed" not in told[0]  # the group's language, not Anna's
+    sent = await jonas.send("A shared video about rivers")  # …and finishes after
+    assert "deleted this item while you were changing it" in sent.text
+    assert await items(db) == []
+
+
+async def items(db: Database) -> list[str]:
+    return await db.run(lambda s: list(s.exec(select(PlanItem.text)).all()))
+
+
+async def group_language(db: Database, chat_id: int, language: str) -> None:
+    def change(s):
+        s.execute(
+            sa.update(ChatBinding).where(ChatBinding.chat_id == chat_id).values(language=language)
+        )
+
+    await db.run(change)

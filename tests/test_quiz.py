@@ -1,8 +1,10 @@
 """The work-style quiz: three teachers take it, the group sees the comparison and chart."""
 
+from io import BytesIO
+
+from PIL import Image
 from sqlmodel import select
 
-from bot import chart
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
 from bot.meaning.compare import Verdict
@@ -14,9 +16,15 @@ from storage.models import Answer, Project
 from tests.conftest import settings_for
 from tests.driver import Driver, Group, Teacher
 from tests.test_roles import team_of_three
-from tests.test_team_flow import create_project, join
+from tests.test_team_flow import INVITE, create_project, join
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The title and description a chart carries inside its PNG file."""
+    with Image.open(BytesIO(png)) as image:
+        return dict(image.text)  # type: ignore[attr-defined]
 
 
 async def take_quiz(teacher: Teacher, scales: list[int], words: dict[int, str | None]) -> None:
@@ -56,9 +64,7 @@ async def test_three_teachers_take_the_quiz_and_the_group_compares(driver: Drive
     assert "at least two" in early.text
     await take_quiz(jonas, JONAS, {0: "this month maybe", 1: "five minutes early"})
     await take_quiz(maria, MARIA, {0: "by the end of the week", 5: "every Monday"})
-    assert "3 of 3" in driver.fake.messages(group.id)[-1]["text"] or any(
-        "3 of 3" in m["text"] for m in driver.fake.messages(group.id)
-    )
+    assert any("Everyone has finished" in m["text"] for m in driver.fake.messages(group.id))
 
     sent = await maria.send("/quizresults", group)
     photo = next(c for c in sent.calls if c.method == "sendPhoto")
@@ -79,16 +85,14 @@ async def test_three_teachers_take_the_quiz_and_the_group_compares(driver: Drive
     )
 
     # the data behind the picture are the answers given
+    drawn = png_text(photo.files["photo"][1])
+    assert drawn["Title"] == "Work-style quiz: Water around us"
+    described = drawn["Description"].splitlines()
+    assert len(described) == len(SCALES)
+    for line, (a, j, m) in zip(described, zip(ANNA, JONAS, MARIA, strict=True), strict=True):
+        assert line.endswith(f": Anna {a}, Jonas {j}, Maria {m}"), line
     project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
     team = await db.run(lambda s: standings(s, project_id))
-    rows = [{s.initials: s.scales[key] for s in team} for key, *_ in SCALES]
-    points = chart.points(rows)
-    by_person = {s.name: s.initials for s in team}
-    for row, key_values in enumerate(zip(ANNA, JONAS, MARIA, strict=True)):
-        for name, value in zip(("Anna", "Jonas", "Maria"), key_values, strict=True):
-            initials = next(i for n, i in by_person.items() if n.startswith(name))
-            assert any(p.row == row and p.value == value and p.initials == initials for p in points)
-    assert len(points) == 27
     assert [k for k, _ in largest_differences(team)] == ["s_deadlines", "s_problems", "s_solutions"]
     assert [r.key for r in of_verdict(compare_words(team), Verdict.DIFFERENT)] == ["w_soon"]
 
@@ -350,3 +354,34 @@ async def test_quiz_words_go_through_the_precision_check(driver: Driver, db: Dat
         )
     )
     assert stored == {103: "on time", 102: "Atvykstu 5 minutės iki pradžios, 17:00 Vilniaus laiku"}
+
+
+async def test_the_group_post_says_what_comes_next(driver: Driver):
+    """The quiz post: who finished; with two, that /quizresults compares them; with
+    everyone, to talk it over (the button then changes one's answers); a newcomer makes
+    it "Take the quiz" again."""
+    anna, jonas, maria, group = await linked_team(driver)
+    await anna.send("/quiz", group)
+
+    def post() -> tuple[str, list[str]]:
+        message = next(m for m in driver.fake.messages(group.id) if "quiz" in m["text"])
+        rows = message["reply_markup"]["inline_keyboard"]
+        return message["text"], [b["text"] for row in rows for b in row]
+
+    await take_quiz(anna, ANNA, {})
+    text, buttons = post()
+    assert "1 of 3" in text and "/quizresults" not in text.split("\n\n")[-1]
+    assert buttons == ["Take the quiz"]
+    await take_quiz(jonas, JONAS, {})
+    text, buttons = post()
+    assert "2 of 3" in text and "/quizresults already compares" in text
+    await take_quiz(maria, MARIA, {})
+    text, buttons = post()
+    assert "Everyone has finished: Anna" in text and "talk it over" in text
+    assert buttons == ["Change my answers"]
+    eva = driver.teacher(104, "Eva", "en")
+    link = INVITE.search((await anna.send("/invite")).text)
+    assert link
+    await join(eva, link.group(0), country="PT", school="Escola", contact="e@x.pt")
+    text, buttons = post()
+    assert "3 of 4" in text and buttons == ["Take the quiz"]

@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from handlers.risks import RISKS, auto_flags
+from handlers.risk_list import RISKS
+from handlers.risks import auto_flags
 from storage.db import Database
 from storage.models import PlanItem, Project, RiskMark, SchoolBreak
 from tests.driver import Driver

@@ -46,8 +46,8 @@ MINUTES: dict[Unit, tuple[float, float]] = {
 
 COUNTED = {Unit.TASK: Family.TASKS, Unit.LESSON: Family.LESSONS, Unit.TIME: Family.COUNT}
 
-# How far apart two values must be to read differently: positions are log2(1 + x/scale),
-# so well above the scale a 25 % difference is one step of SAME_WIDTH.
+# Where a value sits: log2(1 + x/scale) (bot/meaning/compare.py), so well above the
+# scale ratios count, not differences, and zero or "early" (negative) still has a place.
 SCALE = {
     Family.DURATION: 1.0,  # a minute
     Family.FREQUENCY: 0.01,  # per week

@@ -146,7 +146,7 @@ QUIZ = Questionnaire(
         "Then nine quick scales from 1 to 5. There are no wrong answers: the point is to see where your team differs."
     ),
     fields=(
-        *(forms.Field(key, prompt, skippable=True) for key, prompt in WORDS),
+        *(forms.Field(key, prompt, skippable=True, precise=True) for key, prompt in WORDS),
         *(forms.scale(key, prompt, low, high) for key, prompt, low, high, _label, _talk in SCALES),
     ),
     finish=_finish,

@@ -1,12 +1,12 @@
 """/quizresults: the team's quiz answers side by side, a chart, the three largest
-differences with a question to talk about, and the words the team reads differently."""
+differences with a question to talk about, and the words compared by what the answers
+mean (handlers/quiz_words.py)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import partial
-from itertools import combinations
 
 from sqlmodel import Session
 from telegram import Update
@@ -14,8 +14,9 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import chart
 from bot.context import Ctx
-from bot.i18n import Html, Translator, escape, lines
+from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
+from handlers import quiz_words
 from handlers.common import Actor, for_member, respond
 from handlers.quiz import QUIZ, SCALES, WORDS
 from storage import teams
@@ -78,24 +79,6 @@ def largest_differences(team: list[Standing], n: int = TOP) -> list[tuple[str, i
     return sorted(spreads, key=lambda pair: -pair[1])[:n]
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 1}
-
-
-def word_differences(team: list[Standing], n: int = TOP) -> list[str]:
-    """Task 1 words whose meanings differ most: the average distance between every two
-    teachers' answers (1 − shared words / all words), for words at least two answered."""
-    scored = []
-    for key, _prompt in WORDS:
-        answers = [_tokens(s.words[key]) for s in team if key in s.words]
-        if len(answers) < 2:
-            continue
-        pairs = list(combinations(answers, 2))
-        distance = sum(1 - len(a & b) / max(len(a | b), 1) for a, b in pairs) / len(pairs)
-        scored.append((distance, key))
-    return [key for distance, key in sorted(scored, key=lambda p: -p[0])[:n] if distance > 0]
-
-
 def _scale_text(t: Translator, team: list[Standing]) -> list[Html]:
     out = []
     for key, _question, low, high, label, _talk in SCALES:
@@ -141,22 +124,6 @@ def _differences_text(t: Translator, team: list[Standing]) -> list[Html]:
     return out
 
 
-def _words_text(t: Translator, team: list[Standing]) -> list[Html]:
-    keys = word_differences(team)
-    if not keys:
-        return []
-    prompts = dict(WORDS)
-    out = [t("<b>Words you read differently</b>")]
-    for key in keys:
-        side = [
-            Html(f"• {escape(s.name)}: <i>{escape(s.words[key])}</i>")
-            for s in team
-            if key in s.words
-        ]
-        out.append(lines(Html(f"<b>{t(prompts[key])}</b>"), *side))
-    return out
-
-
 def results(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
     assert project.id is not None
     t = actor.t
@@ -180,7 +147,7 @@ def results(session: Session, actor: Actor, project: Project, _me: Membership) -
     )
     picture = partial(chart.quiz, drawn)
     reply.messages.append(Message(t("Where each of you stands (1 to 5)."), photo=picture))
-    reply.say(lines(*_differences_text(t, team), *_words_text(t, team), blank=True))
+    reply.say(lines(*_differences_text(t, team), *quiz_words.section(t, team), blank=True))
     return reply
 
 

@@ -7,14 +7,16 @@ from sqlmodel import select
 
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
+from bot.meaning.compare import Verdict
 from handlers.quiz import SCALES
-from handlers.quiz_results import initials, largest_differences, standings, word_differences
+from handlers.quiz_results import initials, largest_differences, standings
+from handlers.quiz_words import compare_words, of_verdict
 from storage.db import Database
 from storage.models import Answer, Project
 from tests.conftest import settings_for
 from tests.driver import Driver, Group, Teacher
 from tests.test_roles import team_of_three
-from tests.test_team_flow import INVITE, join
+from tests.test_team_flow import INVITE, create_project, join
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -95,7 +97,7 @@ async def test_three_teachers_take_the_quiz_and_the_group_compares(driver: Drive
     project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
     team = await db.run(lambda s: standings(s, project_id))
     assert [k for k, _ in largest_differences(team)] == ["s_deadlines", "s_problems", "s_solutions"]
-    assert word_differences(team)[0] == "w_soon"
+    assert [r.key for r in of_verdict(compare_words(team), Verdict.DIFFERENT)] == ["w_soon"]
 
 
 async def test_interrupted_at_scale_5_continues_there_after_a_restart(
@@ -175,7 +177,7 @@ async def test_bad_input_during_the_quiz(driver: Driver, db: Database):
 async def test_removed_member_cannot_answer_and_stale_buttons(driver: Driver, db: Database):
     anna, jonas, maria = await team_of_three(driver)
     await jonas.send("/quiz")
-    await jonas.send("quickly")
+    await jonas.send("within a day")
     await anna.send("/members")
     await anna.click("Jonas")
     await anna.click("Remove from project")
@@ -235,6 +237,127 @@ def test_initials_are_short_and_unique():
         "AB2",
         "ŽŪ",
     ]
+
+
+async def team_in_three_languages(driver: Driver) -> tuple[Teacher, Teacher, Teacher]:
+    anna = driver.teacher(101, "Anna", "lv")
+    jonas = driver.teacher(102, "Jonas", "lt")
+    maria = driver.teacher(103, "Maria", "en")
+    link = await create_project(anna)
+    await join(jonas, link, country="LT", school="Vilniaus gimnazija", contact="j@x.lt")
+    await join(maria, link, country="PT", school="Escola do Porto", contact="m@x.pt")
+    return anna, jonas, maria
+
+
+def between(text: str, start: str, end: str | None = None) -> str:
+    """The part of `text` from `start` up to `end` (or the end)."""
+    assert start in text, (start, text)
+    rest = text.split(start, 1)[1]
+    return rest.split(end, 1)[0] if end else rest
+
+
+async def test_quizresults_compare_what_answers_mean_across_languages(driver: Driver):
+    """Anna writes Latvian, Jonas Lithuanian, Maria English: one meaning in three languages
+    is no difference; different meanings are ranked and say why, in the reader's
+    language; answers with nothing to measure are side by side."""
+    anna, jonas, maria = await team_in_three_languages(driver)
+    await take_quiz(
+        anna,
+        ANNA,
+        {
+            0: "divu darba dienu laikā",
+            1: "5 minūtes pirms sākuma",
+            2: "3 uzdevumi",
+            4: "paskaidrot soli pa solim",
+            5: "reizi nedēļā",
+        },
+    )
+    await take_quiz(
+        jonas,
+        JONAS,
+        {
+            0: "per dvi darbo dienas",
+            1: "5 minutės iki pradžios",
+            2: "keturios užduotys",
+            4: "parodyti pavyzdį",
+            5: "kasdien",
+        },
+    )
+    await take_quiz(
+        maria,
+        MARIA,
+        {
+            0: "within two working days",
+            1: "five minutes early",
+            2: "ten",
+            4: "working on it <b>together</b> & calmly",
+            5: "once a month",
+        },
+    )
+
+    text = (await jonas.send("/quizresults")).text  # Lithuanian
+    differ = between(text, "Žodžiai, kuriuos suprantate skirtingai", "Žodžiai, kuriuos suprantate")
+    same = between(text, "Žodžiai, kuriuos suprantate vienodai", "Palyginkite patys")
+    apart = between(text, "Palyginkite patys")
+    # "regularly": once a month against every day (30 times) before "a few tasks" (3 against 10)
+    assert differ.index("„reguliariai“") < differ.index("„keletas užduočių“")
+    assert "Skirtumas: „1 kartą per mėnesį“ ir „1 kartą per dieną“." in differ
+    assert "Skirtumas: „3 užduotys“ ir „10 užduočių“." in differ
+    assert "• Anna: <i>reizi nedēļā</i> → 1 kartą per savaitę" in differ
+    # the same meaning in three languages is no difference
+    assert "„greitai“" not in differ and "„ateiti laiku“" not in differ
+    assert "„greitai“? → ne daugiau kaip 2 darbo dienos" in same
+    assert "„ateiti laiku“? → 5 minutės iki pradžios" in same
+    # "help": nothing to measure, all three answers side by side, unranked
+    assert "„pagalba“" in apart and "Skirtumas" not in apart
+    for answer in ("paskaidrot soli pa solim", "parodyti pavyzdį"):
+        assert answer in apart
+    assert "working on it &lt;b&gt;together&lt;/b&gt; &amp; calmly" in apart  # escaped
+
+    text = (await maria.send("/quizresults")).text  # the same results in English
+    assert "<i>The difference: “once a month” against “once a day”.</i>" in text
+    assert "What does “soon” mean to you? → at most 2 working days" in between(
+        text, "Words you read the same way"
+    )
+    text = (await anna.send("/quizresults")).text  # and in Latvian
+    assert "Atšķirība: “1 reizi mēnesī” pret “1 reizi dienā”." in text
+    assert "Ko jums nozīmē “drīz”? → ne vairāk kā 2 darba dienas" in text
+
+
+async def test_quiz_words_go_through_the_precision_check(driver: Driver, db: Database):
+    anna, jonas, maria = await team_in_three_languages(driver)
+    await maria.send("/quiz")
+    sent = await maria.send("soon")
+    assert "🔍" in sent.text and ": soon." in sent.text and "Keep my answer" in sent.buttons()
+    sent = await maria.send("soon, within two working days")  # pinned down: taken
+    assert "2/20" in sent.text and "🔍" not in sent.text
+    sent = await maria.send("on time")
+    assert "🔍" in sent.text
+    sent = await maria.click("Keep my answer")  # the teacher may keep it
+    assert "3/20" in sent.text
+    sent = await maria.send("a few")
+    assert "🔍" in sent.text and "five examples" in sent.text
+    # Latvian and Lithuanian, with the hint in the teacher's language
+    await anna.send("/quiz")
+    sent = await anna.send("drīz")
+    assert "🔍" in sent.text and "drīz" in sent.text and "Paturēt savu atbildi" in sent.buttons()
+    sent = await anna.send("divu darba dienu laikā")
+    assert "2/20" in sent.text and "🔍" not in sent.text
+    await jonas.send("/quiz")
+    sent = await jonas.send("greitai")
+    assert (
+        "🔍" in sent.text and "greitai" in sent.text and "Palikti savo atsakymą" in sent.buttons()
+    )
+    sent = await jonas.send("per dvi darbo dienas")
+    assert "2/20" in sent.text
+    sent = await jonas.send("Atvykstu 5 minutės iki pradžios, 17:00 Vilniaus laiku")
+    assert "3/20" in sent.text and "🔍" not in sent.text
+    stored = await db.run(
+        lambda s: dict(
+            s.exec(select(Answer.user_id, Answer.value).where(Answer.item == "w_on_time")).all()
+        )
+    )
+    assert stored == {103: "on time", 102: "Atvykstu 5 minutės iki pradžios, 17:00 Vilniaus laiku"}
 
 
 async def test_the_group_post_says_what_comes_next(driver: Driver):

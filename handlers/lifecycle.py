@@ -52,10 +52,14 @@ class Part:
     title: str  # msgid
     hint: str  # msgid: what a tick means here
     items: tuple[tuple[str, str], ...]  # (checklist key, msgid)
-    note: str | None = None  # msgid
+    notes: tuple[str, ...] = ()  # msgids: the guide's facts for this part
 
 
 AGREED = N_("Tap a number when the team has agreed on an answer; tap it again to undo.")
+# The guide: TwinSpace is the team's workspace; it is assessed only with an application.
+NSS_LOOKS = N_(
+    "The National Support Service looks at your TwinSpace only when you apply for the National Quality Label and awards; until then it is simply your team's shared workspace."
+)
 PARTS = (
     Part(
         "pages",
@@ -107,8 +111,13 @@ PARTS = (
             ),
             ("ts.contact", N_("How, and how often, will the teachers communicate?")),
         ),
-        note=N_(
-            "Pupils do not register themselves: a teacher adds them in TwinSpace with a name and a password."
+        notes=(
+            N_(
+                "Pupils do not register themselves: a teacher adds them in TwinSpace with a name and a password."
+            ),
+            N_(
+                "Pupils edit only the pages they are given access to. You can make some pupils administrators and let only them edit pages."
+            ),
         ),
     ),
     Part(
@@ -156,7 +165,7 @@ PARTS = (
             (
                 "tm.side",
                 N_(
-                    "Side activities (postcards, cooking, a logo nobody uses) push out the goal and a real final product."
+                    "Side activities (postcards, cooking, a logo nobody uses) push out the goal and a real final product; the “final product” is often just every activity collected in an e-book or a video."
                 ),
             ),
             (
@@ -170,7 +179,9 @@ PARTS = (
             ("tm.tools", N_("ICT tools are chosen without a clear purpose.")),
             (
                 "tm.copies",
-                N_("Several near-identical final products are made from the same pupils' work."),
+                N_(
+                    "Several near-identical final products are made from the same pupils' work: a blog, an e-book, an exhibition and a video that all show the same thing."
+                ),
             ),
         ),
     ),
@@ -356,7 +367,7 @@ STAGES = (
             Step(
                 "s3.approved",
                 N_(
-                    "The National Support Service approved the project (a few working days; longer for an international one)."
+                    "The National Support Service approved the project: for a national one within a few working days; an international one needs both countries' services, which takes longer."
                 ),
                 Owner.NSS,
             ),
@@ -786,6 +797,7 @@ def _menu(t: Translator, project: Project, ticks: frozenset[str]) -> tuple[Html,
         t(
             "Talk these questions through as a team before you build TwinSpace, and keep the twelve common mistakes in mind. Tap a part to open it."
         ),
+        Html(f"<i>{t(NSS_LOOKS)}</i>"),
         Html(""),
         *counts,
     )
@@ -806,11 +818,11 @@ def _part(
             continue
         action = "u" if done else "t"
         buttons.append(Button(f"{mark} {number}", data=f"{TWINSPACE}:{project.id}:{key}:{action}"))
-    note = [Html(f"<i>{t(part.note)}</i>")] if part.note else []
+    notes = [Html(f"<i>{t(note)}</i>") for note in part.notes]
     text = lines(
         t("<b>{part}</b> · {title}", part=t(part.title), title=project.title),
         *items,
-        *note,
+        *notes,
         t(part.hint),
     )
     keyboard = rows(buttons, 4)

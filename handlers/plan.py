@@ -63,7 +63,7 @@ SECTIONS = (
             "What will pupils do together with the partner schools' pupils? Name one concrete action."
         ),
         N_(
-            "Real collaboration means pupils of all schools must agree on something: mixed teams, one shared result. Plain file exchange is not enough for a quality label."
+            "Ask yourselves first: why do we need a partner? Name what the pupils can do only together with another school. Real collaboration means pupils of all schools must agree on something: mixed teams, one shared result. Plain file exchange is not enough for a quality label."
         ),
     ),
     Section(

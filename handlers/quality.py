@@ -19,6 +19,7 @@ from handlers.quality_score import (
     CERTIFICATE_TOTAL,
     EQL_COUNTRIES,
     LABEL_COLLABORATION,
+    LABEL_ICT,
     LABEL_TOTAL,
     LABELS_PER_YEAR,
     MAX_POINTS,
@@ -81,6 +82,10 @@ SHORT = {
 }
 
 ONE_POINT = N_("One point for each condition met.")
+# Which of the guide's two ICT rules the verdict follows, and why (quality_score.py).
+ICT_READING = N_(
+    "📏 Use of ICT: the guide's criteria page asks for conditions 1 and 2, its glossary for at least {needed} points in each exclusionary criterion. TwinCoach asks for both, so it never promises a label that one of them refuses."
+)
 EXCLUSIONARY = N_("One point for each condition met. Without this one there is no label.")
 
 
@@ -238,6 +243,12 @@ def _reason(t: Translator, reason: Reason, result: Assessment) -> Html:
             return t(
                 "• ICT condition 2 is not met: the pupils themselves must use ICT successfully for the project's activities."
             )
+        case Reason.ICT_POINTS:
+            return t(
+                "• Use of ICT has {points} points, and the label needs at least {needed}, conditions 1 and 2 among them.",
+                points=result.points[Criterion.ICT],
+                needed=LABEL_ICT,
+            )
 
 
 def _verdict(t: Translator, result: Assessment) -> Html:
@@ -303,6 +314,7 @@ def _result(session: Session, actor: Actor, project: Project, given: forms.Answe
             )
         )
     if Reason.NATIONAL not in result.reasons:
+        parts.append(t(ICT_READING, needed=LABEL_ICT))
         parts.append(
             t(
                 "ℹ️ This is your own estimate; the National Support Service does the real scoring. After the project ends, every teacher applies for the label individually on the eTwinning platform, and one teacher can get at most {labels} labels per school year.",

@@ -12,7 +12,14 @@ from storage.teams import ProjectType
 MAX_POINTS = 5  # per criterion
 MAX_TOTAL = 25
 LABEL_TOTAL = 13  # the NQL needs at least this many of the 25 points
-LABEL_COLLABORATION = 3  # exclusionary: collaboration below this means no label
+# The guide's glossary: at least 3 points in each exclusionary criterion; its criteria
+# page: collaboration at levels 1–2 and ICT without conditions 1 and 2 get no label.
+# The two pages do not contradict each other, so both hold: ICT needs conditions 1
+# and 2 and at least 3 points (the stricter reading; a self-check should never promise
+# a label that one page of the guide refuses).
+LABEL_EXCLUSIONARY = 3
+LABEL_COLLABORATION = LABEL_EXCLUSIONARY  # criterion 3, a level 1–5
+LABEL_ICT = LABEL_EXCLUSIONARY  # criterion 4, one point per condition
 CERTIFICATE_TOTAL = 18  # professional-development certificate; also the EQL threshold
 EQL_COUNTRIES = 2  # the European Quality Label needs NQLs from this many countries
 LABELS_PER_YEAR = 4  # NQLs one teacher can get in a school year
@@ -39,6 +46,7 @@ class Reason(StrEnum):
     COLLABORATION = "collaboration"  # criterion 3 below LABEL_COLLABORATION
     ICT_SAFETY = "ict_safety"  # ICT condition 1 (online safety) not met
     ICT_PUPILS = "ict_pupils"  # ICT condition 2 (pupils use ICT themselves) not met
+    ICT_POINTS = "ict_points"  # fewer than LABEL_ICT ICT points
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ def assess(scores: Scores, project_type: ProjectType) -> Assessment:
         reasons.append(Reason.ICT_SAFETY)
     if not scores.ict[1]:
         reasons.append(Reason.ICT_PUPILS)
+    if points[Criterion.ICT] < LABEL_ICT:
+        reasons.append(Reason.ICT_POINTS)
     lowest = min(points.values())
     weakest = tuple(c for c, p in points.items() if p == lowest) if lowest < MAX_POINTS else ()
     return Assessment(

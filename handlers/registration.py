@@ -30,13 +30,18 @@ CALLBACK = re.compile(r"^reg:(\d{1,12}):(\w{1,16})$")
 NOTES = N_(
     "<b>Before you fill in the registration form</b>\n"
     "• The form cannot be saved as a draft: have these five texts ready.\n"
+    "• There is little space for each text: be as concrete and precise as you can.\n"
     "• Write them in the project's working language.\n"
     "• The pupil count means all pupils in the project, in every school.\n"
     "• The founders' countries decide: the same country makes a national project, two countries an international one.\n"
     "• Every partner must be registered and approved on the platform, in each other's contacts, "
-    "with “ready for eTwinning projects” ticked in their profile.\n"
+    "with “ready for eTwinning projects” ticked in their profile (“Edit profile”, near the bottom): "
+    "without it a teacher cannot be added.\n"
     "• You may choose several competences, subjects and languages.\n"
-    "• After the National Support Service approves the project, the description can still be edited."
+    "• After the National Support Service approves the project, the description can still be edited.\n"
+    "• Roles: every teacher the founders add is a “Member” and can put all the project's work in TwinSpace; "
+    "an “Administrator” can also add teachers and has more rights to change, delete and arrange. "
+    "The founders are administrators; give the role to others with the three dots by a teacher's picture → “Edit access”."
 )
 
 

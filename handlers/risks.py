@@ -221,7 +221,8 @@ def _card(t: Translator, view: View, risk: Risk) -> tuple[Html, Keyboard]:
         status = t("Our view: this does not apply to us.")
     text = lines(
         t("<b>{n}. {title}</b>", n=n, title=t(risk.title)),
-        t("<i>The guide advises:</i> {advice}", advice=t(risk.advice)),
+        t("<i>The guide advises:</i>"),
+        *(Html(f"• {t(point)}") for point in risk.advice),
         *_flag_line(t, view.flags.get(risk.key)),
         Html(""),
         status,

@@ -29,18 +29,16 @@ def scores(
 @pytest.mark.parametrize(
     ("s", "kind", "total", "reasons", "certificate"),
     [
-        # 12 vs 13 points in total (3+3+3 + ICT 2 + results 1 or 2)
+        # 12 vs 13 points in total (3+3+3 + ICT 3 + results 0 or 1)
         (
-            scores(ict=(True, True, False, False, False), results=(True,) + (False,) * 4),
+            scores(ict=(True, True, True, False, False), results=(False,) * 5),
             INTL,
             12,
             (Reason.TOTAL,),
             False,
         ),
         (
-            scores(
-                ict=(True, True, False, False, False), results=(True, True, False, False, False)
-            ),
+            scores(ict=(True, True, True, False, False), results=(True,) + (False,) * 4),
             INTL,
             13,
             (),
@@ -64,8 +62,23 @@ def scores(
             (Reason.ICT_PUPILS,),
             False,
         ),
-        # conditions 3–5 are worth a point each but exclude nothing
-        (scores(ict=(True, True, False, False, False)), INTL, 16, (), False),
+        # both readings of the guide: ICT needs conditions 1 and 2 (criteria page) and at
+        # least 3 points (glossary: 3 in each exclusionary criterion)
+        (scores(ict=(True, True, True, False, False)), INTL, 17, (), False),
+        (
+            scores(5, 5, 5, ict=(True, True, False, False, False)),
+            INTL,
+            22,
+            (Reason.ICT_POINTS,),
+            False,
+        ),
+        (
+            scores(5, 5, 5, ict=(False, False, True, True, True)),
+            INTL,
+            23,
+            (Reason.ICT_SAFETY, Reason.ICT_PUPILS),
+            False,
+        ),
         # national: full marks, still no label; undecided: not yet
         (scores(5, 5, 5), ProjectType.NATIONAL, 25, (Reason.NATIONAL,), False),
         (scores(5, 5, 5), ProjectType.UNDECIDED, 25, (Reason.UNDECIDED,), False),
@@ -83,6 +96,7 @@ def scores(
                 Reason.COLLABORATION,
                 Reason.ICT_SAFETY,
                 Reason.ICT_PUPILS,
+                Reason.ICT_POINTS,
             ),
             False,
         ),

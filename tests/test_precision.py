@@ -135,3 +135,10 @@ async def test_precise_lithuanian_answers_get_no_hint_and_vague_ones_do(driver: 
     assert "🔍" in sent.text and "greitai, laiku" in sent.text  # both, in Lithuanian
     assert "Palikti savo atsakymą" in sent.buttons()
     assert f"{len(PRECISE_AGREE_LT) + 1}/15" not in sent.text  # the same topic, not the next
+    assert "nurodykite datą ir laiką" in sent.text  # the advice in the accusative it needs
+    await jonas.send("/cancel")
+    await jonas.send("/deadline")
+    await jonas.send("Plakatai")
+    await jonas.click("Jonas")
+    sent = await jonas.send("greitai")
+    assert "Prašome nurodyti datą ir laiką, pvz." in sent.text

@@ -4,7 +4,6 @@ mean (handlers/quiz_words.py)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -29,23 +28,9 @@ TOP = 3
 @dataclass(frozen=True)
 class Standing:
     name: str
-    initials: str
+    initials: str  # the letter on the teacher's marker in the chart (bot.chart.keys)
     scales: dict[str, int]
     words: dict[str, str]
-
-
-def initials(names: list[str]) -> list[str]:
-    """Two letters per teacher ("Anna Bērziņa" → "AB"), numbered when two collide."""
-    base = []
-    for name in names:
-        parts = [p for p in re.split(r"[\s\-]+", name) if p]
-        letters = "".join(p[0] for p in parts[:2]).upper() if len(parts) > 1 else name[:2].title()
-        base.append(letters or "?")
-    out = []
-    for i, letters in enumerate(base):
-        same = [j for j, other in enumerate(base) if other == letters]
-        out.append(letters if len(same) == 1 else f"{letters}{same.index(i) + 1}")
-    return out
 
 
 def standings(session: Session, project_id: int) -> list[Standing]:
@@ -64,7 +49,7 @@ def standings(session: Session, project_id: int) -> list[Standing]:
             scales={key: int(given[u.id][key] or 0) for key, *_ in SCALES},
             words={key: value for key, _ in WORDS if (value := given[u.id].get(key))},
         )
-        for u, letters in zip(done, initials(names), strict=True)
+        for u, letters in zip(done, chart.keys(names), strict=True)
     ]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -27,9 +28,9 @@ from handlers.common import Actor, for_member, member_of, respond, stale
 from handlers.questionnaire import still_member
 from handlers.risk_list import BY_KEY, RISKS, Risk
 from handlers.team import MIN_SCHOOLS
-from scheduler.calendar import works_on
+from scheduler.calendar import Place, ReasonKind, affected, works_on
 from scheduler.deadlines import stored_moment
-from scheduler.places import team_places
+from scheduler.places import REASONS, team_places
 from storage import plan, teams
 from storage import risks as store
 from storage.models import Membership, Project, RiskMark
@@ -43,11 +44,37 @@ NEW_TOOLS = N_("New ICT tools in the plan: {tools}. The guide advises at most tw
 
 @dataclass(frozen=True)
 class Flag:
-    """A risk TwinCoach sees in the team's data, with the reason (a msgid and its values)."""
+    """A risk TwinCoach sees in the team's data, with the reason (a msgid and its values;
+    a value that must be said in the reader's language is a function of the translator)."""
 
     risk: str
     reason: str
     values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, t: Translator) -> Html:
+        said = {k: v(t) if callable(v) else v for k, v in self.values.items()}
+        return t(self.reason, **said)
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """An activity starting or ending on `day`, which some partners do not work (their
+    calendars by name). A teacher's own time away is not the partner's day off."""
+
+    activity: str
+    day: date
+    places: Mapping[str, Place] = field(compare=False, hash=False)
+
+    def text(self, t: Translator) -> str:
+        off = [
+            f"{name}: {t(REASONS[reason.kind])}" + (f" ({reason.name})" if reason.name else "")
+            for name, reason in affected(self.day, dict(self.places), t.lang).items()
+            if reason.kind != ReasonKind.PERSONAL_PAUSE
+        ]
+        day = format_date(self.day, "full", locale=t.lang)
+        return t(
+            "“{activity}” on {day}: {who}", activity=self.activity, day=day, who="; ".join(off)
+        )
 
 
 def auto_flags(
@@ -55,18 +82,18 @@ def auto_flags(
     schools: int,
     collaboration_planned: bool,
     new_tools: Iterable[str],
-    on_days_off: Iterable[str] = (),
+    on_days_off: Iterable[DayOff] = (),
 ) -> dict[str, Flag]:
     """The risks the data already point to. Pure, so the rules are easy to test and reuse.
-    `on_days_off` names activities that start or end on a day off of some partner."""
+    `on_days_off`: activities that start or end on a day off of some partner."""
     flags: list[Flag] = []
     packed = list(dict.fromkeys(on_days_off))
     if packed:
         flags.append(
             Flag(
                 "overload",
-                N_("Activities start or end on a partner's holiday or school break: {activities}."),
-                {"activities": ", ".join(packed)},
+                N_("Activities start or end on a partner's day off: {activities}."),
+                {"activities": lambda t: "; ".join(off.text(t) for off in packed)},
             )
         )
     if schools < MIN_SCHOOLS:
@@ -106,17 +133,21 @@ def project_flags(
     )
 
 
-def _activities_on_days_off(session: Session, project_id: int, now: datetime) -> list[str]:
-    """Activities whose start or deadline (as written in the plan) is a day off for a partner."""
-    places = [place for _user, place in team_places(session, project_id).values()]
-    names = []
+def _activities_on_days_off(session: Session, project_id: int, now: datetime) -> list[DayOff]:
+    """Activities whose start or deadline is a day off (weekend, public holiday, school
+    break) for a partner: not counting anyone's own time away."""
+    places = {
+        user.display_name: replace(place, pauses=())
+        for user, place in team_places(session, project_id).values()
+    }
+    found = []
     for row in plan.items(session, project_id=project_id, section="activity"):
         details = plan.details(row)
         for written in (details.get("start"), details.get("deadline")):
             moment = stored_moment(written, now, ZoneInfo("UTC")) if written else None
-            if moment is not None and not all(works_on(moment.date(), p) for p in places):
-                names.append(row.text)
-    return names
+            if moment is not None and not all(works_on(moment.date(), p) for p in places.values()):
+                found.append(DayOff(row.text, moment.date(), places))
+    return found
 
 
 @dataclass(frozen=True)
@@ -148,7 +179,7 @@ def _view(session: Session, project: Project) -> View:
 def _flag_line(t: Translator, flag: Flag | None) -> list[Html]:
     if flag is None:
         return []
-    return [t("🚩 Flagged by TwinCoach: {reason}", reason=t(flag.reason, **flag.values))]
+    return [t("🚩 Flagged by TwinCoach: {reason}", reason=flag.text(t))]
 
 
 def _mark_symbol(mark: RiskMark | None) -> str:

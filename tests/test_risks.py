@@ -6,8 +6,10 @@ from datetime import date
 
 from sqlmodel import select
 
+from bot.i18n import Translator
 from handlers.risk_list import RISKS
-from handlers.risks import auto_flags
+from handlers.risks import DayOff, auto_flags
+from scheduler.calendar import Place
 from storage.db import Database
 from storage.models import PlanItem, Project, RiskMark, SchoolBreak
 from tests.driver import Driver
@@ -152,14 +154,18 @@ async def test_only_members_act_and_forged_buttons_change_nothing(driver: Driver
     assert await marks(db) == {}
 
 
-def test_activities_on_days_off_flag_risk_3():
+def test_activities_on_days_off_flag_risk_3_with_the_day_who_and_why():
+    """The flag names the activity, the day, and each partner who is off with the reason
+    (a weekend, a public holiday by name, a school break), in the reader's language."""
+    places = {"Anna": Place("LV"), "Jonas": Place("LT")}
+    christmas = DayOff("Carol concert", date(2026, 12, 25), places)
     flags = auto_flags(
-        schools=3,
-        collaboration_planned=True,
-        new_tools=[],
-        on_days_off=["Carol concert", "Carol concert"],
+        schools=3, collaboration_planned=True, new_tools=[], on_days_off=[christmas, christmas]
     )
-    assert "overload" in flags and flags["overload"].values == {"activities": "Carol concert"}
+    text = flags["overload"].text(Translator("en"))
+    assert text.count("Carol concert") == 1 and "Friday, December 25, 2026" in text
+    assert "Anna: public holiday (Christmas Day)" in text and "Jonas: public holiday" in text
+    assert "Ziemassvētki" in flags["overload"].text(Translator("lv"))
     assert "overload" not in auto_flags(schools=3, collaboration_planned=True, new_tools=[])
 
 
@@ -200,3 +206,27 @@ async def test_an_activity_during_a_partners_break_is_flagged(driver: Driver, db
     await db.run(write)
     sent = await anna.send("/risks", group)
     assert "Carol concert" in sent.text and "River walk" not in sent.text
+    assert "school break (Kalėdos)" in sent.text and "December 22, 2026" in sent.text
+
+
+async def test_a_teachers_own_time_away_is_not_a_partners_day_off(driver: Driver, db: Database):
+    """Jonas is /away over an activity's day: that is his pause, not a partner's holiday,
+    and risk 3 is not flagged for it."""
+    anna, jonas, _maria, group = await linked_team(driver)
+    project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
+
+    def write(s):
+        s.add(
+            PlanItem(
+                project_id=project_id,
+                section="activity",
+                position=1,
+                text="River walk",
+                details=json.dumps({"start": "13.01.2027", "deadline": "14.01.2027"}),
+            )
+        )
+
+    await db.run(write)
+    await jonas.send("/away 20.01.2027")
+    sent = await anna.send("/risks", group)
+    assert "River walk" not in sent.text

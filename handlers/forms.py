@@ -38,11 +38,13 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, escape, fold, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Message, Reply, clip, rows
-from handlers.common import Actor, respond
+from handlers.common import Actor, respond, stale
 
 KEEP = "="  # button value: keep the current answer
 KEEP_VAGUE = "!"  # button value: keep an answer the precision check questioned
 SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)
+KEEP_OR_DROP = "kod"  # the buttons of that question
+WAITING = "form_waiting"  # a form asked for while another had answers: kept or dropped first
 TEXT_MAX = 2000
 SCALE = ("1", "2", "3", "4", "5")
 RECALL = "*"  # field key of the two buttons under the skipped questions' offer
@@ -258,7 +260,14 @@ def begin(
     at: str | None = None,
 ) -> Reply:
     """Start `form` (some answers may be known, `at` asks one field first) and ask.
-    Only one form runs at a time: starting one drops any other unfinished one."""
+    Only one form runs at a time: when another one already holds typed answers (an
+    activity half-written, then an older button tapped), the teacher first chooses to
+    continue it or to drop it for this one."""
+    current = actor.scratch.get(SCRATCH)
+    if isinstance(current, dict) and _unfinished(current, form.name, extra or {}):
+        actor.scratch[WAITING] = {"name": form.name, "preset": preset, "extra": extra, "at": at}
+        return _keep_or_drop(actor, current)
+    actor.scratch.pop(WAITING, None)
     actor.scratch[SCRATCH] = {"name": form.name, "answers": dict(preset or {}), **(extra or {})}
     if at:
         actor.scratch[SCRATCH]["at"] = at
@@ -269,6 +278,30 @@ def begin(
     if intro is not None:
         reply.messages.insert(0, Message(intro))
     return reply
+
+
+def _unfinished(current: State, name: str, extra: State) -> bool:
+    """Another dialog (or the same one for another item) holds answers typed so far."""
+    if not any(v is not None for v in current.get("answers", {}).values()):
+        return False
+    return current.get("name") != name or any(current.get(k) != v for k, v in extra.items())
+
+
+def _keep_or_drop(actor: Actor, current: State) -> Reply:
+    t = actor.t
+    typed = sum(v is not None for v in current.get("answers", {}).values())
+    text = t.tn(
+        "✋ You have not finished what you started before ({n} answer so far). Continue it, or drop it and start the new one?",
+        "✋ You have not finished what you started before ({n} answers so far). Continue it, or drop it and start the new one?",
+        typed,
+    )
+    buttons = [
+        [
+            Button(t("Continue it"), data=f"{KEEP_OR_DROP}:keep"),
+            Button(t("Drop it"), data=f"{KEEP_OR_DROP}:drop"),
+        ]
+    ]
+    return Reply(state=current.get("name")).say(text, buttons)
 
 
 def _counter(form: Form, field: Field, state: State) -> Html | None:
@@ -583,6 +616,29 @@ def conversation(dialogs: list[Form], starts: list[BaseHandler]) -> Conversation
 
         return handle
 
+    async def keep_or_drop(update: Update, context: Ctx) -> object:
+        """The answer to `_keep_or_drop`: the old dialog goes on, or the new one starts."""
+        assert update.callback_query is not None and update.callback_query.data is not None
+        drop = update.callback_query.data.endswith(":drop")
+
+        def run(session: Session, actor: Actor) -> Reply:
+            waiting, old = actor.scratch.pop(WAITING, None), in_progress(actor)
+            if drop and isinstance(waiting, dict) and waiting.get("name") in forms:
+                actor.scratch.pop(SCRATCH, None)
+                return begin(
+                    session,
+                    actor,
+                    forms[waiting["name"]],
+                    preset=waiting.get("preset"),
+                    extra=waiting.get("extra"),
+                    at=waiting.get("at"),
+                )
+            if old is None:
+                return stale(session, actor)
+            return ask(session, actor, old)
+
+        return await respond(update, context, run)
+
     states: dict[object, list[BaseHandler]] = {
         name: _state_handlers(form) for name, form in forms.items()
     }
@@ -596,6 +652,7 @@ def conversation(dialogs: list[Form], starts: list[BaseHandler]) -> Conversation
                 CommandHandler("cancel", command(cancel)),
                 CommandHandler("skip", command(skip)),
                 CommandHandler("back", command(back)),
+                CallbackQueryHandler(keep_or_drop, pattern=f"^{KEEP_OR_DROP}:(keep|drop)$"),
             ],
             name="dialog",
             persistent=True,

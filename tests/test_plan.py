@@ -357,3 +357,26 @@ async def test_activity_dates_are_read_checked_and_echoed(driver: Driver, db: Da
     assert "Saved" in sent.text and "The guide advises at most two" in sent.text
     assert "asks you to do “Pupils film their river”" in sent.to(maria.id)[0]
     assert "New deadline: “Pupils film their river”" in sent.to(group.id)[0]
+
+
+async def test_a_half_written_activity_is_kept_or_dropped_on_purpose(driver: Driver, db: Database):
+    """Halfway through an activity Anna taps ➕ Add on an older message: she is asked
+    first; "Continue it" goes on where she was, "Drop it" starts the new item."""
+    anna, _jonas, _maria, _group = await linked_team(driver)
+    await anna.send("/plan")
+    sent = await anna.click("Pedagogical goal")
+    goal_screen = driver.fake.messages(anna.id)[-1]
+    await anna.send("/plan")
+    await anna.click("Activities")
+    await anna.click("Add")
+    await anna.send("Pupils film their river")
+    project_id = await db.run(lambda s: s.exec(select(Project.id)).one())
+    sent = await anna.press(goal_screen, f"plan:{project_id}:add:goal")
+    assert "You have not finished what you started before (1 answer so far)" in sent.text
+    sent = await anna.click("Continue it")
+    assert "Which step of the final product" in sent.text  # where she was
+    sent = await anna.press(goal_screen, f"plan:{project_id}:add:goal")
+    sent = await anna.click("Drop it")
+    assert "What will the pupils learn?" in sent.text
+    await anna.send("By March every pupil names 5 ways to save water")
+    assert await items(db) == ["By March every pupil names 5 ways to save water"]

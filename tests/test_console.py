@@ -67,7 +67,7 @@ def choose_language(term: Terminal, teacher: str, language: str) -> list[Step]:
         "/language",
         term.expect(r"\[1\]"),
         f":{LANGUAGES.index(language) + 1}",
-        term.expect(r"(?i)done|gatavs|atlikta"),
+        term.expect(r"(?i)done|darīts|atlikta"),
     ]
 
 

@@ -288,8 +288,8 @@ async def test_quizresults_compare_what_answers_mean_across_languages(driver: Dr
 
     text = (await jonas.send("/quizresults")).text  # Lithuanian
     differ = between(text, "Žodžiai, kuriuos suprantate skirtingai", "Žodžiai, kuriuos suprantate")
-    same = between(text, "Žodžiai, kuriuos suprantate vienodai", "Palyginkite patys")
-    apart = between(text, "Palyginkite patys")
+    same = between(text, "Žodžiai, kuriuos suprantate vienodai", "Palyginkite atsakymus")
+    apart = between(text, "Palyginkite atsakymus")
     # "regularly": once a month against every day (30 times) before "a few tasks" (3 against 10)
     assert differ.index("„reguliariai“") < differ.index("„keletas užduočių“")
     assert "Skirtumas: „1 kartą per mėnesį“ ir „1 kartą per dieną“." in differ

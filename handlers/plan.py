@@ -126,7 +126,7 @@ def _deadline(value: str, actor: Actor) -> str:
     return due
 
 
-def _day(t: Translator, value: str) -> str:
+def day(t: Translator, value: str) -> str:
     """A start or deadline as a day in the reader's language ("15. decembris"); one kept
     in the teacher's own words (older plans) as written."""
     try:
@@ -339,7 +339,7 @@ ACTIVITY = forms.Form(
             "start",
             N_("When does it start? Write a date, such as “1.03.” or “next Monday”."),
             parse=_start,
-            show=lambda v, a: _day(a.t, v),
+            show=lambda v, a: day(a.t, v),
         ),
         forms.Field(
             "deadline",
@@ -474,7 +474,7 @@ def _item_line(t: Translator, n: int, row: PlanItem, names: dict[int, str]) -> H
         **d,
         "owner": names.get(d.get("owner") or 0),
         "new_tools": ", ".join(d.get("new_tools") or []),
-        **{key: _day(t, d[key]) for key in ("start", "deadline") if d.get(key)},
+        **{key: day(t, d[key]) for key in ("start", "deadline") if d.get(key)},
     }
     parts = [
         t("{label}: {value}", label=t(label), value=value)

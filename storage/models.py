@@ -85,6 +85,8 @@ class Project(SQLModel, table=True):
     title: str = Field(max_length=200)
     stage: int = 1  # 1..7, the guide's project cycle
     created_at: datetime = _ts()
+    # the registration form's language, chosen by a lead; None: from the founders' languages
+    working_language: str | None = Field(default=None, max_length=8)
 
 
 class Membership(SQLModel, table=True):

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import PlanItem, PlanLock, RegistrationText
+from storage.models import PlanItem, PlanLock, Project, RegistrationText
 
 
 def items(session: Session, *, project_id: int, section: str | None = None) -> list[PlanItem]:
@@ -100,3 +100,9 @@ def save_registration_text(
     )
     row.text, row.updated_by, row.updated_at = text, by, now
     session.add(row)
+
+
+def set_working_language(session: Session, *, project: Project, language: str) -> None:
+    """The language the team fills the registration form in (lv, lt or en)."""
+    project.working_language = language
+    session.add(project)

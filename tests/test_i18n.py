@@ -65,6 +65,26 @@ def test_placeholders_and_tags_survive_translation(lang: str):
             assert commands <= set(re.findall(r"/[a-z]+\b", text)), (lang, msgid)
 
 
+# A coordinator named as one person with a gendered noun (lv "koordinators",
+# "koordinatore"; lt "koordinatorius", "koordinatorė"): the role said as an activity or a
+# role name ("koordinējošā persona", "koordinatora loma") fits everyone.
+GENDERED = {
+    "lv": re.compile(r"\bkoordinator(?:s|am|u|e|ei)\b", re.IGNORECASE),
+    "lt": re.compile(r"\bkoordinator(?:ius|iui|iumi|iuje|ė|ei|ę)\b", re.IGNORECASE),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(GENDERED))
+def test_nobody_is_called_the_coordinator_with_a_gendered_noun(lang: str):
+    found = [
+        text
+        for strings in catalog(lang).values()
+        for text in strings
+        if GENDERED[lang].search(text)
+    ]
+    assert not found, found[:3]
+
+
 def test_translator_escapes_values_not_the_template():
     t = Translator("en")
     text = t("Now working on <b>{title}</b>.", title="<i>A & B</i>")

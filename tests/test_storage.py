@@ -5,16 +5,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import storage.db
 from storage import teams
-from storage.db import Database, is_sqlite
-from storage.models import Invite, Role, User
+from storage.db import Database, is_sqlite, make_engine
+from storage.migrate import alembic_config
+from storage.models import Invite, Project, Role, User
 from storage.persistence import DbPersistence
 from storage.teams import InviteProblem
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def test_migrations_match_the_models(db: Database):
@@ -138,3 +142,24 @@ async def test_the_read_before_each_update_waits_for_the_database(
     monkeypatch.setattr(db, name, FailingTwice())
     assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])
     assert len(failures) == 2
+
+
+def test_projects_before_0011_have_no_working_language_and_the_downgrade_drops_it(db_url: str):
+    """Migration 0011: the working language is a new, empty column; until a lead chooses
+    one, the founders' language decides (handlers/registration.py)."""
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.downgrade(config, "0010")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(Project).values(id=1, title="Water around us", stage=2, created_at=NOW)
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(Project.title, Project.working_language)).one()
+    assert tuple(row) == ("Water around us", None)
+    command.downgrade(config, "0010")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("project")}
+    engine.dispose()
+    assert "working_language" not in columns and "title" in columns

@@ -14,7 +14,7 @@ part of /twinspace), ts:<project>:<item>:<t|u>; every press re-checks membership
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -203,6 +203,7 @@ class Owner(StrEnum):
     OTHER_FOUNDER = "other_founder"
     NSS = "nss"
     EVERYONE = "everyone"
+    EACH_SCHOOL = "each_school"  # done when every school ticked it, each for itself
 
 
 OWNER_LABELS = {
@@ -212,6 +213,7 @@ OWNER_LABELS = {
     Owner.OTHER_FOUNDER: N_("the other founder"),
     Owner.NSS: N_("the National Support Service; a founder ticks it"),
     Owner.EVERYONE: N_("every member"),
+    Owner.EACH_SCHOOL: N_("each school ticks its own"),
 }
 
 
@@ -222,6 +224,7 @@ class Facts:
     schools: int
     founders_chosen: bool
     national: bool  # both founders in one country: no label, no awards
+    school_of: Mapping[int, str]  # each teacher's school (user id → school key)
     plan: frozenset[str]  # plan sections the guide's checks accept (bot/plan_checks.py)
     agreed: frozenset[str]  # agreement topics marked agreed
     risks_marked: frozenset[str]  # risks the team has a view on
@@ -243,7 +246,22 @@ class Step:
         return self.check is not None and self.check(facts)
 
     def done(self, facts: Facts) -> bool:
+        if self.owner == Owner.EACH_SCHOOL and self.key not in facts.ticks:
+            schools = set(facts.school_of.values())
+            return bool(schools) and self.schools_ticked(facts) >= schools
         return self.by_data(facts) or self.key in facts.ticks
+
+    def schools_ticked(self, facts: Facts) -> set[str]:
+        """The schools one of whose teachers ticked this step (`<key>@<user id>`)."""
+        ticked = (item.removeprefix(f"{self.key}@") for item in facts.ticks)
+        return {
+            facts.school_of[int(u)] for u in ticked if u.isdigit() and int(u) in facts.school_of
+        }
+
+    def item(self, me: Membership) -> str:
+        """The checklist item a teacher's tick is stored as: per teacher on a step each
+        school ticks for itself."""
+        return f"{self.key}@{me.user_id}" if self.owner == Owner.EACH_SCHOOL else self.key
 
 
 @dataclass(frozen=True)
@@ -285,7 +303,7 @@ STAGES = (
                 N_(
                     "Each teacher has settled things at their own school: the principal's consent, colleagues."
                 ),
-                Owner.EVERYONE,
+                Owner.EACH_SCHOOL,
             ),
         ),
     ),
@@ -399,12 +417,12 @@ STAGES = (
                 N_(
                     "Parents' permissions for pupils' photos and videos are collected at every school."
                 ),
-                Owner.EVERYONE,
+                Owner.EACH_SCHOOL,
             ),
             Step(
                 "s4.pupils",
                 N_("The teachers have added their pupils to TwinSpace."),
-                Owner.EVERYONE,
+                Owner.EACH_SCHOOL,
             ),
             Step(
                 "s4.risks",
@@ -441,7 +459,7 @@ STAGES = (
             Step(
                 "s6.pupils",
                 N_("The pupils evaluated the project and their learning."),
-                Owner.EVERYONE,
+                Owner.EACH_SCHOOL,
             ),
             Step(
                 "s6.others",
@@ -458,7 +476,7 @@ STAGES = (
                 N_(
                     "The results are shared beyond the project: at school, with parents, in the community."
                 ),
-                Owner.EVERYONE,
+                Owner.EACH_SCHOOL,
             ),
         ),
     ),
@@ -495,6 +513,7 @@ def facts_of(session: Session, *, project_id: int, team: list[Member]) -> Facts:
         schools=teams.school_count(team),
         founders_chosen=teams.project_type(team) != ProjectType.UNDECIDED,
         national=teams.project_type(team) == ProjectType.NATIONAL,
+        school_of=teams.schools_of(team),
         plan=review(plan.section_texts(session, project_id=project_id)).sound(),
         agreed=frozenset(answers.agreements(session, project_id=project_id)),
         risks_marked=frozenset(risk_store.marks(session, project_id=project_id)),
@@ -654,8 +673,8 @@ def _change_tick(
 def _may_tick(stage: Stage, step: Step, me: Membership) -> bool:
     """Steps every member owns are ticked by anyone; registration steps, steps the data
     answer and steps owned by the coordinator or the founders only by those."""
-    everyone = step.owner == Owner.EVERYONE and not stage.leads_only and step.check is None
-    return everyone or is_lead(me)
+    shared = step.owner in (Owner.EVERYONE, Owner.EACH_SCHOOL)
+    return (shared and not stage.leads_only and step.check is None) or is_lead(me)
 
 
 def _mine(session: Session, project_id: int, me: Membership) -> frozenset[str]:
@@ -703,14 +722,18 @@ def _status(
             continue
         done = step.done(facts)
         owner = _owner_text(t, step.owner, team)
+        if step.owner == Owner.EACH_SCHOOL and not done:
+            ticked, schools = len(step.schools_ticked(facts)), len(set(facts.school_of.values()))
+            owner = t("{owner}: {n} of {total}", owner=owner, n=ticked, total=schools)
         values = {"mark": "✅" if done else "▫️", "n": number, "step": t(step.text), "owner": owner}
         if step.by_data(facts):
             steps.append(t("{mark} {n}. {step} <i>({owner}; TwinCoach checked this)</i>", **values))
             continue
         steps.append(t("{mark} {n}. {step} <i>({owner})</i>", **values))
-        if done and (is_lead(me) or step.key in mine):
+        item = step.item(me)
+        if item in mine or (done and is_lead(me) and item in facts.ticks):
             buttons.append(Button(f"✅ {number}", data=f"{LIFECYCLE}:{project.id}:{step.key}:u"))
-        elif not done and _may_tick(stage, step, me):
+        elif item not in facts.ticks and not done and _may_tick(stage, step, me):
             buttons.append(Button(f"▫️ {number}", data=f"{LIFECYCLE}:{project.id}:{step.key}:t"))
     parts = [lines(*overview), lines(*steps), _next_line(t, project, facts, team)]
     if not actor.private:
@@ -740,7 +763,7 @@ def _refused(
 ) -> str | None:
     """Why this teacher may not make this change, or None."""
     if undo:
-        return None if is_lead(me) or step.key in mine else t(UNDO_REFUSED)
+        return None if is_lead(me) or step.item(me) in mine else t(UNDO_REFUSED)
     if stage.leads_only and not is_lead(me):
         return t("Only the coordinator and the founders can tick the registration steps.")
     if step.check is not None and not is_lead(me):
@@ -770,7 +793,7 @@ def tick_step(session: Session, actor: Actor, project_id: int, key: str, undo: b
     refused = _refused(t, stage, step, me, undo=undo, mine=_mine(session, project_id, me))
     if refused:
         return Reply(alert=refused)
-    facts, team, told = _change_tick(session, actor, project, key, undo)
+    facts, team, told = _change_tick(session, actor, project, step.item(me), undo)
     text, buttons = _status(actor, project, me, facts, team, mine=_mine(session, project_id, me))
     return Reply(messages=[Message(text, buttons, edit=True), *told])
 

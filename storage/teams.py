@@ -148,12 +148,17 @@ def project_type(team: list[Member]) -> ProjectType:
 
 def school_count(team: list[Member]) -> int:
     """Distinct schools of the teachers (partners and coordinator, not participants)."""
-    schools = {
-        ((m.user.school or "").strip().casefold(), m.membership.country)
+    return len(set(schools_of(team).values()))
+
+
+def schools_of(team: list[Member]) -> dict[int, str]:
+    """Each teacher's school (partners and coordinator, not participants) as a key: the
+    school's name, case-folded, and its country."""
+    return {
+        m.user.id: f"{(m.user.school or '').strip().casefold()}|{m.membership.country}"
         for m in team
-        if m.user is not None and m.membership.role != Role.PARTICIPANT
+        if m.user is not None and m.user.id is not None and m.membership.role != Role.PARTICIPANT
     }
-    return len(schools)
 
 
 def create_invite(

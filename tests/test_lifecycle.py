@@ -49,6 +49,11 @@ async def test_ticks_move_the_project_on_and_the_group_is_told(driver: Driver, d
     assert sent.buttons() == ["▫️ 1", "✅ 3", "▫️ 4"]  # and so may the coordinator
     await anna.click("▫️ 1")
     assert await ticks(db) == {"s1.idea", "s1.icebreak"}
+    await jonas.send("/status")
+    await jonas.click("▫️ 4")  # each school ticks step 4 for itself
+    sent = await anna.click("▫️ 4")
+    assert "(each school ticks its own: 2 of 3)" in sent.text and await stage(db) == 1
+    assert "✅ 4" in sent.buttons()  # Anna may undo her school's tick
     sent = await maria.send("/status")
     sent = await maria.click("▫️ 4")
     assert await stage(db) == 2
@@ -161,7 +166,7 @@ async def test_the_data_can_finish_a_stage_and_the_cycle_ends(driver: Driver, db
 
 
 async def test_twinspace_checklist_and_it_finishes_stage_four(driver: Driver, db: Database):
-    anna, _jonas, maria, group = await linked_team(driver)
+    anna, jonas, maria, group = await linked_team(driver)
     pid = await project_id(db)
     sent = await maria.send("/twinspace", group)
     assert "private chat" in sent.text
@@ -191,9 +196,10 @@ async def test_twinspace_checklist_and_it_finishes_stage_four(driver: Driver, db
             s.add(ChecklistTick(project_id=pid, item=key, ticked_by=103))
 
     await db.run(almost_ready)
-    await anna.send("/status")
-    await anna.click("▫️ 3")
-    sent = await anna.click("▫️ 4")
+    for teacher in (anna, jonas, maria):  # permissions and pupils: each school for itself
+        await teacher.send("/status")
+        await teacher.click("▫️ 3")
+        sent = await teacher.click("▫️ 4")
     assert "✅ 1. The TwinSpace set-up questions" not in sent.text  # one answer is missing
     assert await stage(db) == 4
     await maria.send("/twinspace")
@@ -339,7 +345,7 @@ async def test_a_national_project_is_never_sent_to_the_label(driver: Driver, db:
     stage_six = ("s6.pupils", "s6.others", "s6.conclusions", "s6.shared")
 
     def ticked(s):
-        for item in stage_six[:-1]:
+        for item in (*stage_six[:-1], "s6.shared@102", "s6.shared@103"):  # two schools of three
             s.add(ChecklistTick(project_id=pid, item=item, ticked_by=101, ticked_at=now))
 
     await db.run(ticked)

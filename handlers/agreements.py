@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
-from handlers import forms
+from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
@@ -158,6 +158,7 @@ def _record(session: Session, actor: Actor, given: forms.Answers, state: forms.S
             gt("✅ Agreed: <b>{label}</b>: {wording}", label=gt(LABELS[topic]), wording=wording),
             chat_id=group.chat_id,
         )
+    reply.messages += lifecycle.follow(session, actor, found[0])  # netiquette, reminders…
     return reply
 
 

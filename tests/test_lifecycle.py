@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.models import Agreement, ChecklistTick, Membership, PlanItem, Project, RiskMark
 from tests.driver import Driver
 from tests.test_quiz import linked_team
-from tests.test_team_flow import create_project
+from tests.test_team_flow import create_project, join
 
 
 async def project_id(db: Database, title: str = "Water around us") -> int:
@@ -421,3 +421,40 @@ async def test_a_risk_looked_at_or_a_founder_chosen_moves_the_project_on(
     sent = await anna.click("Make founder")
     assert await stage(db) == 5  # stage 3 done, and stage 4 was done already
     assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))
+
+
+async def test_agreeing_the_last_topic_moves_the_project_on(driver: Driver, db: Database):
+    """Stage 2 lacks only the agreement on who reminds about deadlines: writing it down in
+    /agreements moves the project on and the group hears it."""
+    anna, _jonas, _maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    await set_stage(db, 2)
+    now = datetime.now(UTC)
+
+    def all_but_one(s):
+        for section, text in SOUND_PLAN:
+            s.add(PlanItem(project_id=pid, section=section, text=text))
+        s.add(Agreement(project_id=pid, topic="communication", wording="Tuesdays", agreed_at=now))
+
+    await db.run(all_but_one)
+    await anna.send("/agreements")
+    await anna.press(driver.fake.messages(anna.id)[-1], f"agr:{pid}:reminders")
+    sent = await anna.send("Anna reminds everyone two days before each deadline")
+    assert await stage(db) == 3
+    assert any("moved on to stage 3 of 7" in text for text in sent.to(group.id))
+
+
+async def test_a_partner_school_joining_moves_the_project_on(driver: Driver, db: Database):
+    """Stage 1 lacks only a partner school: Jonas joining moves the project on."""
+    anna = driver.teacher(101, "Anna", "en")
+    link = await create_project(anna)
+    pid = await project_id(db)
+    await db.run(
+        lambda s: s.add_all(
+            ChecklistTick(project_id=pid, item=key)
+            for key in ("s1.idea", "s1.icebreak", "s1.at_home")
+        )
+    )
+    jonas = driver.teacher(102, "Jonas", "en")
+    await join(jonas, link, country="LT", school="Vilniaus gimnazija", contact="j@x.lt")
+    assert await stage(db) == 2

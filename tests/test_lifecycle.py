@@ -1,8 +1,10 @@
 """/status (the seven-stage project cycle) and /twinspace: ticks, the data that tick steps
 themselves, the stage moving on with the groups told, role checks and forged buttons."""
 
+import re
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -458,3 +460,66 @@ async def test_a_partner_school_joining_moves_the_project_on(driver: Driver, db:
     jonas = driver.teacher(102, "Jonas", "en")
     await join(jonas, link, country="LT", school="Vilniaus gimnazija", contact="j@x.lt")
     assert await stage(db) == 2
+
+
+@pytest.mark.parametrize("kind", ["national", "international"])
+async def test_a_project_walks_through_all_seven_stages(driver: Driver, db: Database, kind: str):
+    """A team of three takes its project from the idea to the labels, ticking what it
+    owns (each school its own, the coordinator and founders theirs) and writing its plan,
+    agreements and risks: every stage moves on and the group is told; the registration
+    step says who approves; at the end a national project is told there is no label to
+    apply for, an international one that each teacher applies individually."""
+    anna, jonas, maria, group = await linked_team(driver)
+    pid = await project_id(db)
+    team = (anna, jonas, maria)
+    second = maria if kind == "national" else jonas
+    if kind == "national":  # Maria's school is in Latvia too
+        await db.run(
+            lambda s: s.execute(
+                sa.update(Membership).where(Membership.user_id == 103).values(country="LV")
+            )
+        )
+    await anna.send("/members")
+    await anna.click(second.user["first_name"])
+    await anna.click("Make founder")
+    now = datetime.now(UTC)
+
+    def team_data(s):
+        for section, text in SOUND_PLAN:
+            s.add(PlanItem(project_id=pid, section=section, text=text))
+        for topic in ("communication", "reminders", "netiquette"):
+            s.add(Agreement(project_id=pid, topic=topic, wording="Tuesdays", agreed_at=now))
+        for risk in RISKS:
+            s.add(RiskMark(project_id=pid, risk=risk.key, applies=False))
+        for key in QUESTIONS:
+            s.add(ChecklistTick(project_id=pid, item=key, ticked_by=101))
+
+    await db.run(team_data)
+    told: list[str] = []
+    notes: dict[int, list[str]] = {t.id: [] for t in team}
+    seen = [await stage(db)]
+    for _round in range(7):  # each round, every teacher ticks what is theirs
+        for teacher in (anna, second, *team):  # leads first: registration is theirs
+            sent = await teacher.send("/status")
+            told += sent.to(group.id)
+            if await stage(db) == 3:
+                approval = "both countries' services" if kind == "international" else "few"
+                assert approval in sent.text
+            while labels := [b for b in sent.buttons() if b.startswith("▫️")]:
+                sent = await teacher.click(labels[0])
+                told += sent.to(group.id)
+                for t in team:
+                    notes[t.id] += sent.to(t.id)
+        seen.append(await stage(db))
+        if any("completed all seven stages" in text for text in told):
+            break
+    assert seen == sorted(seen) and seen[-1] == 7, seen
+    announced = [int(n) for text in told for n in re.findall(r"moved on to stage (\d) of 7", text)]
+    assert announced == sorted(announced) and announced[-1] >= 6, announced  # 7 may be done at once
+    assert any("completed all seven stages" in text for text in told)
+    for teacher in team:
+        said = " ".join(notes[teacher.id])
+        if kind == "national":
+            assert "gets no quality label or awards" in said and "individually" not in said
+        else:
+            assert "applies for the National Quality Label individually" in said

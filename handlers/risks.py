@@ -343,7 +343,8 @@ def press(session: Session, actor: Actor, pressed: Press) -> Reply:
     if action == "owner":
         return _owner_picker(t, view, risk)
     reply = Reply().edit(*_card(t, view, risk))
-    reply.messages += lifecycle.follow(session, actor, project)  # every risk looked at
+    if action != "open":  # a mark, yes or no or an owner: every risk may be looked at now
+        reply.messages += lifecycle.follow(session, actor, project)
     return reply
 
 
@@ -362,7 +363,9 @@ def _save_mitigation(
         session, project_id=state["project"], risk=risk.key, mitigation=text, now=actor.now
     )
     card, buttons = _card(actor.t, _view(session, found[0]), risk)
-    return Reply().say(actor.t("Saved.")).say(card, buttons)
+    reply = Reply().say(actor.t("Saved.")).say(card, buttons)
+    reply.messages += lifecycle.follow(session, actor, found[0])  # a mitigation marks it too
+    return reply
 
 
 MITIGATION = forms.Form(

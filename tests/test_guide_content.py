@@ -14,6 +14,7 @@ from tests.driver import Driver, Teacher
 from tests.test_i18n import catalog
 from tests.test_lifecycle import set_stage
 from tests.test_quality import self_check
+from tests.test_roles import national_pair
 from tests.test_team_flow import create_project, join
 
 LABEL = "ready for eTwinning projects"  # the platform's checkbox, in English on every UI
@@ -227,13 +228,7 @@ async def test_quality_follows_both_readings_of_the_ict_rule(driver: Driver, db:
 
 
 async def test_a_national_project_hears_no_label_reading(driver: Driver, db: Database):
-    anna = driver.teacher(101, "Anna", "en")
-    ilze = driver.teacher(104, "Ilze", "lv")
-    link = await create_project(anna)
-    await join(ilze, link, country="LV", school="Liepājas ģimnāzija", contact="i@x.lv")
-    await anna.send("/members")
-    await anna.click("Ilze")
-    await anna.click("Make founder")
+    anna, _ilze = await national_pair(driver)
     sent = await self_check(anna, (5, 5, 5))
     assert "national project" in sent.text and "TwinCoach asks for both" not in sent.text
     assert await db.run(lambda s: s.exec(select(Project.title)).one()) == "Water around us"

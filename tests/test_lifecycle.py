@@ -390,11 +390,13 @@ async def test_the_stage_moves_on_when_its_last_condition_is_met(driver: Driver,
     assert any("moved on to stage 3 of 7" in text for text in sent.to(group.id))
 
 
+@pytest.mark.parametrize("mark", ["no", "mitigation"])
 async def test_a_risk_looked_at_or_a_founder_chosen_moves_the_project_on(
-    driver: Driver, db: Database
+    driver: Driver, db: Database, mark: str
 ):
-    """Stage 4 lacks only one risk's mark: marking it moves on. Stage 3 lacks only the
-    second founder: choosing one in /members moves on. The group hears each time."""
+    """Stage 4 lacks only one risk's mark: marking it (does not apply, or a mitigation
+    written) moves on. Stage 3 lacks only the second founder: choosing one in /members
+    moves on. The group hears each time."""
     anna, _jonas, _maria, group = await linked_team(driver)
     pid = await project_id(db)
     await set_stage(db, 4)
@@ -411,7 +413,11 @@ async def test_a_risk_looked_at_or_a_founder_chosen_moves_the_project_on(
     await db.run(all_but_one_risk)
     await anna.send("/risks")
     await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:open")
-    sent = await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:no")
+    if mark == "no":
+        sent = await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:no")
+    else:
+        await anna.press(driver.fake.messages(101)[-1], f"rk:{pid}:{RISKS[0].key}:write")
+        sent = await anna.send("We meet every Tuesday at 15:00 and review who is behind")
     assert await stage(db) == 5
     assert any("moved on to stage 5 of 7" in text for text in sent.to(group.id))
 

@@ -9,8 +9,8 @@ from storage.models import Answer, Project
 from storage.teams import ProjectType
 from tests.driver import Driver, Sent, Teacher
 from tests.test_quiz import linked_team
-from tests.test_roles import team_of_three
-from tests.test_team_flow import create_project, join
+from tests.test_roles import national_pair, team_of_three
+from tests.test_team_flow import create_project
 
 INTL = ProjectType.INTERNATIONAL
 ALL = (True, True, True, True, True)
@@ -258,13 +258,7 @@ async def test_not_eligible_names_every_reason(driver: Driver, db: Database):
 
 
 async def test_a_national_project_gets_no_label(driver: Driver, db: Database):
-    anna = driver.teacher(101, "Anna", "en")
-    ilze = driver.teacher(104, "Ilze", "lv")
-    link = await create_project(anna)
-    await join(ilze, link, country="LV", school="Liepājas ģimnāzija", contact="i@x.lv")
-    await anna.send("/members")
-    await anna.click("Ilze")
-    await anna.click("Make founder")
+    anna, _ilze = await national_pair(driver)
     sent = await self_check(anna, (5, 5, 5))
     text = sent.text
     assert "Total: 25 of 25 points" in text and "national project" in text

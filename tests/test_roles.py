@@ -18,6 +18,18 @@ async def team_of_three(driver: Driver) -> tuple[Teacher, Teacher, Teacher]:
     return anna, jonas, maria
 
 
+async def national_pair(driver: Driver) -> tuple[Teacher, Teacher]:
+    """Anna (Riga) and Ilze (Liepāja), both founders: a national project."""
+    anna = driver.teacher(101, "Anna", "en")
+    ilze = driver.teacher(104, "Ilze", "lv")
+    link = await create_project(anna)
+    await join(ilze, link, country="LV", school="Liepājas ģimnāzija", contact="i@x.lv")
+    await anna.send("/members")
+    await anna.click("Ilze")
+    await anna.click("Make founder")
+    return anna, ilze
+
+
 async def roles(db: Database) -> dict[int | None, tuple[Role, bool]]:
     rows = await db.run(lambda s: s.exec(select(Membership)).all())
     return {m.user_id: (m.role, m.founder) for m in rows}
@@ -45,13 +57,7 @@ async def test_second_founder_decides_the_project_type(driver: Driver, db: Datab
 
 
 async def test_national_project_when_both_founders_share_a_country(driver: Driver, db: Database):
-    anna = driver.teacher(101, "Anna", "en")
-    ilze = driver.teacher(104, "Ilze", "lv")
-    link = await create_project(anna)
-    await join(ilze, link, country="LV", school="Liepājas ģimnāzija", contact="i@x.lv")
-    await anna.send("/members")
-    await anna.click("Ilze")
-    await anna.click("Make founder")
+    anna, _ilze = await national_pair(driver)
     sent = await anna.send("/team")
     assert (
         "National project" in sent.text

@@ -37,7 +37,10 @@ HOLIDAYS: tuple[tuple[str, Callable[[int], date]], ...] = (
         r"|silvestr\w*",
         _fixed(12, 31),
     ),
-    (r"(?:the )?new year['’]?s?(?: day)?|jaun\w* gad\w*|naujuj\w*(?: met\w*)?", _fixed(1, 1)),
+    (
+        r"(?:the )?new year['’]?s?(?: day)?|jaun\w* gad\w*|nauj(?:uj|uos)\w*(?: met\w*)?",
+        _fixed(1, 1),
+    ),
     (r"easter|lieldien\w*|velyk\w*", _good_friday),
     (r"jan(?:i|iem|u|os)|ligo\w*|ligo dien\w*", _fixed(6, 23)),
     (r"midsummer\w*|jonin\w*|rasos?", _fixed(6, 24)),

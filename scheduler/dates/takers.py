@@ -256,7 +256,7 @@ TAKERS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (
         re.compile(
             r"(?<![.:/\d-])\b(?P<d>\d{1,2})(?:(?:st|nd|rd|th)\b|-[a-z]{1,7}\b|\.(?!\d)(?:\s*datum\w*)?"
-            r"|\s+d\b\.?|\s+datum\w*)"
+            r"|\s*d\b\.?|\s+datum\w*|\s+dienos\b)"
         ),
         _day_of_month,
     ),

@@ -47,7 +47,7 @@ UNITS = (
 DAY_WORDS = (
     (r"(?:the )?day after tomorrow|parit|paritdien\w*|poryt", 2),
     (r"aizparit|uzporyt", 3),
-    (r"tomorrow|rit|ritdien\w*|rytoj|rytojaus|rytdien\w*", 1),
+    (r"tomorrow|tmrw|tmr|rit|ritdien\w*|rytoj|rytojaus|rytdien\w*", 1),
     (r"today|tonight|sodien\w*|sovakar|siandien\w*|sivakar|siavakar", 0),
 )
 # Parts of the day, one clock each (the module docstring's table). Afternoon comes
@@ -66,7 +66,7 @@ UNIT_ROWS = tuple(row for row, _, _ in UNITS)
 DAY_WORD_ROWS = tuple(row for row, _ in DAY_WORDS)
 PART_ROWS = tuple(row for row, _ in PARTS_OF_DAY)
 NEXT = r"next|nakam\w*|nakos\w*|kit(?:a|as|o|os|am|ai)|ateinanc\w*"
-THIS = r"this|coming|so|saja|sai|sis|sis|sio|sios|sia|siam|siuo"
+THIS = r"this|coming|so|saja|sai|sis|si|sio|sios|sia|siam|siuo"
 WEEK = r"week|nedel\w*|savai\w*"
 MONTH = r"month|menes\w*|menuo"
 
@@ -105,11 +105,23 @@ FILLER_PHRASES = re.compile(
 )
 FILLER_WORDS = frozenset(
     (
-        *("by", "until", "till", "til", "before", "due", "on", "the", "of", "at", "and"),
+        *("by", "until", "till", "til", "before", "due", "on", "the", "of", "at", "and", "this"),
         *("deadline", "latest", "please", "pls", "plz", "thanks", "thx", "ok", "okay"),
         *("lidz", "uz", "un", "termins", "velakais", "plkst", "pulksten", "gada", "g"),
-        *("ludzu", "paldies", "labi"),
-        *("iki", "ir", "terminas", "veliausiai", "val", "m", "d", "prasau", "aciu", "gerai"),
+        *("ludzu", "paldies", "labi", "pirms"),
+        *(
+            "iki",
+            "ir",
+            "terminas",
+            "veliausiai",
+            "val",
+            "m",
+            "d",
+            "prasau",
+            "aciu",
+            "gerai",
+            "pries",
+        ),
     )
 )
 # Left over, these make the phrase vague: no single moment (a month without a day, too).

@@ -70,8 +70,10 @@ async def test_the_by_friday_convention_covers_a_weeks_end(driver: Driver, db: D
 
 async def test_a_plan_activity_starts_next_week_and_ends_at_its_end(driver: Driver, db: Database):
     """For a start, a week without a day is its first working day; for the deadline, its
-    last."""
+    last, in the team's "by Friday" convention (here: Thursday night)."""
     anna, _jonas, _maria, _group = await linked_team(driver)
+    await anna.send("/reminders")
+    await anna.click("end of Thursday")
     await anna.send("/plan")
     await anna.click("Activities")
     await anna.click("Add")
@@ -82,13 +84,13 @@ async def test_a_plan_activity_starts_next_week_and_ends_at_its_end(driver: Driv
     await anna.send("Padlet")
     await anna.send("next week")
     sent = await anna.send("end of next week")
-    assert "Friday, December 4, 2026, 23:59 in Maria's time" in sent.text
+    assert "Thursday, December 3, 2026, 23:59 in Maria's time" in sent.text
     sent = await anna.click("Yes")
     assert "Saved" in sent.text
     item = await db.run(lambda s: s.exec(select(PlanItem)).one())
     assert plan.details(item)["start"].startswith("2026-11-30")
     deadline = await db.run(lambda s: s.exec(select(Deadline)).one())
-    assert deadline.due_at == datetime(2026, 12, 4, 23, 59, tzinfo=LISBON)
+    assert deadline.due_at == datetime(2026, 12, 3, 23, 59, tzinfo=LISBON)
 
 
 async def test_away_until_the_bots_own_lithuanian_example(driver: Driver, db: Database):

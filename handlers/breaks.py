@@ -22,6 +22,7 @@ from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
 from handlers.common import Actor, button, for_member, respond
 from scheduler import openholidays
+from scheduler.dates import read_range
 from scheduler.ics_import import (
     MAX_BYTES,
     MAX_EVENTS,
@@ -41,32 +42,17 @@ log = logging.getLogger(__name__)
 
 NAME_MAX = 200
 AHEAD = timedelta(days=365)
-DATE = r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})"
-RANGE = re.compile(
-    rf"^\s*(?:{DATE})\s*(?:–|—|-|līdz|iki|to|until)\s*(?:{DATE})\s*(.*)$", re.IGNORECASE
-)
 
 
-def _date(parts: tuple[str | None, ...]) -> date:
-    """One date from the regex groups: day.month.year, or year-month-day."""
-    d, m, y, iy, im, iday = (int(p) if p else 0 for p in parts)
-    return date(y, m, d) if d else date(iy, im, iday)
-
-
-def parse_range(text: str) -> tuple[date, date, str] | None:
-    """ "22.12.2026–03.01.2027 Winter break" → (start, end, name); None if it is not that."""
-    match = RANGE.match(text)
-    if match is None:
+def parse_range(text: str, today: date) -> tuple[date, date, str] | None:
+    """ "22.12.2026–03.01.2027 Winter break", "no 22.12. līdz 3.01. Ziemassvētki" →
+    (start, end, name), read as every date in the bot is (`scheduler.dates`); None
+    without both days or without a name."""
+    span = read_range(text, today)
+    name = span.rest.strip(" –-:,") if span is not None else ""
+    if span is None or span.start is None or not name:
         return None
-    groups = match.groups()
-    try:
-        start, end = _date(groups[0:6]), _date(groups[6:12])
-    except ValueError:
-        return None
-    name = groups[12].strip()
-    if end < start or not name:
-        return None
-    return start, end, name
+    return span.start, span.end, name
 
 
 async def refresh(db: Database, base_url: str, countries: set[str], now: datetime) -> None:
@@ -139,7 +125,7 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
 
 def add_break(session: Session, actor: Actor, project: Project, me: Membership, text: str) -> Reply:
     t = actor.t
-    found = parse_range(text)
+    found = parse_range(text, actor.now.astimezone(zone_of(actor.user)).date())
     if found is None:
         return Reply().say(t("Write it like this: /breaks add 22.12.2026–03.01.2027 Winter break"))
     country = me.country

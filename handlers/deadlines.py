@@ -16,14 +16,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, Translator, lines
-from bot.precision import ADVICE, find_vague
+from bot.precision import ADVICE
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.common import Actor, button, for_member, member_of, respond
 from scheduler.calendar import Place, affected, nearest_common_working_day
-from scheduler.deadlines import END_OF_DAY, is_by_weekday, read_deadline
+from scheduler.dates import END_OF_DAY, Reading
+from scheduler.deadlines import read_deadline
 from scheduler.moments import when, zone_of
-from scheduler.places import REASONS, team_places
+from scheduler.places import REASONS, team_places, working_days
 from scheduler.reminders.plans import plan_deadline
 from scheduler.reminders.render import deadline_lines
 from storage import deadlines, reminders, teams
@@ -57,22 +58,43 @@ def _owner_zone(actor: Actor) -> ZoneInfo:
     return zone or zone_of(actor.user)
 
 
+def _owner_place(actor: Actor) -> Place | None:
+    """The chosen owner's calendar (the actor's own when asking for more time)."""
+    owner = _state(actor).get("answers", {}).get("owner")
+    user_id = actor.looked_up.get("member_users", {}).get(owner, actor.user.id)
+    place: Place | None = actor.looked_up.get("user_places", {}).get(user_id)
+    return place
+
+
+def vague_answer(actor: Actor, reading: Reading) -> forms.Invalid:
+    """The precision advice for the word that made a date vague."""
+    return forms.Invalid(
+        "“{word}” can mean different things to different people. Please give {better}.",
+        word=reading.vague,
+        better=actor.t(ADVICE[reading.kind]),
+    )
+
+
 def due_moment(value: str, actor: Actor) -> str:
-    """The deadline as an ISO moment; vague and unreadable dates are refused with advice."""
-    hits = find_vague(value)
-    if hits:
-        raise forms.Invalid(
-            "“{word}” can mean different things to different people. Please give {better}.",
-            word=hits[0].word,
-            better=actor.t(ADVICE[hits[0].kind]),
-        )
-    moment = read_deadline(value, actor.now, zone_of(actor.user), _owner_zone(actor), actor.t.lang)
+    """The deadline as an ISO moment; vague and unreadable dates are refused with advice.
+    A week or month without a day ends on the owner's last working day."""
+    reading = read_deadline(
+        value,
+        actor.now,
+        zone_of(actor.user),
+        _owner_zone(actor),
+        actor.t.lang,
+        works=working_days(_owner_place(actor)),
+    )
+    moment = reading.moment
+    if reading.vague:
+        raise vague_answer(actor, reading)
     if moment is None:
         raise forms.Invalid(
             "I could not read a future date in “{text}”. Try “15.12.”, “next Friday 18:00” or “in two weeks”.",
             text=value[:64],
         )
-    if _state(actor).get("by_eve") and is_by_weekday(value) and moment.time() == END_OF_DAY:
+    if _state(actor).get("by_eve") and reading.by_day and moment.time() == END_OF_DAY:
         moment -= timedelta(days=1)  # the team agreed: "by Friday" ends on Thursday night
     return moment.isoformat()
 
@@ -292,16 +314,18 @@ def tell_team(
 
 def look_up(session: Session, project_id: int, *, owners: bool) -> dict[str, Any]:
     """What the deadline dialogs show at each step, read afresh (never kept in the
-    teacher's scratchpad): each member's calendar by name for the day-off warning, and
-    for the owner question the members by membership id with their zones."""
+    teacher's scratchpad): each member's calendar by name for the day-off warning and by
+    user id for "end of next week", and for the owner question the members by membership
+    id with their zones and user ids."""
+    places = team_places(session, project_id)
     found: dict[str, Any] = {
-        "places": {
-            user.display_name: place for user, place in team_places(session, project_id).values()
-        }
+        "places": {user.display_name: place for user, place in places.values()},
+        "user_places": {user_id: place for user_id, (_user, place) in places.items()},
     }
     if owners:
         team = [m for m in teams.members(session, project_id=project_id) if m.user is not None]
         found["members"] = {str(m.membership.id): m.user.display_name for m in team if m.user}
+        found["member_users"] = {str(m.membership.id): m.user.id for m in team if m.user}
         found["zones"] = {str(m.membership.id): zone_of(m.user) for m in team if m.user}
     return found
 

@@ -21,10 +21,12 @@ from handlers import deadlines as deadline_flow
 from handlers import forms, lifecycle
 from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
 from handlers.risks import NEW_TOOLS
-from scheduler.deadlines import parse_deadline, stored_moment
+from scheduler.dates import read_moment
+from scheduler.deadlines import stored_moment
 from scheduler.moments import when, zone_of
+from scheduler.places import working_days
 from scheduler.reminders.plans import plan_deadline
-from storage import deadlines, plan, teams
+from storage import deadlines, plan, reminders, teams
 from storage.models import Deadline, Membership, PlanItem, Project
 
 ITEMS_MAX = 20  # per section
@@ -102,8 +104,19 @@ def _members(actor: Actor) -> dict[str, str]:
 
 
 def _start(value: str, actor: Actor) -> str:
-    """The first day of an activity: a date the bot can read, kept as an ISO moment."""
-    moment = parse_deadline(value, actor.now, zone_of(actor.user), actor.t.lang)
+    """The first day of an activity: a date the bot can read, kept as an ISO moment ("next
+    week" is its first working day for the teacher)."""
+    reading = read_moment(
+        value,
+        actor.now,
+        zone_of(actor.user),
+        actor.t.lang,
+        working_days(actor.looked_up.get("user_places", {}).get(actor.user.id)),
+        start=True,
+    )
+    if reading.vague:
+        raise deadline_flow.vague_answer(actor, reading)
+    moment = reading.moment
     if moment is None:
         raise forms.Invalid(
             "I could not read a future date in “{text}”. Try “1.03.”, “next Monday” or “in two weeks”.",
@@ -565,6 +578,7 @@ def _begin(
         extra["steps"] = [
             r.text for r in plan.items(session, project_id=project.id, section="product")
         ][1:]
+        extra["by_eve"] = reminders.settings(session, project_id=project.id).by_day == "eve"
     if row is not None:
         preset = {"text": row.text}
         for name, value in plan.details(row).items():

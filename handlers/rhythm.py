@@ -5,7 +5,8 @@ coordinator sets the team's reminder rhythm (how many days before, at what local
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 from sqlmodel import Session
@@ -13,10 +14,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import lines
+from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Reply, rows
 from handlers.common import Actor, button, for_member, member_of, respond
-from scheduler.deadlines import parse_deadline
+from scheduler.dates import END_OF_DAY, read_moment, read_range
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import teams_changed
 from storage import reminders, teams, users
@@ -36,8 +37,63 @@ def _replan_mine(session: Session, actor: Actor) -> None:
     teams_changed(session, [p.id for p in mine if p.id is not None], actor.now)
 
 
+def _pause(text: str, actor: Actor) -> tuple[date, datetime] | None:
+    """The first day and the end of a pause: "12.01.2027", "no 22.12. līdz 3.01.",
+    "iki 01-10 daug darbo" (a note around the date is the teacher's own)."""
+    zone = zone_of(actor.user)
+    today = actor.now.astimezone(zone).date()
+    span = read_range(text, today, start_needed=False)
+    if span is None:
+        until = read_moment(text, actor.now, zone, actor.t.lang).moment
+        return None if until is None else (today, until)
+    if span.end < today:
+        return None
+    return max(span.start or today, today), datetime.combine(span.end, END_OF_DAY, tzinfo=zone)
+
+
+def _noted(
+    t: Translator,
+    *,
+    start: date | None,
+    until: datetime,
+    zone: ZoneInfo,
+    name: str = "",
+    title: str = "",
+) -> Html:
+    """The pause as the teacher hears it, or with `name` as their coordinator does;
+    `start` is None when it starts today."""
+    shown = when(t, until, zone)
+    first = format_date(start, "long", locale=t.lang) if start else ""
+    if name and start:
+        return t(
+            "{name} is away from {start} until {when} ({title}). Their reminders wait until then.",
+            name=name,
+            start=first,
+            when=shown,
+            title=title,
+        )
+    if name:
+        return t(
+            "{name} is away until {when} ({title}). Their reminders wait until then.",
+            name=name,
+            when=shown,
+            title=title,
+        )
+    if start:
+        return t(
+            "Noted: you are away from {start} until {when}. Reminders skip those days; your coordinator knows.",
+            start=first,
+            when=shown,
+        )
+    return t(
+        "Noted: you are away until {when}. Reminders skip those days; your coordinator knows.",
+        when=shown,
+    )
+
+
 def away(session: Session, actor: Actor, text: str) -> Reply:
-    """ "/away 12.01.2027", "/away līdz 12. janvārim", "/away off"."""
+    """ "/away 12.01.2027", "/away līdz 12. janvārim", "/away no 22.12. līdz 3.01.",
+    "/away off"."""
     t = actor.t
     if not actor.private:
         return Reply().say(t("Tell me privately: /away 12.01.2027"))
@@ -45,43 +101,40 @@ def away(session: Session, actor: Actor, text: str) -> Reply:
         users.clear_away(session, user_id=actor.user.id)
         _replan_mine(session, actor)
         return Reply().say(t("Welcome back! Reminders come as usual again."))
-    until = parse_deadline(text, actor.now, zone_of(actor.user), t.lang) if text.strip() else None
-    if until is None:
+    found = _pause(text, actor) if text.strip() else None
+    if found is None:
         return Reply().say(
             t(
                 "Until when are you away? For example: /away 12.01.2027 (and /away off when you are back)."
             )
         )
-    start = actor.now.astimezone(zone_of(actor.user)).date()
-    if until.date() > start + AWAY_MAX:
+    start, until = found
+    today = actor.now.astimezone(zone_of(actor.user)).date()
+    if until.date() > today + AWAY_MAX:
         return Reply().say(
             t(
                 "That is more than a year away. Please give a date before {day}, and tell your coordinator about longer absences.",
-                day=format_date(start + AWAY_MAX, "long", locale=t.lang),
+                day=format_date(today + AWAY_MAX, "long", locale=t.lang),
             )
         )
     users.set_away(session, user_id=actor.user.id, start=start, end=until.date())
     session.flush()
     _replan_mine(session, actor)
-    reply = Reply().say(
-        t(
-            "Noted: you are away until {when}. Reminders skip those days; your coordinator knows.",
-            when=when(t, until, zone_of(actor.user)),
-        )
-    )
+    later = start if start > today else None
+    reply = Reply().say(_noted(t, start=later, until=until, zone=zone_of(actor.user)))
     for project in teams.user_projects(session, user_id=actor.user.id):
         lead = teams.coordinator(teams.members(session, project_id=project.id or 0))
         if lead is not None and lead.user is not None and lead.user.id != actor.user.id:
             tt = actor.translator_for(lead.user)
-            reply.say(
-                tt(
-                    "{name} is away until {when} ({title}). Their reminders wait until then.",
-                    name=actor.user.display_name,
-                    when=when(tt, until, zone_of(lead.user)),
-                    title=project.title,
-                ),
-                chat_id=lead.user.id,
+            note = _noted(
+                tt,
+                start=later,
+                until=until,
+                zone=zone_of(lead.user),
+                name=actor.user.display_name,
+                title=project.title,
             )
+            reply.say(note, chat_id=lead.user.id)
     return reply
 
 

@@ -131,7 +131,7 @@ async def holidays_api():
     ],
 )
 def test_parse_range(text, expected):
-    assert parse_range(text) == expected
+    assert parse_range(text, date(2026, 11, 23)) == expected
 
 
 async def test_breaks_are_fetched_once_a_week_and_shown_with_credit(

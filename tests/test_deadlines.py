@@ -38,7 +38,7 @@ CASES = [
     ("līdz piektdienai plkst. 15", "2026-11-27 15:00"),
     ("nākamajā piektdienā", "2026-11-27 23:59"),
     ("nākamo pirmdien", "2026-11-30 23:59"),
-    ("pirmdien", "2026-11-23 23:59"),
+    ("pirmdien", "2026-11-30 23:59"),  # said on a Monday: next week's
     ("līdz otrdienai", "2026-11-24 23:59"),
     ("trešdien", "2026-11-25 23:59"),
     ("ceturtdien 9:30", "2026-11-26 09:30"),
@@ -87,14 +87,14 @@ CASES = [
     ("drīzumā", None),
     ("vēlāk", None),
     ("kaut kad", None),
-    ("decembra beigās", None),
-    ("nākamnedēļ", None),
+    ("decembra beigās", "2026-12-31 23:59"),  # a month's last working day
+    ("nākamnedēļ", "2026-12-04 23:59"),  # a week's last working day
     ("līdz decembrim", None),
     ("31. februārī", None),
     ("30.02.", None),
-    ("pirmdien plkst. 9.00", None),
+    ("pirmdien plkst. 9.00", "2026-11-30 09:00"),  # 9:00 has passed
     ("šodien 9:00", None),
-    ("līdz 15.", None),
+    ("līdz 15.", "2026-12-15 23:59"),  # a day of the month alone
     ("rīt vai parīt", None),
     # Lithuanian: dates
     ("iki gruodžio 15 d.", "2026-12-15 23:59"),
@@ -134,8 +134,8 @@ CASES = [
     ("kada nors", None),
     ("kuo greičiau", None),
     ("vėliau", None),
-    ("gruodžio pabaigoje", None),
-    ("kitą savaitę", None),
+    ("gruodžio pabaigoje", "2026-12-31 23:59"),
+    ("kitą savaitę", "2026-12-04 23:59"),
     ("vasario 30 d.", None),
     ("iki 2026-11-20", None),
     # English: weekdays
@@ -146,7 +146,7 @@ CASES = [
     ("next Friday", "2026-11-27 23:59"),
     ("next Friday 18:00", "2026-11-27 18:00"),
     ("next Monday", "2026-11-30 23:59"),
-    ("Monday", "2026-11-23 23:59"),
+    ("Monday", "2026-11-30 23:59"),
     ("Friday next week", "2026-12-04 23:59"),
     ("Friday 6pm", "2026-11-27 18:00"),
     ("by Friday at 5:30 p.m.", "2026-11-27 17:30"),
@@ -189,8 +189,8 @@ CASES = [
     ("as soon as possible", None),
     ("later", None),
     ("sometime", None),
-    ("end of December", None),
-    ("next week", None),
+    ("end of December", "2026-12-31 23:59"),
+    ("next week", "2026-12-04 23:59"),
     ("December", None),
     ("2026-13-01", None),
     ("February 30", None),
@@ -198,7 +198,7 @@ CASES = [
     ("yesterday", None),
     ("25:00", None),
     ("18:60", None),
-    ("12/15", None),
+    ("12/15", "2026-12-15 23:59"),  # only one reading: US order
     ("Friday 28.11.", None),
     ("Friday or Saturday", None),
     ("hello", None),
@@ -267,7 +267,7 @@ OTHER_DAYS = [
     ("sat iki penktadienio", SATURDAY, "iki penktadienio", "2026-12-04 23:59"),
     ("sat next Friday", SATURDAY, "next Friday", "2026-12-04 23:59"),
     ("sat Friday next week", SATURDAY, "Friday next week", "2026-12-04 23:59"),
-    ("sat sestdien", SATURDAY, "sestdien", "2026-11-28 23:59"),
+    ("sat sestdien", SATURDAY, "sestdien", "2026-12-05 23:59"),
     ("sat next Saturday", SATURDAY, "next Saturday", "2026-12-05 23:59"),
     ("sat pirmdien", SATURDAY, "pirmdien", "2026-11-30 23:59"),
     ("sun next Monday", SUNDAY, "next Monday", "2026-11-30 23:59"),
@@ -280,11 +280,12 @@ OTHER_DAYS = [
     ("wed Friday next week", WEDNESDAY, "Friday next week", "2026-12-04 23:59"),
     ("wed šonedēļ piektdien", WEDNESDAY, "šonedēļ piektdien", "2026-11-27 23:59"),
     ("wed this week Monday", WEDNESDAY, "this week Monday", None),
-    # Today's weekday is today; "next" is a week on.
-    ("fri Friday", FRIDAY, "Friday", "2026-11-27 23:59"),
-    ("fri līdz piektdienai", FRIDAY, "līdz piektdienai", "2026-11-27 23:59"),
+    # Today's weekday is next week's, unless "this" or a time still to come says today.
+    ("fri Friday", FRIDAY, "Friday", "2026-12-04 23:59"),
+    ("fri līdz piektdienai", FRIDAY, "līdz piektdienai", "2026-12-04 23:59"),
+    ("fri this Friday", FRIDAY, "this Friday", "2026-11-27 23:59"),
     ("fri Friday 18:00", FRIDAY, "Friday 18:00", "2026-11-27 18:00"),
-    ("fri Friday 9:00", FRIDAY, "Friday 9:00", None),
+    ("fri Friday 9:00", FRIDAY, "Friday 9:00", "2026-12-04 09:00"),
     ("fri next Friday", FRIDAY, "next Friday", "2026-12-04 23:59"),
     ("fri kitą penktadienį", FRIDAY, "kitą penktadienį", "2026-12-04 23:59"),
     # Year wrap.
@@ -337,13 +338,13 @@ def test_end_of_day_is_local_to_the_zone() -> None:
 
 
 def test_a_date_alone_ends_where_the_owner_works_a_time_is_the_writers() -> None:
-    assert read_deadline("15.12.2026", NOW, RIGA, LISBON) == parse_deadline(
+    assert read_deadline("15.12.2026", NOW, RIGA, LISBON).moment == parse_deadline(
         "15.12.2026", NOW, LISBON
     )
-    assert read_deadline("15.12.2026 18:00", NOW, RIGA, LISBON) == parse_deadline(
+    assert read_deadline("15.12.2026 18:00", NOW, RIGA, LISBON).moment == parse_deadline(
         "15.12.2026 18:00", NOW, RIGA
     )
-    assert read_deadline("vague soon", NOW, RIGA, LISBON) is None
+    assert read_deadline("vague soon", NOW, RIGA, LISBON).moment is None
 
 
 def test_today_is_the_zone_s_today() -> None:

@@ -344,6 +344,8 @@ async def test_activity_dates_are_read_checked_and_echoed(driver: Driver, db: Da
     await anna.send("/skip")
     await anna.send("Padlet, Canva, Kahoot")
     sent = await anna.send("someday")
+    assert "“someday” can mean different things" in sent.text  # the precision advice
+    sent = await anna.send("river day")
     assert "could not read a future date" in sent.text
     await anna.send("20.01.")
     sent = await anna.send("10.01.")

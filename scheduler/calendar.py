@@ -147,7 +147,7 @@ def shown_name(name: str, country: str, reader: str, language: str | None = None
     reads "Immacolata Concezione (Itālija)" and never an English name in Latvian text."""
     if _base(language or own_language(country)) == _base(reader):
         return name
-    return f"{name} ({country_name(country.upper(), reader)})"
+    return f"{name} ({country_name(country.upper(), reader.replace('-', '_'))})"
 
 
 @lru_cache(maxsize=4096)

@@ -302,3 +302,4 @@ def test_shown_name_names_the_country_in_another_language() -> None:
     assert shown_name("Christmas holidays", "IE", "en") == "Christmas holidays"
     assert shown_name("Christmas Day", "NZ", "lv") == "Christmas Day (Jaunzēlande)"
     assert shown_name("Noël", "FR", "fr") == "Noël"
+    assert shown_name("Natale", "IT", "pt-PT") == "Natale (Itália)"

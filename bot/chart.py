@@ -1,5 +1,5 @@
-"""Pictures: the quiz chart (where each teacher stands on each scale) and the team
-calendar timeline (rows per school, days across, days off shaded).
+"""Pictures: the quiz chart (where each teacher stands on each scale), and the page
+layout it shares with the team calendar's timeline (bot.timeline).
 
 The data behind each picture is computed elsewhere and tested; these functions only draw.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from io import BytesIO
 from math import pi, sqrt
 from typing import Any
@@ -104,7 +103,7 @@ def _cut(text: str, most: int) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-class _Page:
+class Page:
     """Places text and markers top to bottom on a page WIDTH points wide; y grows
     downwards, one data unit is one point."""
 
@@ -150,6 +149,15 @@ class _Page:
             self.text(x, self.y + n * size * LINE, line, size, **style)
         return len(lines)
 
+    def finish(self) -> Figure:
+        """The figure cut to what was placed; a tall page gets fewer dots, never smaller text."""
+        height = self.y + MARGIN
+        self.ax.set_xlim(0, WIDTH)
+        self.ax.set_ylim(height, 0)
+        self.fig.set_size_inches(WIDTH / 72, height / 72)
+        self.fig.set_dpi(min(DPI, MAX_PIXELS * 72 / (WIDTH + height)))
+        return self.fig
+
     def marker(self, x: float, y: float, who: int, letter: str, gid: str) -> None:
         """The teacher's shape in their colour, their letter on it; all the same size."""
         colour = COLOURS[who % len(COLOURS)]
@@ -177,7 +185,7 @@ class _Page:
 def quiz_figure(quiz: Quiz) -> Figure:
     """Title, a legend of names, then one band per scale: its name, the teachers' markers
     in five columns (1 to 5), and what 1 and 5 mean under its two ends."""
-    page = _Page()
+    page = Page()
     page.y += page.block(quiz.title, TITLE_FONT, fontweight="bold", color=INK) * TITLE_FONT * LINE
     if quiz.subtitle:
         page.y += page.block(quiz.subtitle, SUBTITLE_FONT, color=MUTED) * SUBTITLE_FONT * LINE
@@ -190,27 +198,27 @@ def quiz_figure(quiz: Quiz) -> Figure:
     page.y += POLE_FONT * LINE
     for n, (scale, values) in enumerate(zip(quiz.scales, quiz.values, strict=True)):
         _band(page, n, scale, values, letters)
-    height = page.y + MARGIN
-    page.ax.set_xlim(0, WIDTH)
-    page.ax.set_ylim(height, 0)
-    page.fig.set_size_inches(WIDTH / 72, height / 72)
-    page.fig.set_dpi(min(DPI, MAX_PIXELS * 72 / (WIDTH + height)))
-    return page.fig
+    return page.finish()
 
 
-def _legend(page: _Page, names: list[str], letters: list[str]) -> None:
-    """Each teacher's marker and first name, as many to a line as fit."""
-    sizes = [2 * RADIUS + GAP + page.width(name, NAME_FONT) for name in names]
+def flow(sizes: list[float], between: float) -> list[list[int]]:
+    """Items of these widths, as many to a line of the page as fit, `between` apart."""
     lines: list[list[int]] = []
     used = 0.0
-    for who, size in enumerate(sizes):
-        if lines and used + BETWEEN + size <= WIDTH - 2 * MARGIN:
-            lines[-1].append(who)
-            used += BETWEEN + size
+    for n, size in enumerate(sizes):
+        if lines and used + between + size <= WIDTH - 2 * MARGIN:
+            lines[-1].append(n)
+            used += between + size
         else:
-            lines.append([who])
+            lines.append([n])
             used = size
-    for line in lines:
+    return lines
+
+
+def _legend(page: Page, names: list[str], letters: list[str]) -> None:
+    """Each teacher's marker and first name, as many to a line as fit."""
+    sizes = [2 * RADIUS + GAP + page.width(name, NAME_FONT) for name in names]
+    for line in flow(sizes, BETWEEN):
         x, middle = MARGIN, page.y + RADIUS
         for who in line:
             page.marker(x + RADIUS, middle, who, letters[who], f"legend:{who}")
@@ -220,7 +228,7 @@ def _legend(page: _Page, names: list[str], letters: list[str]) -> None:
     page.y += GAP
 
 
-def _band(page: _Page, n: int, scale: Scale, values: list[int], letters: list[str]) -> None:
+def _band(page: Page, n: int, scale: Scale, values: list[int], letters: list[str]) -> None:
     """One scale: its name, a track of five cells with the markers, the two poles."""
     room = WIDTH - 2 * MARGIN
     cell = room / 5
@@ -259,59 +267,12 @@ def quiz(quiz: Quiz) -> bytes:
         for s, values in zip(quiz.scales, quiz.values, strict=True)
     ]
     title = f"{quiz.title}: {quiz.subtitle}" if quiz.subtitle else quiz.title
+    return png(quiz_figure(quiz), title, described)
+
+
+def png(fig: Figure, title: str, described: list[str]) -> bytes:
+    """The figure as PNG with its title and a plain-text description inside the file, for
+    screen readers and for tests."""
     out = BytesIO()
-    quiz_figure(quiz).savefig(
-        out, format="png", metadata={"Title": title, "Description": "\n".join(described)}
-    )
-    return out.getvalue()
-
-
-SHADES = {
-    "weekend": "#e5e7eb",
-    "public_holiday": "#fdba74",
-    "school_break": "#93c5fd",
-    "personal_pause": "#d8b4fe",
-}
-
-
-@dataclass(frozen=True)
-class Lane:
-    label: str  # a school or teacher, already translated and short
-    days_off: tuple[str | None, ...]  # per day: None = working, else a SHADES key
-
-
-def timeline(
-    lanes: list[Lane], first: date, marks: list[tuple[int, int, str]], legend: dict[str, str]
-) -> bytes:
-    """Rows per school, days across, non-working days shaded; `marks` are (lane, day, label)
-    deadlines drawn as a dot on the owner's row."""
-    days = len(lanes[0].days_off) if lanes else 0
-    fig = Figure(figsize=(max(8.0, days * 0.22), 0.6 * len(lanes) + 1.6), dpi=100)
-    ax = fig.subplots()
-    for row, lane in enumerate(lanes):
-        for day, kind in enumerate(lane.days_off):
-            if kind is not None:
-                ax.add_patch(Rectangle((day, row - 0.4), 1, 0.8, color=SHADES[kind], linewidth=0))
-    for row, day, _label in marks:
-        ax.plot(day + 0.5, row, marker="D", color="#dc2626", markersize=7)
-    ax.set_xlim(0, days)
-    ax.set_ylim(len(lanes) - 0.5, -0.5)
-    ax.set_yticks(range(len(lanes)), [lane.label for lane in lanes])
-    ticks = [d for d in range(days) if (first + timedelta(days=d)).weekday() == 0]
-    ax.set_xticks(
-        [d + 0.5 for d in ticks], [(first + timedelta(days=d)).strftime("%d.%m") for d in ticks]
-    )
-    handles = [Rectangle((0, 0), 1, 1, color=SHADES[k]) for k in legend]
-    ax.legend(
-        handles,
-        list(legend.values()),
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-    )
-    fig.tight_layout()
-    out = BytesIO()
-    fig.savefig(out, format="png")
+    fig.savefig(out, format="png", metadata={"Title": title, "Description": "\n".join(described)})
     return out.getvalue()

@@ -16,8 +16,10 @@ from functools import lru_cache
 import holidays
 from holidays import HolidayBase
 
+from bot.countries import country_name
+
 _DAY = timedelta(days=1)
-_ENGLISH = "en"
+_ENGLISH = "en"  # the language of the package's names where a country has no default
 
 
 @dataclass(frozen=True)
@@ -113,18 +115,39 @@ def _subdivision(country: str, subdivision: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _language(country: str, lang: str) -> str | None:
-    """The package's language for `lang`: exact, then same base language, then English,
-    then the country's own. Always explicit: with None the package reads the process locale."""
+def _language(country: str, lang: str) -> str:
+    """The package's language for `lang`: exact, then the same base language, else the
+    country's own; never English for a reader of another language (a Latvian reads
+    Italy's holidays in Italian, with the country named: see shown_name). Always
+    explicit: with None the package reads the process locale."""
     entity = _entity(country)
     supported = {code.casefold(): code for code in entity.supported_languages}
-    for wanted in (lang.replace("-", "_").casefold(), _ENGLISH):
-        if wanted in supported:
-            return supported[wanted]
-        base = wanted.split("_")[0]
-        if same_base := sorted(c for c in supported if c.split("_")[0] == base):
-            return supported[same_base[0]]
-    return entity.default_language
+    wanted = lang.replace("-", "_").casefold()
+    if wanted in supported:
+        return supported[wanted]
+    if same_base := sorted(c for c in supported if _base(c) == _base(wanted)):
+        return supported[same_base[0]]
+    return own_language(country)
+
+
+def _base(language: str) -> str:
+    return language.replace("-", "_").split("_")[0].casefold()
+
+
+def own_language(country: str) -> str:
+    """The country's own language as the `holidays` package names it ("lv", "it_IT");
+    English for the countries whose names the package writes only in English."""
+    return _entity(country).default_language or _ENGLISH
+
+
+def shown_name(name: str, country: str, reader: str, language: str | None = None) -> str:
+    """A holiday's or school break's name of `country`, written in `language` (the
+    country's own when None), as a reader of `reader` sees it: as it is when it is in
+    their language, else followed by the country named in their language, so a Latvian
+    reads "Immacolata Concezione (Itālija)" and never an English name in Latvian text."""
+    if _base(language or own_language(country)) == _base(reader):
+        return name
+    return f"{name} ({country_name(country.upper(), reader.replace('-', '_'))})"
 
 
 @lru_cache(maxsize=4096)
@@ -178,8 +201,9 @@ def is_working_day(day: date, country: str, subdivision: str | None = None) -> b
 def holiday_name(
     day: date, country: str, subdivision: str | None = None, lang: str = "en"
 ) -> str | None:
-    """The public holiday's name in `lang` ("lv", "en", "pt-PT"…), else English, else the
-    country's own language; several holidays on one day are joined with "; "."""
+    """The public holiday's name in `lang` ("lv", "en", "pt-PT"…) where the package has
+    it, else in the country's own language (shown_name adds the country); several
+    holidays on one day are joined with "; "."""
     code = _subdivision(country, subdivision)
     name = _holidays(country, code, day.year, _language(country, lang)).get(day)
     return str(name) if name is not None else None
@@ -188,16 +212,20 @@ def holiday_name(
 def why_not_working(day: date, place: Place, lang: str = "en") -> Reason | None:
     """None for a working day, else the first reason in the order weekend, public holiday,
     school break, personal pause: the broadest reason is the one that holds for everybody
-    (a holiday on a Sunday is reported as the weekend)."""
+    (a holiday on a Sunday is reported as the weekend). Names are as a reader of `lang`
+    sees them (shown_name); a break's name is taken to be in its country's language."""
     year = _year(place.country, place.subdivision, day.year)
     if day in year.weekend:
         return Reason(ReasonKind.WEEKEND)
     if day in year.holidays:
         name = holiday_name(day, place.country, place.subdivision, lang)
-        return Reason(ReasonKind.PUBLIC_HOLIDAY, name=name)
+        language = _language(place.country, lang)
+        shown = shown_name(name, place.country, lang, language) if name else None
+        return Reason(ReasonKind.PUBLIC_HOLIDAY, name=shown)
     for school_break in place.breaks:
         if school_break.covers(day):
-            return Reason(ReasonKind.SCHOOL_BREAK, name=school_break.name, until=school_break.end)
+            name = shown_name(school_break.name, place.country, lang)
+            return Reason(ReasonKind.SCHOOL_BREAK, name=name, until=school_break.end)
     for pause in place.pauses:
         if pause.covers(day):
             return Reason(ReasonKind.PERSONAL_PAUSE, until=pause.end)

@@ -349,8 +349,8 @@ async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(
         assert "River stories" in text and "ODbL" in text
         assert (
             "Common weeks" in text
-            and "30 Nov" in text
-            and "21 Dec" not in text.split("Common weeks")[1]
+            and "Nov 30" in text
+            and "Dec 21" not in text.split("Common weeks")[1]
         )
         photo = next(c for c in sent.calls if c.method == "sendPhoto")
         assert photo.files["photo"][1].startswith(b"\x89PNG")

@@ -19,6 +19,7 @@ from scheduler.calendar import (
     is_working_day,
     nearest_common_working_day,
     previous_working_day,
+    shown_name,
     why_not_working,
     works_on,
 )
@@ -132,12 +133,15 @@ def test_holiday_names_and_language_fallback() -> None:
     assert holiday_name(proclamation, "LV", lang="lv") == "Latvijas Republikas Proklamēšanas diena"
     assert holiday_name(proclamation, "LV") == "Republic of Latvia Proclamation Day"
     assert holiday_name(proclamation, "lv", lang="en_GB") == "Republic of Latvia Proclamation Day"
-    assert holiday_name(proclamation, "LV", lang="de") == "Republic of Latvia Proclamation Day"
+    # A language the package lacks for the country: the country's own, never English.
+    assert holiday_name(proclamation, "LV", lang="de") == "Latvijas Republikas Proklamēšanas diena"
     assert holiday_name(date(2026, 2, 16), "LT", lang="lt") == "Lietuvos valstybės atkūrimo diena"
     assert holiday_name(date(2025, 12, 25), "PT", lang="pt-PT") == "Dia de Natal"
     assert holiday_name(date(2025, 10, 29), "TR", lang="tr") == "Cumhuriyet Bayramı"
-    # No Latvian translation for Lithuania's holidays: English, not Lithuanian.
-    assert holiday_name(date(2026, 7, 6), "LT", lang="lv") == "Statehood Day"
+    # No Latvian translation for Lithuania's holidays: Lithuanian, not English.
+    assert holiday_name(date(2026, 7, 6), "LT", lang="lv").startswith("Valstybės")
+    assert holiday_name(date(2026, 12, 8), "IT", lang="lt") == "Immacolata Concezione"
+    assert holiday_name(date(2026, 12, 26), "IE", lang="lv") == "Saint Stephen's Day"  # its own
     assert holiday_name(date(2025, 11, 19), "LV") is None
 
 
@@ -156,8 +160,13 @@ def test_why_not_working() -> None:
 def test_why_not_working_with_breaks_and_pauses() -> None:
     autumn = Break(date(2025, 10, 20), date(2025, 10, 24), "Rudens brīvdienas")
     place = Place("LV", breaks=(autumn,), pauses=(Pause(date(2025, 11, 3), date(2025, 11, 7)),))
-    assert why_not_working(date(2025, 10, 22), place) == Reason(
+    assert why_not_working(date(2025, 10, 22), place, lang="lv") == Reason(
         ReasonKind.SCHOOL_BREAK, name="Rudens brīvdienas", until=date(2025, 10, 24)
+    )
+    # a break's name is in its country's language: another reader is told whose it is
+    assert why_not_working(date(2025, 10, 22), place).name == "Rudens brīvdienas (Latvia)"
+    assert why_not_working(date(2025, 10, 22), place, lang="lt").name == (
+        "Rudens brīvdienas (Latvija)"
     )
     assert why_not_working(date(2025, 10, 25), place) == Reason(ReasonKind.WEEKEND)
     assert why_not_working(date(2025, 11, 5), place) == Reason(
@@ -262,8 +271,8 @@ def test_common_weeks_edges() -> None:
 def test_affected() -> None:
     assert affected(date(2025, 12, 25), TEAM, lang="lv") == {
         "riga": Reason(ReasonKind.PUBLIC_HOLIDAY, name="Pirmie Ziemassvētki"),
-        "vilnius": Reason(ReasonKind.PUBLIC_HOLIDAY, name="Christmas Day"),
-        "porto": Reason(ReasonKind.PUBLIC_HOLIDAY, name="Christmas Day"),
+        "vilnius": Reason(ReasonKind.PUBLIC_HOLIDAY, name="Šv. Kalėdų pirma diena (Lietuva)"),
+        "porto": Reason(ReasonKind.PUBLIC_HOLIDAY, name="Dia de Natal (Portugāle)"),
     }
     assert affected(date(2025, 11, 19), TEAM) == {}
     assert set(affected(date(2025, 10, 4), TEAM)) == set(TEAM)
@@ -281,3 +290,16 @@ def test_many_calls_reuse_the_cached_years() -> None:
     for n, day in enumerate(days):
         is_working_day(day, ("LV", "LT", "PT", "TR")[n % 4])
     assert _year.cache_info().misses == built
+
+
+def test_shown_name_names_the_country_in_another_language() -> None:
+    """One rule for holidays and breaks: the reader's language as it is, anything else
+    with the country named in the reader's language; English only for English."""
+    assert shown_name("Ziemassvētku brīvlaiks", "LV", "lv") == "Ziemassvētku brīvlaiks"
+    assert shown_name("Ziemassvētku brīvlaiks", "LV", "lt") == "Ziemassvētku brīvlaiks (Latvija)"
+    assert shown_name("Vacanze di Natale", "IT", "en") == "Vacanze di Natale (Italy)"
+    assert shown_name("Immaculate Conception", "IT", "en-GB", "en_US") == "Immaculate Conception"
+    assert shown_name("Christmas holidays", "IE", "en") == "Christmas holidays"
+    assert shown_name("Christmas Day", "NZ", "lv") == "Christmas Day (Jaunzēlande)"
+    assert shown_name("Noël", "FR", "fr") == "Noël"
+    assert shown_name("Natale", "IT", "pt-PT") == "Natale (Itália)"

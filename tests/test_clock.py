@@ -6,7 +6,7 @@ named. Private messages stay in the reader's own zone as plain text."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -169,6 +169,9 @@ def test_the_date_time_tag_escapes_its_text_and_refuses_a_naive_moment():
         == f'<tg-time unix="{int(at.timestamp())}">as written</tg-time>'
     )
     assert render_html(tag) == "18 <Dec> & more"  # the offline console shows the fallback
+    far = datetime(2029, 11, 26, tzinfo=UTC)  # 1099 days from today: Telegram takes no tag
+    assert time_tag(far, "in 3 years") == "in 3 years"
+    assert time_tag(datetime(1969, 12, 31, tzinfo=UTC), "<1970") == "&lt;1970"
     with pytest.raises(ValueError, match="time zone"):
         time_tag(at.replace(tzinfo=None), "x")
     with pytest.raises(ValueError, match="format"):

@@ -130,6 +130,7 @@ async def test_a_date_time_tag_becomes_a_date_time_entity(bot, fake):
         ('<tg-time unix="17e8">soon</tg-time>', "integer attribute"),
         ('<tg-time unix="-5">soon</tg-time>', "integer attribute"),
         ('<tg-time unix="1.5">soon</tg-time>', "integer attribute"),
+        ('<tg-time unix="1890381600">2029</tg-time>', "too far in the future"),  # 1099 days
         ('<tg-time unix="1" format="tw">soon</tg-time>', 'invalid date-time format "tw"'),
         ('<tg-time unix="1" format="rt">soon</tg-time>', "invalid date-time format"),
         ('<tg-time unix="1" format="dD">soon</tg-time>', "invalid date-time format"),

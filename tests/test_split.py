@@ -183,7 +183,7 @@ def test_blanks_are_never_a_part_of_their_own():
 
 moment = st.builds(
     lambda unix, text, fmt: f'<tg-time unix="{unix}"{fmt}>{html.escape(text)}</tg-time>',
-    st.integers(min_value=1_700_000_000, max_value=1_900_000_000),
+    st.integers(min_value=1_700_000_000, max_value=1_880_000_000),
     st.text(alphabet="Fri 18 Dec, 23:59 (Rīga)😀\n", min_size=20, max_size=40),
     st.sampled_from(["", ' format="wDt"', ' format="wt"', ' format=""']),
 )

@@ -86,6 +86,7 @@ _HTML_TAGS = {
 # hold or sit in bold, italic, underline, strikethrough and spoiler, none of these.
 _TIME_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
 _TIME_APART = frozenset({"code", "pre", "a", "tg-emoji", "tg-time"})
+_TIME_AHEAD = 1098 * 86400  # MTProto's messageEntityFormattedDate: up to now + 1098 days
 
 
 class _ApiError(Exception):
@@ -186,7 +187,11 @@ class _HtmlParser:
     """Turns Telegram HTML into plain text + entities, rejecting what Telegram rejects.
 
     Mirroring Telegram's strictness (unsupported tags, unbalanced tags, bare ``<``) makes
-    template bugs fail in tests instead of in production.
+    template bugs fail in tests instead of in production. A ``<tg-time>`` (Bot API 10, see
+    bot/timetag.py) becomes a ``date_time`` entity with ``unix_time`` and, when given,
+    ``date_time_format``; one without an integer ``unix``, with a format outside
+    ``r|w?[dD]?[tT]?``, a moment more than 1098 days ahead, or nested with code, pre, a link or a custom emoji is refused
+    (the wording of those refusals is ours, in Telegram's "can't parse entities" form).
     """
 
     def __init__(self, source: str) -> None:
@@ -247,8 +252,10 @@ class _HtmlParser:
         inside = [n for n, _, _ in self.stack]
         if name == "tg-time":
             unix = attrs.get("unix", "")
-            if not unix.isascii() or not unix.isdigit() or int(unix) >= 2**31:  # MTProto: int32
+            if not unix.isascii() or not unix.isdigit():
                 raise self._error('Tag "tg-time" must have an integer attribute "unix"')
+            if int(unix) >= time.time() + _TIME_AHEAD:
+                raise self._error(f'Date-time "{unix}" is too far in the future')
             if not _TIME_FORMAT.fullmatch(attrs.get("format", "")):
                 raise self._error(f'Invalid date-time format "{attrs["format"]}"')
             around = next((n for n in inside if n in _TIME_APART), None)

@@ -7,9 +7,9 @@ and <code> texts, so a cut may fall inside a tag: the tags open there are closed
 end of the part and opened again at the start of the next.
 
 A cut is never inside a tag or an entity (&amp;), nor inside a date-time (<tg-time>):
-closed and opened again, its moment would show twice, each half as the whole moment
-(a text longer than a whole part is the one exception). It prefers, in this order: a blank line
-outside any tag (between blocks, as `bot.i18n.lines(..., blank=True)` builds them), the
+closed and opened again, its moment would show twice, each half as the whole moment (only
+a date-time text longer than a whole part is cut). It prefers, in this order: a blank
+line outside any tag (between blocks, as `bot.i18n.lines(..., blank=True)` builds them), the
 end of an item (a line break outside any tag before a line that is not indented), any
 line break, a space, and only then any character. A better kind of cut is taken only
 when what follows it fits one part, so an item is cut in two only when it is longer

@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.console_chat import render_html
 from bot.context import TwinApp
 from bot.i18n import Translator
 from bot.timetag import time_tag
@@ -168,7 +167,6 @@ def test_the_date_time_tag_escapes_its_text_and_refuses_a_naive_moment():
         time_tag(at, "as written", "")
         == f'<tg-time unix="{int(at.timestamp())}">as written</tg-time>'
     )
-    assert render_html(tag) == "18 <Dec> & more"  # the offline console shows the fallback
     far = datetime(2029, 11, 26, tzinfo=UTC)  # 1099 days from today: Telegram takes no tag
     assert time_tag(far, "in 3 years") == "in 3 years"
     assert time_tag(datetime(1969, 12, 31, tzinfo=UTC), "<1970") == "&lt;1970"

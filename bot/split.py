@@ -6,8 +6,10 @@ tags do not close ("can't find end tag"), and teachers' line breaks sit inside <
 and <code> texts, so a cut may fall inside a tag: the tags open there are closed at the
 end of the part and opened again at the start of the next.
 
-A cut is never inside a tag or an entity (&amp;). It prefers, in this order: a blank line
-outside any tag (between blocks, as `bot.i18n.lines(..., blank=True)` builds them), the
+A cut is never inside a tag or an entity (&amp;), nor inside a date-time (<tg-time>):
+closed and opened again, its moment would show twice, each half as the whole moment (only
+a date-time text longer than a whole part is cut). It prefers, in this order: a blank
+line outside any tag (between blocks, as `bot.i18n.lines(..., blank=True)` builds them), the
 end of an item (a line break outside any tag before a line that is not indented), any
 line break, a space, and only then any character. A better kind of cut is taken only
 when what follows it fits one part, so an item is cut in two only when it is longer
@@ -33,6 +35,7 @@ CAPTION_LIMIT = 1024  # a photo's or a document's caption
 _TOKEN = re.compile(r"<[^<>]*>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|.", re.DOTALL)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)")
 _BOLD = frozenset({"b", "strong"})
+_WHOLE = "tg-time"  # one moment: never cut
 _JOINERS = frozenset({"\u200d", "\ufe0e", "\ufe0f"})  # zero-width joiner, variation selectors
 _FLAG_LETTERS = range(0x1F1E6, 0x1F200)  # two of them make one flag
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
@@ -104,6 +107,10 @@ class _Text:
 
     def _cut_at(self, i: int) -> tuple[Cut, int] | None:
         tokens, raw = self.tokens, self.tokens[i].raw
+        if any(t.tag == _WHOLE for t in self.open[i]):
+            return None
+        if self.tokens[i].tag == _WHOLE and not self.tokens[i].closing:
+            return Cut.CHAR, 0  # right before a moment, even one that follows another
         previous = tokens[i - 1].raw if i else ""
         if raw in ("\n", " ") and previous != raw:
             run = 1

@@ -23,7 +23,7 @@ from handlers.common import Actor, button, for_member, member_of, respond
 from scheduler.calendar import Place, affected, nearest_common_working_day
 from scheduler.dates import END_OF_DAY, Reading
 from scheduler.deadlines import read_deadline
-from scheduler.moments import when, zone_of
+from scheduler.moments import shared_when, when, zone_of
 from scheduler.places import REASONS, team_places, working_days
 from scheduler.reminders.plans import plan_deadline
 from scheduler.reminders.render import deadline_lines
@@ -301,15 +301,29 @@ def tell_team(
                 ),
                 chat_id=m.user.id,
             )
-    for group in teams.group_chats(session, project_id=project.id):
+    tell_groups(
+        session,
+        deadline,
+        N_("📌 New deadline: “{title}” ({name}), due {when}."),
+        reply,
+    )
+
+
+def tell_groups(session: Session, deadline: Deadline, msgid: str, reply: Reply) -> None:
+    """A deadline's news in each linked group, in its language; the moment in each
+    member's own clock (Telegram's date-time entity), else in the owner's zone, where an
+    all-day deadline ends."""
+    owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
+    zone = zone_of(owner) if owner else ZoneInfo("UTC")
+    for group in teams.group_chats(session, project_id=deadline.project_id):
         gt = Translator(group.language)
-        reply.say(
-            gt(
-                "📌 New deadline: “{title}”. /deadlines shows it in each member's own time.",
-                title=deadline.title,
-            ),
-            chat_id=group.chat_id,
+        text = gt(
+            msgid,
+            title=deadline.title,
+            name=owner.display_name if owner else "—",
+            when=shared_when(gt, deadline.due_at, zone),
         )
+        reply.say(text, chat_id=group.chat_id)
 
 
 def look_up(session: Session, project_id: int, *, owners: bool) -> dict[str, Any]:
@@ -351,11 +365,16 @@ def upcoming(session: Session, actor: Actor, project: Project, me: Membership) -
     if not rows:
         return Reply().say(t("No open deadlines. /deadline adds one."))
     zone = zone_of(actor.user)
+    title = t("<b>Deadlines: {title}</b>", title=project.title)
+    if not actor.private:  # a group: each member's own clock; old clients see the city
+        return Reply().say(
+            lines(
+                title, *deadline_lines(session, t, project.id, list(rows), zone, show=shared_when)
+            )
+        )
     items = deadline_lines(session, t, project.id, list(rows), zone)
     note = t("Times are in {zone}.", zone=str(zone))
-    return Reply().say(
-        lines(t("<b>Deadlines: {title}</b>", title=project.title), *items, Html(f"<i>{note}</i>"))
-    )
+    return Reply().say(lines(title, *items, Html(f"<i>{note}</i>")))
 
 
 async def on_deadline(update: Update, context: Ctx) -> object:
@@ -413,6 +432,9 @@ def decide_more_time(
                 title=deadline.title,
                 when=when(t, new, zone_of(actor.user)),
             )
+        )
+        tell_groups(
+            session, deadline, N_("⏳ More time for “{title}” ({name}): now due {when}."), reply
         )
     else:
         reply.say(t("The date stays as it was."))

@@ -15,10 +15,11 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import N_, Translator
 from bot.reply import Reply
+from bot.timetag import WEEKDAY_AND_TIME, time_tag
 from handlers import forms
 from handlers.common import Actor, for_member, is_lead, member_of, respond
-from scheduler.moments import zone_of
-from scheduler.reminders.plans import teams_changed
+from scheduler.moments import city, zone_of
+from scheduler.reminders.plans import meeting_after, teams_changed
 from storage import teams
 from storage.models import Meeting, Membership, Project
 
@@ -69,16 +70,20 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
             zone=str(zone),
         )
     )
+    next_meeting = meeting_after(meeting, actor.now)
     for group in teams.group_chats(session, project_id=project.id):
         gt = Translator(group.language)
-        gday = get_day_names("wide", locale=gt.lang)[int(weekday)]
-        note = gt.tn(
-            "📹 Team meeting: every week on {day} at {time} ({zone}). I remind each of you the day before, in your own time.",
-            "📹 Team meeting: every {n} weeks on {day} at {time} ({zone}). I remind each of you the day before, in your own time.",
-            int(every),
-            day=gday,
+        here = gt(
+            "{day} at {time} ({zone})",
+            day=get_day_names("wide", locale=gt.lang)[int(weekday)],
             time=at,
-            zone=str(zone),
+            zone=city(gt, zone),
+        )
+        note = gt.tn(
+            "📹 Team meeting: every week on {when}. I remind each of you the day before, in your own time.",
+            "📹 Team meeting: every {n} weeks on {when}. I remind each of you the day before, in your own time.",
+            int(every),
+            when=time_tag(next_meeting, here, WEEKDAY_AND_TIME),
         )
         reply.say(note, chat_id=group.chat_id)
     return reply

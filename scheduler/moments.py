@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_location
 
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
+from bot.timetag import time_tag
 from scheduler.timezones import guess_zone
 from storage.models import User
 
@@ -33,3 +34,14 @@ def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
         day = local.date()
         return f"{LV_WEEKDAYS[day.weekday()]}, {day.year}. gada {day.day}. {LV_MONTHS[day.month - 1]}, {clock}"
     return f"{format_date(local.date(), 'full', locale=t.lang)}, {clock}"
+
+
+def city(t: Translator, tz: ZoneInfo) -> str:
+    """The zone as a reader names it: its city in their language ("Rīga", "Lisabona")."""
+    return get_timezone_location(tz, locale=t.lang, return_city=True)
+
+
+def shared_when(t: Translator, moment: datetime, tz: ZoneInfo) -> Html:
+    """A moment in a post many read (a group): each in their own clock where Telegram
+    shows its date-time entity, else as `when` in `tz` with the city named."""
+    return time_tag(moment, f"{when(t, moment, tz)} ({city(t, tz)})")

@@ -158,3 +158,6 @@ def test_render_html():
     html = 'A <b>bold</b> <a href="https://x.org/?a=1&amp;b=2">link</a> &lt;3'
     assert render_html(html) == "A bold link (https://x.org/?a=1&b=2) <3"
     assert render_html("<b>x</b>", color=True) == "\033[1mx\033[0m"
+    # a moment in each reader's clock: the terminal shows the text inside, as old clients do
+    moment = '<tg-time unix="1797631140" format="wDt">Fri 18 Dec, 23:59 (Rīga) &amp; co</tg-time>'
+    assert render_html(f"Due {moment}.") == "Due Fri 18 Dec, 23:59 (Rīga) & co."

@@ -1,7 +1,9 @@
 """The fake Bot API must look like Telegram to PTB's real request layer."""
 
 import asyncio
+import re
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from telegram import (
     ChatMemberOwner,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    MessageEntity,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -89,6 +92,58 @@ async def test_invalid_html_is_rejected_like_telegram(bot):
         await bot.send_message(101, "a <br> b", parse_mode="HTML")
     with pytest.raises(BadRequest, match="can't find end tag"):
         await bot.send_message(101, "<b>open", parse_mode="HTML")
+
+
+async def test_a_date_time_tag_becomes_a_date_time_entity(bot, fake):
+    """<tg-time> (Bot API 10): its entity at its UTF-16 offset with the moment and the
+    format; the visible text alone counts towards the length."""
+    text = (
+        '😀 <b>Due</b> <tg-time unix="1797631140" format="wDt">Fri 18 Dec, 23:59 (Rīga)</tg-time>'
+    )
+    msg = await bot.send_message(-100555, text, parse_mode="HTML")
+    moment = msg.entities[-1]
+    assert moment.type == MessageEntity.DATE_TIME
+    assert (moment.offset, moment.length) == (7, 24)  # the emoji counts two
+    assert moment.unix_time == datetime(2026, 12, 18, 21, 59, tzinfo=UTC)
+    assert moment.date_time_format == "wDt"
+    assert msg.text == "😀 Due Fri 18 Dec, 23:59 (Rīga)"
+    assert msg.text_html == text  # PTB writes it back as sent
+    stored = fake.messages(-100555)[-1]["entities"][-1]
+    assert stored == {
+        "type": "date_time",
+        "offset": 7,
+        "length": 24,
+        "unix_time": 1797631140,
+        "date_time_format": "wDt",
+    }
+    plain = await bot.send_message(101, '<tg-time unix="0">then</tg-time>', parse_mode="HTML")
+    assert plain.entities[0].date_time_format is None  # no format: the text as written
+    long = '<tg-time unix="1797631140" format="r">' + "x" * 4096 + "</tg-time>"
+    assert await bot.send_message(101, long, parse_mode="HTML")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("<tg-time>soon</tg-time>", 'tag "tg-time" must have an integer attribute "unix"'),
+        ('<tg-time unix="">soon</tg-time>', "integer attribute"),
+        ('<tg-time unix="17e8">soon</tg-time>', "integer attribute"),
+        ('<tg-time unix="-5">soon</tg-time>', "integer attribute"),
+        ('<tg-time unix="1.5">soon</tg-time>', "integer attribute"),
+        ('<tg-time unix="1890381600">2029</tg-time>', "too far in the future"),  # 1099 days
+        ('<tg-time unix="1" format="tw">soon</tg-time>', 'invalid date-time format "tw"'),
+        ('<tg-time unix="1" format="rt">soon</tg-time>', "invalid date-time format"),
+        ('<tg-time unix="1" format="dD">soon</tg-time>', "invalid date-time format"),
+        ('<code><tg-time unix="1">soon</tg-time></code>', 'can\'t be nested in tag "code"'),
+        ('<pre>x <tg-time unix="1">soon</tg-time></pre>', 'can\'t be nested in tag "pre"'),
+        ('<tg-time unix="1"><code>soon</code></tg-time>', 'tag "code" can\'t be nested'),
+        ('<tg-time unix="1">soon', "can't find end tag"),
+    ],
+)
+async def test_a_malformed_date_time_is_refused_like_bad_html(bot, fake, text, error):
+    with pytest.raises(BadRequest, match=re.escape(error)):
+        await bot.send_message(101, text, parse_mode="HTML")
+    assert fake.calls[-1].error is not None and "can't parse entities" in fake.calls[-1].error
 
 
 async def test_length_is_counted_like_telegram(bot, fake):

@@ -26,7 +26,8 @@ caption, pop-up, button and file the bot sent (and Telegram accepted) shows a pr
 title or deadline only to its members and its linked group, and a teacher's name,
 school or contact only to themselves, to people sharing a project with them, to groups
 linked to one of their projects, and in the chat where they themselves just spoke.
-PNG charts are not read. After a flood: at most 20 of it were handled and the flooder was
+A moment Telegram shows in each reader's clock (a date_time entity) is only in a group
+post and is a moment of the project's years (2026 to 2029). PNG charts are not read. After a flood: at most 20 of it were handled and the flooder was
 told to slow down at most once, and while the flooded chat's replies wait for their
 minute (the clock held), another teacher's private /help is still answered.
 """
@@ -44,6 +45,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +358,13 @@ FLOODS: list[list[tuple[Any, ...]]] = [
     ],
 ]
 
+# Always played: the deadlines listed in private (the reader's zone, plain) and in a group
+# (each member's clock: date_time entities).
+MOMENTS: list[tuple[Any, ...]] = [
+    ("scene", "anna", "private", [("command", "/deadlines")]),
+    ("scene", "aldis", "alpha", [("command", "/deadlines")]),
+]
+
 # --- what the bot registers ------------------------------------------------------------------
 
 
@@ -432,6 +441,19 @@ def shown(call: ApiCall) -> list[str]:
             found += [str(b.get("text", "")) + " " + str(b.get("url", "")) for b in row]
     found += [content.decode("utf-8", "replace") for _name, content in call.files.values()]
     return [text for text in found if text]
+
+
+PROJECT_YEARS = (
+    int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()),
+    int(datetime(2030, 1, 1, tzinfo=UTC).timestamp()),
+)
+
+
+def moments(call: ApiCall) -> list[int]:
+    """The Unix times of the date_time entities in a message Telegram accepted."""
+    sent = call.result if isinstance(call.result, dict) else {}
+    found = [*sent.get("entities", []), *sent.get("caption_entities", [])]
+    return [e["unix_time"] for e in found if e["type"] == "date_time"]
 
 
 # --- one example -------------------------------------------------------------------------------
@@ -763,6 +785,9 @@ class Example:
                 chat_id = call.chat_id
             else:
                 continue
+            for moment in moments(call):
+                if chat_id > 0 or not PROJECT_YEARS[0] <= moment < PROJECT_YEARS[1]:
+                    self.fail(f"a date_time entity at {moment} in chat {chat_id}: {call.params}")
             for text in shown(call):
                 if any(apology in text for apology in APOLOGIES):
                     self.fail(f"the bot apologised in chat {chat_id}: {text[:200]!r}")
@@ -984,6 +1009,7 @@ def test_random_updates_never_fail_and_never_leak(db_url: str, tmp_path: Path) -
         @example(FLOODS[1])
         @example(FLOODS[2])
         @example(FLOODS[3])
+        @example(MOMENTS)
         @given(st.lists(step_strategy(golden.commands, golden.prefixes), min_size=3, max_size=10))
         def random_updates(steps: list[tuple[Any, ...]]) -> None:
             runner.run(one_example(steps))

@@ -98,7 +98,7 @@ def at(zone: ZoneInfo, y: int, m: int, d: int, hour: int = 10, minute: int = 0) 
 
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
-    | {"tg-spoiler", "span", "blockquote", "tg-emoji"}
+    | {"tg-spoiler", "span", "blockquote", "tg-emoji", "tg-time"}
 )
 BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 

@@ -179,3 +179,38 @@ def test_blanks_are_never_a_part_of_their_own():
     parts = split_html(text)
     assert_valid(text, parts, 4096)
     assert [visible(p).strip() for p in parts] == ["x", "y"]
+
+
+moment = st.builds(
+    lambda unix, text, fmt: f'<tg-time unix="{unix}"{fmt}>{html.escape(text)}</tg-time>',
+    st.integers(min_value=1_700_000_000, max_value=1_880_000_000),
+    st.text(alphabet="Fri 18 Dec, 23:59 (Rīga)😀\n", min_size=20, max_size=40),
+    st.sampled_from(["", ' format="wDt"', ' format="wt"', ' format=""']),
+)
+timed_line = st.lists(
+    st.one_of(plain, moment, moment.map(lambda m: f"<b>{m}</b>")), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(timed_line.map("".join), min_size=1, max_size=30), st.integers(80, 240))
+def test_a_date_time_is_never_cut(lines_: list[str], limit: int):
+    """Every part is valid and holds only whole moments (a moment's text is at most 80
+    code units here, so it fits a part): each date_time entity sent has the length of a
+    tag of the text, and every tag is sent."""
+    text = "\n".join(lines_)
+    parts = split_html(text, limit)
+    assert_valid(text, parts, limit)
+
+    def moments(html_text: str) -> set[tuple[int, int]]:
+        found = parse_html(html_text)[1]
+        return {(e["unix_time"], e["length"]) for e in found if e["type"] == "date_time"}
+
+    sent = set().union(*(moments(p) for p in parts))
+    assert sent == moments(text)
+
+
+def test_a_date_time_goes_whole_to_the_next_part():
+    tag = '<tg-time unix="1797631140" format="wDt">Friday, 18 December 2026, 23:59 (Riga)</tg-time>'
+    parts = split_html(f"• <b>Poster</b>: {tag} (Anna)", 40)
+    assert parts == ["• <b>Poster</b>:", tag, "(Anna)"]

@@ -80,7 +80,13 @@ _HTML_TAGS = {
     "pre": "pre",
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
+    "tg-time": "date_time",
 }
+# A date-time entity (Bot API 10): `unix` an integer, `format` as the docs' pattern; it may
+# hold or sit in bold, italic, underline, strikethrough and spoiler, none of these.
+_TIME_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
+_TIME_APART = frozenset({"code", "pre", "a", "tg-emoji", "tg-time"})
+_TIME_AHEAD = 1098 * 86400  # MTProto's messageEntityFormattedDate: up to now + 1098 days
 
 
 class _ApiError(Exception):
@@ -181,7 +187,11 @@ class _HtmlParser:
     """Turns Telegram HTML into plain text + entities, rejecting what Telegram rejects.
 
     Mirroring Telegram's strictness (unsupported tags, unbalanced tags, bare ``<``) makes
-    template bugs fail in tests instead of in production.
+    template bugs fail in tests instead of in production. A ``<tg-time>`` (Bot API 10, see
+    bot/timetag.py) becomes a ``date_time`` entity with ``unix_time`` and, when given,
+    ``date_time_format``; one without an integer ``unix``, with a format outside
+    ``r|w?[dD]?[tT]?``, a moment more than 1098 days ahead, or nested with code, pre, a link or a custom emoji is refused
+    (the wording of those refusals is ours, in Telegram's "can't parse entities" form).
     """
 
     def __init__(self, source: str) -> None:
@@ -232,8 +242,27 @@ class _HtmlParser:
             }
             if name == "span" and attrs.get("class") != "tg-spoiler":
                 raise self._error('Tag "span" must have class "tg-spoiler"')
+            self._check_time(name, attrs)
             self.stack.append((name, attrs, self.length))
         return end + 1
+
+    def _check_time(self, name: str, attrs: dict[str, str]) -> None:
+        """A tg-time needs an integer `unix` and a valid `format`, and never meets code,
+        pre, a link, a custom emoji or another tg-time inside or around it."""
+        inside = [n for n, _, _ in self.stack]
+        if name == "tg-time":
+            unix = attrs.get("unix", "")
+            if not unix.isascii() or not unix.isdigit():
+                raise self._error('Tag "tg-time" must have an integer attribute "unix"')
+            if int(unix) >= time.time() + _TIME_AHEAD:
+                raise self._error(f'Date-time "{unix}" is too far in the future')
+            if not _TIME_FORMAT.fullmatch(attrs.get("format", "")):
+                raise self._error(f'Invalid date-time format "{attrs["format"]}"')
+            around = next((n for n in inside if n in _TIME_APART), None)
+            if around is not None:
+                raise self._error(f'Tag "tg-time" can\'t be nested in tag "{around}"')
+        elif name in _TIME_APART and "tg-time" in inside:
+            raise self._error(f'Tag "{name}" can\'t be nested in tag "tg-time"')
 
     def _close(self, name: str, i: int) -> None:
         if not self.stack:
@@ -265,6 +294,10 @@ class _HtmlParser:
             entity["type"] = "expandable_blockquote"
         elif open_name == "tg-emoji":
             entity["custom_emoji_id"] = attrs.get("emoji-id", "")
+        elif open_name == "tg-time":
+            entity["unix_time"] = int(attrs["unix"])
+            if attrs.get("format"):
+                entity["date_time_format"] = attrs["format"]
         self.entities.append(entity)
 
 

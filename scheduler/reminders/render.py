@@ -13,20 +13,27 @@ from sqlmodel import Session
 
 from bot.i18n import Html, Translator, lines, translator_for
 from bot.reply import Button, Message
-from scheduler.moments import when, zone_of
+from scheduler.moments import shared_when, when, zone_of
 from scheduler.reminders.plans import QUIET, coordinator_zone, meeting_after
 from scheduler.reminders.rhythm import quiz_value
 from storage import deadlines, teams
 from storage.models import ChatBinding, Deadline, Meeting, Project, Reminder, ReminderKind, User
 
 Renderer = Callable[[Session, Reminder, datetime, str], Message | None]
+Show = Callable[[Translator, datetime, ZoneInfo], str]  # `when`, or `shared_when` in a group
 DIRECT = 4  # quiz "Criticism: I like to receive it…" from here on: plain wording
 
 
 def deadline_lines(
-    session: Session, t: Translator, project_id: int, found: list[Deadline], zone: ZoneInfo
+    session: Session,
+    t: Translator,
+    project_id: int,
+    found: list[Deadline],
+    zone: ZoneInfo,
+    *,
+    show: Show = when,
 ) -> list[Html]:
-    """One line per deadline: what, when (in `zone`) and who."""
+    """One line per deadline: what, when (shown by `show` in `zone`) and who."""
     names = {
         m.user.id: m.user.display_name
         for m in teams.members(session, project_id=project_id)
@@ -36,7 +43,7 @@ def deadline_lines(
         t(
             "• <b>{title}</b>: {when} ({name})",
             title=d.title,
-            when=when(t, d.due_at, zone),
+            when=show(t, d.due_at, zone),
             name=names.get(d.owner_id or 0, "—"),
         )
         for d in found
@@ -132,7 +139,7 @@ def _digest(session: Session, reminder: Reminder, now: datetime, _default: str) 
         return None
     t = Translator(binding.language)
     zone = coordinator_zone(session, reminder.project_id)
-    items = deadline_lines(session, t, reminder.project_id, week, zone)
+    items = deadline_lines(session, t, reminder.project_id, week, zone, show=shared_when)
     text = lines(
         t("📅 Deadlines this week:"), *items, t("/deadlines shows them in your own time zone.")
     )

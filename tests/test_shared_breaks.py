@@ -73,6 +73,9 @@ async def test_a_break_counts_for_its_authors_team_and_for_others_once_confirmed
     assert "counts for your teams now" in sent.text
     assert await before_days(db, 1) == ["2026-12-18"]  # team A: at once, out of the break
     assert "2026-12-29" in await before_days(db, 2)  # team B: not before it is confirmed
+    await plans.replan_teams(db, [1, 2], NOW)  # both at once, as the weekly refresh does
+    assert await before_days(db, 1) == ["2026-12-18"]
+    assert "2026-12-29" in await before_days(db, 2)
 
     sent = await mehmet.send("/breaks")
     assert "Yarıyıl tatili — entered by Ayşe, not yet confirmed, so not counted" in sent.text
@@ -99,6 +102,8 @@ async def test_a_break_counts_for_its_authors_team_and_for_others_once_confirmed
     sent = await mehmet.click("✅")
     assert "now counts for every team with a teacher from Türkiye" in sent.text
     assert await before_days(db, 2) == ["2026-12-18"]  # team B follows it now
+    await deadline_for(db, project_id=2, owner=202)  # planned for team B alone
+    assert await before_days(db, 2) == ["2026-12-18", "2026-12-18"]
     again = await mehmet.press(listing, f"brk:ok:{entry.id}")
     assert again.alerts and "confirmed already" in again.alerts[0]
     for reader in (mehmet, anna):
@@ -151,6 +156,12 @@ async def test_a_newcomer_without_known_breaks_is_asked_once(driver: Driver, db:
             (date(2027, 4, 6), date(2027, 4, 9)),
         ):
             s.add(SchoolBreak(country="LT", start=first, end=last, name="X", source="openholidays"))
+        winter = (date(2027, 2, 15), date(2027, 2, 28))
+        s.add(
+            SchoolBreak(
+                country="PL", start=winter[0], end=winter[1], name="Ferie", source="snapshot"
+            )
+        )
 
     await db.run(lithuanian_year)
     anna = driver.teacher(101, "Anna")
@@ -163,9 +174,18 @@ async def test_a_newcomer_without_known_breaks_is_asked_once(driver: Driver, db:
     await join(jonas, link, country="LT", school="Vilnius", contact="j")
     assert not [t for t in texts(driver, 102) if ASKED in t]  # Lithuania's year is known
 
+    piotr = driver.teacher(204, "Piotr")  # Poland: a winter break only, no autumn or Christmas
+    await join(piotr, link, country="PL", school="Kraków", contact="p")
+    assert [t for t in texts(driver, 204) if ASKED in t]
+
     second = await create_project(driver.teacher(105, "Bruno"), "Team B")
     await join(eleni, second, country="GR", school="Athens", contact="e")
     assert len([t for t in texts(driver, 203) if ASKED in t]) == 1  # never again
+
+    await jonas.send("/profile")  # Jonas moves to a school in Türkiye: no known breaks there
+    await jonas.click("Country")
+    sent = await jonas.send("TR")
+    assert "Your profile" in sent.text and f"{ASKED} Türkiye" in sent.text
 
 
 def test_breaks_entered_before_0013_become_their_countrys_unconfirmed_entries(db_url: str):

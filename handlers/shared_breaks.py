@@ -40,7 +40,9 @@ def break_line(row: SchoolBreak, counts: bool, names: dict[int, str], actor: Act
         else:
             parts.append(t("not yet confirmed, so not counted in this team yet"))
         origin = Html(", ".join(parts))
-    return Html(f"• {row.start:%d.%m.%Y} – {row.end:%d.%m.%Y}: {escape(row.name)} — {origin}")
+    # a name's own line breaks are indented: a long list is never cut inside one break
+    name = escape(row.name).replace("\n", "\n  ")
+    return Html(f"• {row.start:%d.%m.%Y} – {row.end:%d.%m.%Y}: {name} — {origin}")
 
 
 def _name(user_id: int | None, names: dict[int, str], actor: Actor) -> str:

@@ -1,17 +1,16 @@
 """/breaks: the school holidays of every partner's country. Fetched from the OpenHolidays
-API (cached, refreshed weekly), or entered by a member where the API has nothing or their
-school differs ("/breaks add 22.12.2026–03.01.2027 Ziemassvētku brīvlaiks"), or sent as
-an .ics file. A member's entry is shared with the project's partners from that country."""
+API (cached, refreshed weekly by scheduler/break_refresh.py), or entered by a teacher
+where the API has nothing or their school differs ("/breaks add 22.12.2026–03.01.2027
+Ziemassvētku brīvlaiks"), or sent as an .ics file. An entry goes into the teacher's
+country's shared calendar (handlers/shared_breaks.py says where it counts)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
-import httpx
 from sqlmodel import Session
 from telegram import Document, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -20,8 +19,9 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
+from handlers import shared_breaks as shared
 from handlers.common import Actor, button, for_member, respond
-from scheduler import openholidays
+from scheduler import break_refresh, openholidays
 from scheduler.dates import read_range
 from scheduler.ics_import import (
     MAX_BYTES,
@@ -33,12 +33,9 @@ from scheduler.ics_import import (
 )
 from scheduler.moments import zone_of
 from scheduler.places import HOLIDAY_COUNTRIES
-from scheduler.reminders.plans import replan_teams, teams_changed
-from storage import breaks, teams
-from storage.db import Database
+from scheduler.reminders.plans import teams_changed
+from storage import breaks, shared_breaks, teams
 from storage.models import Membership, Project
-
-log = logging.getLogger(__name__)
 
 NAME_MAX = 200
 AHEAD = timedelta(days=365)
@@ -55,61 +52,30 @@ def parse_range(text: str, today: date) -> tuple[date, date, str] | None:
     return span.start, span.end, name
 
 
-async def refresh(db: Database, base_url: str, countries: set[str], now: datetime) -> None:
-    """Fetch the school holidays of countries not fetched this week. A failure is logged
-    and tried again next time: the calendar works with what it has."""
-    if not base_url:  # switched off (the offline console)
-        return
-    wanted = await db.run(lambda s: breaks.stale(s, countries=countries, now=now))
-    if not wanted:
-        return
-    async with httpx.AsyncClient(timeout=10) as client:
-        for country in wanted:
-            try:
-                fetched = await openholidays.school_holidays(
-                    client,
-                    base_url,
-                    country,
-                    start=now.date() - timedelta(days=30),
-                    end=now.date() + AHEAD,
-                    lang="en",
-                )
-            except (httpx.HTTPError, ValueError, KeyError):
-                log.warning("could not fetch school holidays of %s", country, exc_info=True)
-                continue
-            rows = [
-                (h.start, h.end, h.name, sub)
-                for h in fetched
-                for sub in (h.subdivisions or (None,))
-            ]
-            await db.run(partial(breaks.replace_fetched, country=country, rows=rows))
-            await _replan_country(db, country, now)
-            # Only now: a crash before this line leaves the country stale, so the next
-            # refresh fetches it again and re-plans every team.
-            await db.run(partial(breaks.mark_fetched, country=country, now=now))
-
-
-async def _replan_country(db: Database, country: str, now: datetime) -> None:
-    """The reminders of every team with a teacher in `country` follow its new breaks."""
-    project_ids = await db.run(lambda s: teams.projects_with_country(s, country=country))
-    await replan_teams(db, project_ids, now)
-
-
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
     assert project.id is not None
     t = actor.t
     team = teams.members(session, project_id=project.id)
     countries = sorted({m.membership.country for m in team if m.membership.country})
     today = actor.now.date()
-    rows = [
+    counted = [
         b
         for b in breaks.for_project(session, project_id=project.id, countries=countries)
         if b.end >= today and b.start <= today + AHEAD
     ]
+    waiting = shared.pending_elsewhere(session, countries, counted, today)
+    not_counted = {b.id for b in waiting}
+    shown = sorted([*counted, *waiting], key=lambda b: (b.start, b.id or 0))
+    names = shared_breaks.names(
+        session, user_ids=[u for b in shown for u in (b.created_by, b.confirmed_by)]
+    )
     parts = [t("<b>School breaks: {title}</b>", title=project.title)]
     for country in countries:
-        mine = [b for b in rows if b.country == country]
-        items = [_break_line(b.start, b.end, b.name) for b in mine] or [t("(none known yet)")]
+        items = [
+            shared.break_line(b, b.id not in not_counted, names, actor)
+            for b in shown
+            if b.country == country
+        ] or [t("(none known yet)")]
         parts.append(
             lines(Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"), *items)
         )
@@ -118,9 +84,16 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
             "Add your school's own breaks: /breaks add 22.12.2026–03.01.2027 Winter break, or send me an .ics file."
         )
     )
-    if any(b.source == "openholidays" for b in rows):
+    buttons = shared.decision_buttons(session, actor, shown)
+    if buttons:
+        parts.append(
+            t(
+                "✅ confirms a break another teacher from your country entered; 🗑 removes a wrong one."
+            )
+        )
+    if any(b.project_id is None for b in shown):
         parts.append(Html(f"<i>{escape(openholidays.CREDIT)}</i>"))
-    return Reply().say(lines(*parts, blank=True))
+    return Reply().say(lines(*parts, blank=True), buttons)
 
 
 def add_break(session: Session, actor: Actor, project: Project, me: Membership, text: str) -> Reply:
@@ -152,10 +125,10 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
         name=name[:NAME_MAX],
         by=actor.user.id,
     )
-    teams_changed(session, [project.id], actor.now)  # no reminder on the new days off
+    _replan_author(session, actor, project.id)  # no reminder on the new days off
     return Reply().say(
         t(
-            "Added for {country}: {name}, {start} – {end}. Your partners from {country} see it too.",
+            "Added for {country}: {name}, {start} – {end}. It counts for your teams now, and for other teams with a teacher from {country} once one of them confirms it in /breaks.",
             country=country_name(country, t.lang),
             name=name,
             start=f"{start:%d.%m.%Y}",
@@ -260,7 +233,7 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
             source="ics",
         )
         added += 1
-    teams_changed(session, [project_id], actor.now)
+    _replan_author(session, actor, project_id)
     country = country_name(me.country, t.lang)  # not inside t.tn(): Babel would misread it
     note = t.tn(
         "Added {n} break for {country} from the file.",
@@ -269,6 +242,12 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
         country=country,
     )
     return Reply(clear_buttons=True).say(note)
+
+
+def _replan_author(session: Session, actor: Actor, project_id: int) -> None:
+    """A new entry counts at once for every team of its author: their reminders follow."""
+    mine = {p.id for p in teams.user_projects(session, user_id=actor.user.id) if p.id is not None}
+    teams_changed(session, mine | {project_id}, actor.now)
 
 
 def _known(session: Session, project_id: int, country: str) -> set[tuple[date, date]]:
@@ -297,7 +276,9 @@ async def refresh_for_sender(update: Update, context: Ctx) -> None:
         }
 
     wanted = await context.db.run(countries)
-    await refresh(context.db, context.settings.openholidays_url, wanted, datetime.now(UTC))
+    await break_refresh.refresh(
+        context.db, context.settings.openholidays_url, wanted, datetime.now(UTC)
+    )
 
 
 async def on_breaks(update: Update, context: Ctx) -> None:
@@ -359,6 +340,7 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("breaks", on_breaks),
         CallbackQueryHandler(on_confirm, pattern="^ics:"),
+        CallbackQueryHandler(shared.on_decide, pattern="^brk:"),
         MessageHandler(
             filters.UpdateType.MESSAGE  # not a caption edited later: imported once
             & filters.ChatType.PRIVATE

@@ -18,7 +18,7 @@ from bot.context import Ctx
 from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
-from handlers import forms, lifecycle, profile_fields, quiz
+from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
 from handlers.common import Actor, Step, respond, too_many_projects
 from scheduler.reminders.plans import teams_changed
 from storage import teams
@@ -85,6 +85,8 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
     _tell_team(session, actor, project, reply)
     teams_changed(session, [project.id], actor.now)
     reply.messages += lifecycle.follow(session, actor, project)  # a partner school joined
+    if ask := break_prompt.ask_once(session, actor):
+        reply.say(ask)
     return reply
 
 

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.reply import Button, Reply
-from handlers import forms, profile_fields
+from handlers import break_prompt, forms, profile_fields
 from handlers.common import Actor, only_private, respond, too_many_projects
 from storage import teams
 
@@ -53,7 +53,10 @@ def _finish(session: Session, actor: Actor, answers: forms.Answers, _state: form
         uses=teams.INVITE_USES,
         link=link,
     )
-    return Reply().say(text, invite_buttons(actor, project.id, link))
+    reply = Reply().say(text, invite_buttons(actor, project.id, link))
+    if ask := break_prompt.ask_once(session, actor):
+        reply.say(ask)
+    return reply
 
 
 FORM = forms.Form(

@@ -200,6 +200,8 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
                 "end": _at(b.end),
                 "name": b.name,
                 "source": b.source,
+                "entered_by_you": b.created_by == found.user.id,
+                "confirmed_by_you": b.confirmed_by == found.user.id,
             }
             for b in found.breaks
         ],
@@ -270,6 +272,9 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "removed_from": [
             {"project": title(r.project_id), "removed_at": _at(r.removed_at)}
             for r in found.removals
+        ],
+        "asked_for_school_breaks": [
+            {"country": p.country, "asked_at": _at(p.asked_at)} for p in found.break_prompts
         ],
         "dialog_in_progress": _dialog(actor, scratch if isinstance(scratch, dict) else {}),
         "school_breaks_to_confirm": waiting.get("breaks") if isinstance(waiting, dict) else None,

@@ -10,7 +10,7 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.i18n import N_
 from bot.reply import Button, Reply, rows
-from handlers import forms, profile_fields
+from handlers import break_prompt, forms, profile_fields
 from handlers.common import Actor, only_private, respond
 
 FIELDS = (
@@ -49,7 +49,10 @@ def card(session: Session, actor: Actor) -> Reply:
 
 
 def _edited(session: Session, actor: Actor, answers: forms.Answers, _state: forms.State) -> Reply:
-    return card(session, actor)
+    reply = card(session, actor)
+    if ask := break_prompt.ask_once(session, actor):  # a new country with no known breaks
+        reply.say(ask)
+    return reply
 
 
 FORM = forms.Form(

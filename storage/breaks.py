@@ -1,4 +1,5 @@
-"""School breaks: fetched per country (cached, refreshed weekly) or entered for a project."""
+"""School breaks: fetched per country (cached, refreshed weekly) or entered by a teacher
+for their country."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from storage.models import HolidayFetch, SchoolBreak
+from storage.shared_breaks import author_teams, counts_for
 
 REFRESH_AFTER = timedelta(days=7)
 
@@ -21,7 +23,11 @@ def stale(session: Session, *, countries: Iterable[str], now: datetime) -> list[
             select(HolidayFetch).where(col(HolidayFetch.country).in_(list(countries)))
         ).all()
     }
-    return sorted(c for c in set(countries) if c not in fetched or now - fetched[c] > REFRESH_AFTER)
+    return sorted(
+        c
+        for c in set(countries)
+        if (at := fetched.get(c)) is None or now - at > REFRESH_AFTER  # None: never finished
+    )
 
 
 def replace_fetched(
@@ -41,11 +47,6 @@ def replace_fetched(
     )
 
 
-def mark_fetched(session: Session, *, country: str, now: datetime) -> None:
-    """The country's breaks are stored and every plan follows them: no fetch for a week."""
-    session.merge(HolidayFetch(country=country, fetched_at=now))
-
-
 def add(
     session: Session,
     *,
@@ -55,8 +56,9 @@ def add(
     end: date,
     name: str,
     by: int,
-    source: str = "manual",
+    source: str = "teacher",
 ) -> SchoolBreak:
+    """A teacher's entry in their country's shared calendar, made in `project_id`."""
     row = SchoolBreak(
         project_id=project_id,
         country=country,
@@ -73,7 +75,7 @@ def add(
 def for_project(
     session: Session, *, project_id: int, countries: Iterable[str]
 ) -> list[SchoolBreak]:
-    """Nationwide fetched breaks of these countries, and the breaks entered in this project."""
+    """Nationwide fetched breaks of these countries, and the entries counting for this team."""
     return for_projects(session, project_ids=[project_id], countries=countries)[project_id]
 
 
@@ -81,13 +83,14 @@ def for_projects(
     session: Session, *, project_ids: Collection[int], countries: Iterable[str]
 ) -> dict[int, list[SchoolBreak]]:
     """for_project for many projects in one query (planning thousands of teams): project
-    → nationwide breaks of these countries and its own, by start."""
+    → nationwide breaks of these countries and the teachers' entries that count for it
+    (storage/shared_breaks.py), by start."""
     rows = session.exec(
         select(SchoolBreak)
         .where(
             col(SchoolBreak.country).in_(list(countries)),
             or_(
-                col(SchoolBreak.project_id).in_(list(project_ids)),
+                counts_for(project_ids),
                 sa.and_(
                     col(SchoolBreak.project_id).is_(None),
                     col(SchoolBreak.subdivision).is_(None),
@@ -97,8 +100,9 @@ def for_projects(
         .order_by(col(SchoolBreak.start), col(SchoolBreak.id))
     ).all()
     found: dict[int, list[SchoolBreak]] = {project_id: [] for project_id in project_ids}
+    teams_of = author_teams(session, rows=rows, project_ids=project_ids)
     for row in rows:
-        for project_id in [row.project_id] if row.project_id is not None else project_ids:
+        for project_id in teams_of.get(row.id or 0, project_ids):
             if project_id in found:
                 found[project_id].append(row)
     return found

@@ -346,8 +346,11 @@ class Reminder(SQLModel, table=True):
 
 
 class SchoolBreak(SQLModel, table=True):
-    """School holidays: fetched from OpenHolidays for a country (project_id empty), or
-    entered by a member for their own country in one project."""
+    """School holidays of a country: fetched from OpenHolidays (project_id empty), or
+    entered once by a teacher for their country's shared calendar ("teacher", "ics"),
+    with the team they entered it in (`project_id`) and its author kept as provenance.
+    An entry counts at once for the author's teams and, once a second teacher from
+    that country confirmed it (`confirmed_by`), for every team (storage/breaks.py)."""
 
     __tablename__ = "school_break"
 
@@ -357,18 +360,35 @@ class SchoolBreak(SQLModel, table=True):
     start: date
     end: date
     name: str = Field(max_length=200)
-    source: str = Field(max_length=16)  # "openholidays", "manual" or "ics"
+    source: str = Field(max_length=16)  # "openholidays", "snapshot", "teacher" or "ics"
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="CASCADE")
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    confirmed_by: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class HolidayFetch(SQLModel, table=True):
-    """When a country's school holidays were last fetched, for the weekly refresh."""
+    """When a country's school holidays were last fetched, for the weekly refresh, and
+    which process is fetching them now (`claimed_at`), so two processes never both fetch
+    and re-plan; `replan_pending`: its breaks changed and its teams are not re-planned yet."""
 
     __tablename__ = "holiday_fetch"
 
     country: str = Field(primary_key=True, max_length=2)
-    fetched_at: datetime = _ts()
+    fetched_at: datetime | None = _ts(nullable=True, default=False)  # None: never yet
+    claimed_at: datetime | None = _ts(nullable=True, default=False)
+    replan_pending: bool = False
+
+
+class BreakPrompt(SQLModel, table=True):
+    """A teacher was asked to enter their country's school breaks: never asked again."""
+
+    __tablename__ = "break_prompt"
+
+    user_id: int = Field(
+        primary_key=True, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"
+    )
+    country: str = Field(primary_key=True, max_length=2)
+    asked_at: datetime = _ts()
 
 
 class Away(SQLModel, table=True):

@@ -4,8 +4,8 @@ walks the schema and fails on a column that is not.
 
 Forgetting follows one rule. What is the teacher's own goes: their profile, their
 questionnaire answers (proposals for the team agreements included), pauses, nudges,
-reminders to them or about them, removals from a team, their dialog scratchpad and
-dialog state. What the
+reminders to them or about them, removals from a team, the note that they were asked for
+their country's school breaks, their dialog scratchpad and dialog state. What the
 team made together stays, without the teacher: their place in the team (role, founder,
 school country), plan items, agreed wordings, registration texts, checklist ticks, plan
 locks, risk marks, deadlines, school breaks, invites, linked groups and the meeting. Those
@@ -25,6 +25,7 @@ from storage.models import (
     Agreement,
     Answer,
     Away,
+    BreakPrompt,
     ChatBinding,
     ChecklistTick,
     ConversationState,
@@ -60,6 +61,7 @@ AUTHOR_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Deadline, "owner_id"),
     (Deadline, "created_by"),
     (SchoolBreak, "created_by"),
+    (SchoolBreak, "confirmed_by"),
     (Meeting, "created_by"),
 )
 # The teacher's own rows: deleted (the reminder table also by chat_id, see `_reminders`).
@@ -69,6 +71,7 @@ OWN_ROWS: tuple[tuple[type[SQLModel], str], ...] = (
     (Away, "user_id"),
     (UserScratch, "user_id"),
     (Removal, "user_id"),  # so a link made before the removal would let them in again
+    (BreakPrompt, "user_id"),
 )
 
 
@@ -188,7 +191,7 @@ class Footprint:
     reminders: list[Reminder]  # to them, or about them to their coordinator
     nudges: list[Nudge]
     away: list[Away]
-    breaks: list[SchoolBreak]  # entered by them
+    breaks: list[SchoolBreak]  # entered or confirmed by them
     plan_items: list[PlanItem]  # written (or last changed) by them, or they are responsible
     plan_locks: list[PlanLock]
     registration_texts: list[RegistrationText]
@@ -197,6 +200,7 @@ class Footprint:
     risks: list[RiskMark]  # they own
     meetings: list[Meeting]  # they set
     removals: list[Removal]  # teams whose coordinator removed them
+    break_prompts: list[BreakPrompt]  # countries whose breaks they were asked for
     scratch: UserScratch | None
     dialogs: list[ConversationState]
 
@@ -222,7 +226,11 @@ def footprint(session: Session, *, user: User) -> Footprint:
         ),
         nudges=_rows(session, Nudge, col(Nudge.user_id) == uid),
         away=_rows(session, Away, col(Away.user_id) == uid),
-        breaks=_rows(session, SchoolBreak, col(SchoolBreak.created_by) == uid),
+        breaks=_rows(
+            session,
+            SchoolBreak,
+            or_(col(SchoolBreak.created_by) == uid, col(SchoolBreak.confirmed_by) == uid),
+        ),
         plan_items=sorted([*written, *responsible], key=lambda r: r.id or 0),
         plan_locks=_rows(session, PlanLock, col(PlanLock.locked_by) == uid),
         registration_texts=_rows(
@@ -235,6 +243,7 @@ def footprint(session: Session, *, user: User) -> Footprint:
         risks=_rows(session, RiskMark, col(RiskMark.owner_id) == uid),
         meetings=_rows(session, Meeting, col(Meeting.created_by) == uid),
         removals=_rows(session, Removal, col(Removal.user_id) == uid),
+        break_prompts=_rows(session, BreakPrompt, col(BreakPrompt.user_id) == uid),
         scratch=session.get(UserScratch, uid),
         dialogs=_rows(session, ConversationState, _dialog_keys(uid)),
     )

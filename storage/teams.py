@@ -102,6 +102,17 @@ def projects_with_country(session: Session, *, country: str) -> list[int]:
     )
 
 
+def member_countries(session: Session) -> set[str]:
+    """The school countries of every teacher in a team: the calendars the bot keeps fresh."""
+    return {
+        country
+        for country in session.exec(
+            select(User.country).join(Membership, col(Membership.user_id) == User.id).distinct()
+        ).all()
+        if country is not None
+    }
+
+
 _MEMBERSHIP = Membership.__table__  # type: ignore[attr-defined]
 # Built once: checked on every questionnaire answer (see storage/answers.py for why).
 _IS_MEMBER = sa.select(sa.literal(1)).where(

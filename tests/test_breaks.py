@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 from tornado.httpserver import HTTPServer
-from tornado.web import Application, RequestHandler
+from tornado.web import Application, HTTPError, RequestHandler
 
 from bot.app import build_application
 from bot.fakeapi import updates
@@ -18,7 +18,7 @@ from bot.fakeapi.server import FakeBotApi
 from handlers import breaks as breaks_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
-from scheduler import ics_import
+from scheduler import break_refresh, ics_import
 from scheduler.calendar import Break, Place
 from scheduler.reminders import plans as reminders_flow
 from storage import breaks as stored_breaks
@@ -69,6 +69,7 @@ HOLIDAYS = {
 class FakeOpenHolidays:
     def __init__(self) -> None:
         self.requests: list[dict[str, str]] = []
+        self.failing: set[str] = set()  # countries whose answer is a server error
 
     def app(self) -> Application:
         api = self
@@ -77,6 +78,8 @@ class FakeOpenHolidays:
             def get(self) -> None:
                 params = {k: self.get_argument(k) for k in self.request.arguments}
                 api.requests.append(params)
+                if params["countryIsoCode"] in api.failing:
+                    raise HTTPError(503)
                 self.set_header("Content-Type", "application/json")
                 self.finish(json.dumps(HOLIDAYS.get(params["countryIsoCode"], [])))
 
@@ -157,7 +160,7 @@ async def test_breaks_are_fetched_once_a_week_and_shown_with_credit(
         sent = await anna.send("/breaks")
         assert "Mūsų žiemos atostogos" in sent.text
         rows = await db.run(
-            lambda s: s.exec(select(SchoolBreak).where(SchoolBreak.source == "manual")).all()
+            lambda s: s.exec(select(SchoolBreak).where(SchoolBreak.source == "teacher")).all()
         )
         assert [(r.country, r.created_by) for r in rows] == [("LT", 102)]
     finally:
@@ -401,12 +404,12 @@ async def test_fetched_breaks_replan_the_countrys_teams_and_a_crash_fetches_agai
 
     monkeypatch.setattr(reminders_flow, "teams_changed", crashing)
     with pytest.raises(RuntimeError):
-        await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
+        await break_refresh.refresh(db, holidays_api.url, {"LT"}, now)
     assert len(batches) == 1
     assert await db.run(lambda s: stored_breaks.stale(s, countries={"LT"}, now=now)) == ["LT"]
 
     monkeypatch.undo()
-    await breaks_flow.refresh(db, holidays_api.url, {"LT"}, now)
+    await break_refresh.refresh(db, holidays_api.url, {"LT"}, now)
     days = await before_days()
     assert days and all(day < "2026-12-23" for day in days)  # moved out of 23 Dec – 2 Jan
     assert await db.run(lambda s: stored_breaks.stale(s, countries={"LT"}, now=now)) == []

@@ -222,6 +222,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "source": (OTHER, "an enum"),
         "project_id": (OTHER, "a project"),
         "created_by": (ID, "set to NULL"),
+        "confirmed_by": (ID, "set to NULL"),
+    },
+    "break_prompt": {
+        "user_id": (ID, "deleted"),
+        "country": (OTHER, "a country code"),
     },
     "holiday_fetch": {
         "country": (OTHER, "a country code"),
@@ -253,6 +258,7 @@ EXPORT_OF = {
     "away": "away",
     "meeting": "meetings_you_set",
     "removal": "removed_from",
+    "break_prompt": "asked_for_school_breaks",
 }
 NOT_EXPORTED = {
     "project": "no column names a teacher; each entry names its project by title",
@@ -361,6 +367,9 @@ async def rich_team(driver: Driver, app: TwinApp, db: Database) -> Team:
     # Eva's project: Ilze joins as a partner and Eva nudges her
     eva_link = await create_project(eva, "Bees")
     await join(ilze, eva_link, country="LV", school="Ilzes-school Jūrmala", contact="ilze@x.lv")
+    await eva.send("/breaks add 06.04.2027–09.04.2027 Team-break: pavasara brīvdienas")
+    await ilze.send("/breaks")
+    await ilze.click("✅")  # she confirms Eva's entry for Latvia
     await eva.send("/progress")
     await eva.click("Remind the others")
     # and another of Eva's, from which Eva removes her

@@ -1,5 +1,6 @@
-"""The jobs of a process that sends reminders: the dispatcher every few seconds and the
-check-in planner every few hours.
+"""The jobs of a process that sends reminders: the dispatcher every few seconds, the
+check-in planner every few hours and the weekly school-holiday refresh
+(scheduler/break_refresh.py, looked at every few hours).
 
 The dispatcher is a repeating job that always runs, however late (no grace limit,
 missed runs folded into one), and returns at once while its previous run is still
@@ -19,6 +20,7 @@ from telegram.ext import JobQueue
 from bot.context import Ctx, Services
 from bot.reply import Message
 from bot.send import deliver
+from scheduler import break_refresh
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.reminders import plans
 from scheduler.reminders.render import render
@@ -73,7 +75,7 @@ async def checkin_job(context: Ctx) -> None:
 
 
 def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot) -> None:
-    """The sending and check-in jobs of one process."""
+    """The sending, check-in and school-holiday jobs of one process."""
     job_queue.run_repeating(
         dispatch_job,
         interval=DISPATCH_EVERY,
@@ -87,5 +89,12 @@ def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot) -> None:
         interval=CHECK_EVERY,
         first=60.0,
         name="check-in-on-quiet-teachers",
+        job_kwargs=ALWAYS_RUN,
+    )
+    job_queue.run_repeating(
+        break_refresh.refresh_job,
+        interval=break_refresh.EVERY,
+        first=120.0,
+        name=break_refresh.JOB,
         job_kwargs=ALWAYS_RUN,
     )

@@ -21,7 +21,8 @@ from bot.countries import country_name, flag
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
 from handlers.common import Actor, button, for_member, respond
-from scheduler import openholidays
+from scheduler import openholidays, regions, school_data
+from scheduler.calendar import Break
 from scheduler.ics_import import (
     MAX_BYTES,
     MAX_EVENTS,
@@ -31,11 +32,12 @@ from scheduler.ics_import import (
     read_breaks,
 )
 from scheduler.moments import zone_of
-from scheduler.places import HOLIDAY_COUNTRIES
+from scheduler.places import HOLIDAY_COUNTRIES, for_region
 from scheduler.reminders.plans import replan_teams, teams_changed
 from storage import breaks, teams
 from storage.db import Database
 from storage.models import Membership, Project
+from storage.teams import Member
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
     wanted = await db.run(lambda s: breaks.stale(s, countries=countries, now=now))
     if not wanted:
         return
+    window = breaks.fetch_window(now)
     async with httpx.AsyncClient(timeout=10) as client:
         for country in wanted:
             try:
@@ -84,19 +87,19 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
                     client,
                     base_url,
                     country,
-                    start=now.date() - timedelta(days=30),
-                    end=now.date() + AHEAD,
-                    lang="en",
+                    start=window[0],
+                    end=window[1],
+                    lang=(school_data.languages(country) or ("en",))[0],
                 )
             except (httpx.HTTPError, ValueError, KeyError):
                 log.warning("could not fetch school holidays of %s", country, exc_info=True)
                 continue
             rows = [
-                (h.start, h.end, h.name, sub)
+                (h.start, h.end, h.name, school_data.code_of(country, sub) if sub else None)
                 for h in fetched
                 for sub in (h.subdivisions or (None,))
             ]
-            await db.run(partial(breaks.replace_fetched, country=country, rows=rows))
+            await db.run(partial(breaks.replace_fetched, country=country, rows=rows, window=window))
             await _replan_country(db, country, now)
             # Only now: a crash before this line leaves the country stale, so the next
             # refresh fetches it again and re-plans every team.
@@ -110,6 +113,8 @@ async def _replan_country(db: Database, country: str, now: datetime) -> None:
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
+    """Per country: its nationwide breaks, then those of the regions of the team's
+    members there (labelled with the region); no other region's."""
     assert project.id is not None
     t = actor.t
     team = teams.members(session, project_id=project.id)
@@ -121,20 +126,38 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
         if b.end >= today and b.start <= today + AHEAD
     ]
     parts = [t("<b>School breaks: {title}</b>", title=project.title)]
+    shown: set[Break] = set()
     for country in countries:
         mine = [b for b in rows if b.country == country]
-        items = [_break_line(b.start, b.end, b.name) for b in mine] or [t("(none known yet)")]
+        items = [(b, b.name) for b in for_region(mine, country, None)]
+        for region in sorted({r for m in team if (r := _region(m, country))}):
+            label = regions.name(country, region, t.lang)
+            items += [
+                (b, f"{b.name} ({label})")
+                for b in for_region(mine, country, region, regional_only=True)
+            ]
+        items.sort(key=lambda item: (item[0].start, item[1]))
+        shown.update(b for b, _name in items)
+        lines_ = [_break_line(b.start, b.end, name) for b, name in items] or [t("(none known yet)")]
         parts.append(
-            lines(Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"), *items)
+            lines(Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"), *lines_)
         )
     parts.append(
         t(
             "Add your school's own breaks: /breaks add 22.12.2026–03.01.2027 Winter break, or send me an .ics file."
         )
     )
-    if any(b.source == "openholidays" for b in rows):
+    if any(breaks.is_open_data(r.source) and Break(r.start, r.end, r.name) in shown for r in rows):
         parts.append(Html(f"<i>{escape(openholidays.CREDIT)}</i>"))
     return Reply().say(lines(*parts, blank=True))
+
+
+def _region(member: Member, country: str) -> str | None:
+    """A member's region in this school country (none when they teach elsewhere now)."""
+    user = member.user
+    if user is None or member.membership.country != country or user.country != country:
+        return None
+    return user.region
 
 
 def add_break(session: Session, actor: Actor, project: Project, me: Membership, text: str) -> Reply:

@@ -61,6 +61,7 @@ FORM = forms.Form(
     fields=(
         profile_fields.TITLE,
         profile_fields.COUNTRY,
+        profile_fields.REGION,
         profile_fields.SCHOOL,
         profile_fields.CONTACT,
         profile_fields.TIMEZONE,

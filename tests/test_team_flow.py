@@ -24,10 +24,22 @@ async def create_project(anna: Teacher, title: str = "Water around us") -> str:
     return found.group(0)
 
 
-async def join(teacher: Teacher, link: str, *, country: str, school: str, contact: str) -> None:
+async def join(
+    teacher: Teacher,
+    link: str,
+    *,
+    country: str,
+    school: str,
+    contact: str,
+    region: str | None = None,
+) -> None:
+    """The teacher answers the join questions; a region where the country asks for one
+    (typed, or "Not sure")."""
     await teacher.open(link)
     await teacher.click("✓")  # keep the Telegram name
-    await teacher.send(country)
+    sent = await teacher.send(country)
+    if "region" in sent.text.lower():  # Portugal's public holidays differ by district
+        await (teacher.send(region) if region else teacher.click("Not sure"))
     await teacher.send(school)
     await teacher.send(contact)
     sent = await teacher.click("✓")  # the guessed time zone

@@ -76,7 +76,7 @@ def _start(session: Session, actor: Actor) -> Reply:
         return only_private(actor)
     if refused := too_many_projects(session, actor):
         return refused
-    intro = actor.t("Let's set up your project: five short questions. /cancel stops.")
+    intro = actor.t("Let's set up your project: a few short questions. /cancel stops.")
     return forms.begin(session, actor, FORM, intro=intro)
 
 

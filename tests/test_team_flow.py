@@ -12,7 +12,7 @@ INVITE = re.compile(r"https://t\.me/TwinCoachBot\?start=(j_[A-Za-z0-9_-]+)")
 
 
 async def create_project(anna: Teacher, title: str = "Water around us") -> str:
-    """Anna answers the five questions; returns the invite link she gets."""
+    """Anna answers the questions; returns the invite link she gets."""
     await anna.send("/newproject")
     await anna.send(title)
     await anna.click("🇱🇻")
@@ -33,13 +33,13 @@ async def join(
     contact: str,
     region: str | None = None,
 ) -> None:
-    """The teacher answers the join questions; a region where the country asks for one
-    (typed, or "Not sure")."""
+    """The teacher answers the join questions; where the country asks for a region, they
+    tap the button with `region` in its label, or "Not sure"."""
     await teacher.open(link)
     await teacher.click("✓")  # keep the Telegram name
     sent = await teacher.send(country)
     if "region" in sent.text.lower():  # Portugal's public holidays differ by district
-        await (teacher.send(region) if region else teacher.click("Not sure"))
+        await teacher.click(region or "Not sure")
     await teacher.send(school)
     await teacher.send(contact)
     sent = await teacher.click("✓")  # the guessed time zone

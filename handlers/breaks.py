@@ -21,7 +21,7 @@ from bot.countries import country_name, flag
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
 from handlers.common import Actor, button, for_member, respond
-from scheduler import openholidays, regions, school_data
+from scheduler import openholidays, school_data
 from scheduler.calendar import Break
 from scheduler.ics_import import (
     MAX_BYTES,
@@ -32,12 +32,11 @@ from scheduler.ics_import import (
     read_breaks,
 )
 from scheduler.moments import zone_of
-from scheduler.places import HOLIDAY_COUNTRIES, for_region
+from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from scheduler.reminders.plans import replan_teams, teams_changed
 from storage import breaks, teams
 from storage.db import Database
 from storage.models import Membership, Project
-from storage.teams import Member
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
     assert project.id is not None
     t = actor.t
     team = teams.members(session, project_id=project.id)
-    countries = sorted({m.membership.country for m in team if m.membership.country})
+    countries = {m.membership.country for m in team if m.membership.country}
     today = actor.now.date()
     rows = [
         b
@@ -127,16 +126,7 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
     ]
     parts = [t("<b>School breaks: {title}</b>", title=project.title)]
     shown: set[Break] = set()
-    for country in countries:
-        mine = [b for b in rows if b.country == country]
-        items = [(b, b.name) for b in for_region(mine, country, None)]
-        for region in sorted({r for m in team if (r := _region(m, country))}):
-            label = regions.name(country, region, t.lang)
-            items += [
-                (b, f"{b.name} ({label})")
-                for b in for_region(mine, country, region, regional_only=True)
-            ]
-        items.sort(key=lambda item: (item[0].start, item[1]))
+    for country, items in team_breaks(rows, team, t.lang).items():
         shown.update(b for b, _name in items)
         lines_ = [_break_line(b.start, b.end, name) for b, name in items] or [t("(none known yet)")]
         parts.append(
@@ -150,14 +140,6 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
     if any(breaks.is_open_data(r.source) and Break(r.start, r.end, r.name) in shown for r in rows):
         parts.append(Html(f"<i>{escape(openholidays.CREDIT)}</i>"))
     return Reply().say(lines(*parts, blank=True))
-
-
-def _region(member: Member, country: str) -> str | None:
-    """A member's region in this school country (none when they teach elsewhere now)."""
-    user = member.user
-    if user is None or member.membership.country != country or user.country != country:
-        return None
-    return user.region
 
 
 def add_break(session: Session, actor: Actor, project: Project, me: Membership, text: str) -> Reply:

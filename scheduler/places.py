@@ -88,6 +88,33 @@ def for_region(
     ]
 
 
+def team_breaks(
+    rows: Iterable[SchoolBreak], team: list[Member], lang: str
+) -> dict[str, list[tuple[Break, str]]]:
+    """What the team is shown (/breaks, /ics): per school country, its nationwide breaks
+    and those of its members' regions there, each regional name labelled with its region
+    ("vacanze galleggianti (Lombardy)"), by start; no other region's."""
+    rows = list(rows)
+    shown: dict[str, list[tuple[Break, str]]] = {}
+    for country in sorted({m.membership.country for m in team if m.membership.country}):
+        mine = [r for r in rows if r.country == country]
+        items = [(b, b.name) for b in for_region(mine, country, None)]
+        for region in sorted({r for m in team if (r := _region(m, country))}):
+            label = regions.name(country, region, lang)
+            found = for_region(mine, country, region, regional_only=True)
+            items += [(b, f"{b.name} ({label})") for b in found]
+        shown[country] = sorted(items, key=lambda item: (item[0].start, item[1]))
+    return shown
+
+
+def _region(member: Member, country: str) -> str | None:
+    """A member's region in this school country (none when they teach elsewhere now)."""
+    user = member.user
+    if user is None or member.membership.country != country or user.country != country:
+        return None
+    return user.region
+
+
 def working_days(place: Place | None) -> Callable[[date], bool]:
     """A planner's predicate; Monday to Friday when the country is unknown."""
     if place is None:

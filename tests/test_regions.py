@@ -12,6 +12,7 @@ from scheduler.school_data.seed import seed
 from storage.db import Database
 from storage.models import Deadline, Project, Reminder, User
 from tests.driver import Driver
+from tests.test_ics import export
 from tests.test_team_flow import create_project, join
 
 # The snapshot (OpenHolidays, January 2026) has Spain's and Italy's regional breaks up
@@ -98,6 +99,10 @@ async def test_spanish_and_italian_teachers_get_their_regions_breaks(driver: Dri
         assert "28.03.2026 – 06.04.2026: Vacaciones de Semana Santa (Catalonia)" in spain
         assert "Andaluc" not in spain and "Día de Andalucía" not in sent.text
         assert "ODbL" in sent.text
+        summaries = [str(e.get("summary")) for e in (await export(anna)).walk("VEVENT")]
+        assert "🇪🇸 Spain: Vacaciones de Pascua (Community of Madrid)" in summaries
+        assert "🇪🇸 Spain: Vacaciones de Semana Santa (Catalonia)" in summaries
+        assert not any("Andaluc" in s for s in summaries)  # the /ics file: the same breaks
 
         # Giulia's deadline: 7 days before is Tuesday 17 February, a school day while
         # her region is unknown; Lombardy's floating holidays (16–17 Feb) move it

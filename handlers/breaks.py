@@ -32,7 +32,7 @@ from scheduler.ics_import import (
     read_breaks,
 )
 from scheduler.moments import zone_of
-from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
+from scheduler.places import HOLIDAY_COUNTRIES, for_region, team_breaks
 from scheduler.reminders.plans import replan_teams, teams_changed
 from storage import breaks, teams
 from storage.db import Database
@@ -221,7 +221,7 @@ def preview_ics(
         return Reply().say(t("Tell me your school's country first: /profile"))
     assert project.id is not None
     candidates, left_out = found
-    known = _known(session, project.id, me.country)
+    known = _known(session, actor, project.id, me.country)
     new = [c for c in candidates if (c.start, c.end) not in known]
     country = country_name(me.country, t.lang)
     parts = [t("<b>Breaks for {country} in the file</b>", country=country)]
@@ -261,7 +261,7 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
         return Reply(alert=t("This button is no longer active."))
     if not add:
         return Reply(clear_buttons=True).say(t("Nothing was added."))
-    known = _known(session, project_id, me.country)
+    known = _known(session, actor, project_id, me.country)
     added = 0
     for first, last, name in pending["breaks"]:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
@@ -290,10 +290,12 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
     return Reply(clear_buttons=True).say(note)
 
 
-def _known(session: Session, project_id: int, country: str) -> set[tuple[date, date]]:
-    """The dates of the breaks this team already knows for a country (any source)."""
+def _known(session: Session, actor: Actor, project_id: int, country: str) -> set[tuple[date, date]]:
+    """The dates of the breaks this team already knows for a country (any source), those
+    of the sender's region included and other regions' left out."""
     found = breaks.for_project(session, project_id=project_id, countries=[country])
-    return {(b.start, b.end) for b in found if b.country == country}
+    region = actor.user.region if actor.user.country == country else None
+    return {(b.start, b.end) for b in for_region(found, country, region)}
 
 
 def _break_line(start: date, end: date, name: str) -> Html:

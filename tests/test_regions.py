@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import time_machine
 from sqlmodel import select
 
+from scheduler.regions import asks_region, reaches, top_regions
 from scheduler.reminders import plans
 from scheduler.school_data.seed import seed
 from storage.db import Database
@@ -172,3 +173,15 @@ async def test_a_region_is_asked_only_where_holidays_differ_and_goes_with_the_co
     assert "Region: " in sent.text
     user = await db.run(lambda s: s.get(User, 102))
     assert (user.country, user.region) == ("IT", "IT-BZ")
+
+
+def test_regional_breaks_reach_the_region_its_parts_and_only_whole_parents():
+    # a break for Bavaria is Bavaria's; one for a region reaches its provinces
+    assert reaches("DE", "DE-BY", ["DE-BY", "DE-BW"]) and not reaches("DE", "DE-BE", ["DE-BY"])
+    assert reaches("IT", "IT-BZ", ["IT-32"])  # Trentino-Alto Adige → Bolzano
+    # a teacher who only said "Trentino-Alto Adige": both provinces' break, not one's
+    assert reaches("IT", "IT-32", ["IT-BZ", "IT-TN"]) and not reaches("IT", "IT-32", ["IT-BZ"])
+    assert reaches("PL", None, []) and not reaches("PL", None, ["PL-02"])  # nationwide only
+    assert [r.code for r in top_regions("PL")][:2] == ["PL-02", "PL-04"]  # ISO 3166-2 codes
+    assert not asks_region("LV") and not asks_region("LT") and not asks_region(None)
+    assert asks_region("ES") and asks_region("GB")  # school breaks, public holidays by region

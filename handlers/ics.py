@@ -24,6 +24,7 @@ from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
 from handlers.common import Actor, for_member, respond
 from scheduler.calendar import Break, holiday_name
+from scheduler.openholidays import CREDIT
 from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from scheduler.reminders.plans import meeting_after
 from storage import breaks, deadlines, teams
@@ -57,9 +58,12 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         cal.add_component(event)
     found = breaks.for_project(session, project_id=project.id, countries=_countries(team))
     rows = [r for r in found if r.end >= actor.now.date()]  # not the snapshot's past years
+    open_data = {Break(r.start, r.end, r.name) for r in rows if breaks.is_open_data(r.source)}
     for country, items in team_breaks(rows, team, t.lang).items():
         for number, (school_break, label) in enumerate(items):
             event = _break_event(country, number, school_break, label, lang=t.lang, now=actor.now)
+            if school_break in open_data:
+                event.add("description", CREDIT)
             cal.add_component(event)
     meeting = session.get(Meeting, project.id)
     if meeting is not None:

@@ -100,7 +100,10 @@ async def test_spanish_and_italian_teachers_get_their_regions_breaks(driver: Dri
         assert "28.03.2026 – 06.04.2026: Vacaciones de Semana Santa (Catalonia)" in spain
         assert "Andaluc" not in spain and "Día de Andalucía" not in sent.text
         assert "ODbL" in sent.text
-        summaries = [str(e.get("summary")) for e in (await export(anna)).walk("VEVENT")]
+        events = (await export(anna)).walk("VEVENT")
+        summaries = [str(e.get("summary")) for e in events]
+        madrid = next(e for e in events if "Pascua (Community" in str(e.get("summary")))
+        assert "OpenHolidays API (openholidaysapi.org), ODbL" in str(madrid.get("description"))
         assert "🇪🇸 Spain: Vacaciones de Pascua (Community of Madrid)" in summaries
         assert "🇪🇸 Spain: Vacaciones de Semana Santa (Catalonia)" in summaries
         assert not any("Andaluc" in s for s in summaries)  # the /ics file: the same breaks

@@ -23,6 +23,7 @@ from bot.console import run_console
 from bot.context import TwinApp
 from bot.doctor import doctor
 from bot.health import HealthServer
+from scheduler.school_data.seed import seed
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -41,12 +42,13 @@ def _settings() -> Settings:
 
 
 def _database(settings: Settings, url: str | None = None) -> Database:
-    """Open the database (`url`, else DATABASE_URL) and bring its schema up to date, or
-    stop with one clear line."""
+    """Open the database (`url`, else DATABASE_URL), bring its schema up to date and store
+    the shipped school holidays (once per data version), or stop with one clear line."""
     db = Database(url or settings.database_url)
     try:
         db.ping()
         upgrade(db.engine)
+        db.session_scope(seed)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SystemExit(f"twincoach: cannot use the database ({reason})") from None

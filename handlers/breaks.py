@@ -32,10 +32,10 @@ from scheduler.ics_import import (
     read_breaks,
 )
 from scheduler.moments import zone_of
-from scheduler.places import HOLIDAY_COUNTRIES
+from scheduler.places import HOLIDAY_COUNTRIES, for_region, team_breaks
 from scheduler.reminders.plans import teams_changed
 from storage import breaks, shared_breaks, teams
-from storage.models import Membership, Project
+from storage.models import Membership, Project, SchoolBreak
 
 NAME_MAX = 200
 AHEAD = timedelta(days=365)
@@ -53,45 +53,60 @@ def parse_range(text: str, today: date) -> tuple[date, date, str] | None:
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
+    """Per country: its nationwide breaks, then those of the regions of the team's
+    members there (labelled with the region); no other region's."""
     assert project.id is not None
     t = actor.t
     team = teams.members(session, project_id=project.id)
-    countries = sorted({m.membership.country for m in team if m.membership.country})
+    countries = {m.membership.country for m in team if m.membership.country}
     today = actor.now.date()
     counted = [
         b
         for b in breaks.for_project(session, project_id=project.id, countries=countries)
         if b.end >= today and b.start <= today + AHEAD
     ]
-    waiting = shared.pending_elsewhere(session, countries, counted, today)
+    waiting = shared.pending_elsewhere(session, sorted(countries), counted, today)
     not_counted = {b.id for b in waiting}
     shown = sorted([*counted, *waiting], key=lambda b: (b.start, b.id or 0))
     names = shared_breaks.names(
         session, user_ids=[u for b in shown for u in (b.created_by, b.confirmed_by)]
     )
     parts = [t("<b>School breaks: {title}</b>", title=project.title)]
-    for country in countries:
-        items = [
-            shared.break_line(b, b.id not in not_counted, names, actor)
-            for b in shown
-            if b.country == country
-        ] or [t("(none known yet)")]
+    by_dates: dict[tuple[str, date, date, str], list[SchoolBreak]] = {}
+    for row in shown:
+        by_dates.setdefault((row.country, row.start, row.end, row.name), []).append(row)
+    listed: list[SchoolBreak] = []
+    for country, found in team_breaks(shown, team, t.lang).items():
+        items = []
+        for b, name in found:
+            rows = by_dates[(country, b.start, b.end, b.name)]
+            # one line for open data (a break of several regions is one break), one per entry
+            mine = [r for r in rows if r.project_id is None][:1] + [
+                r for r in rows if r.project_id is not None
+            ]
+            listed += mine
+            items += [
+                shared.break_line(r, r.id not in not_counted, names, actor, name) for r in mine
+            ]
         parts.append(
-            lines(Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"), *items)
+            lines(
+                Html(f"<b>{flag(country)} {escape(country_name(country, t.lang))}</b>"),
+                *(items or [t("(none known yet)")]),
+            )
         )
     parts.append(
         t(
             "Add your school's own breaks: /breaks add 22.12.2026–03.01.2027 Winter break, or send me an .ics file."
         )
     )
-    buttons = shared.decision_buttons(session, actor, shown)
+    buttons = shared.decision_buttons(session, actor, listed)
     if buttons:
         parts.append(
             t(
                 "✅ confirms a break another teacher from your country entered; 🗑 removes a wrong one."
             )
         )
-    if any(b.project_id is None for b in shown):
+    if any(breaks.is_open_data(b.source) for b in listed):
         parts.append(Html(f"<i>{escape(openholidays.CREDIT)}</i>"))
     return Reply().say(lines(*parts, blank=True), buttons)
 
@@ -124,6 +139,7 @@ def add_break(session: Session, actor: Actor, project: Project, me: Membership, 
         end=end,
         name=name[:NAME_MAX],
         by=actor.user.id,
+        region=_region(actor, country),
     )
     _replan_author(session, actor, project.id)  # no reminder on the new days off
     return Reply().say(
@@ -175,7 +191,7 @@ def preview_ics(
         return Reply().say(t("Tell me your school's country first: /profile"))
     assert project.id is not None
     candidates, left_out = found
-    known = _known(session, project.id, me.country)
+    known = _known(session, actor, project.id, me.country)
     new = [c for c in candidates if (c.start, c.end) not in known]
     country = country_name(me.country, t.lang)
     parts = [t("<b>Breaks for {country} in the file</b>", country=country)]
@@ -215,7 +231,7 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
         return Reply(alert=t("This button is no longer active."))
     if not add:
         return Reply(clear_buttons=True).say(t("Nothing was added."))
-    known = _known(session, project_id, me.country)
+    known = _known(session, actor, project_id, me.country)
     added = 0
     for first, last, name in pending["breaks"]:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
@@ -231,6 +247,7 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
             name=name or t("School break"),
             by=actor.user.id,
             source="ics",
+            region=_region(actor, me.country),
         )
         added += 1
     _replan_author(session, actor, project_id)
@@ -250,10 +267,17 @@ def _replan_author(session: Session, actor: Actor, project_id: int) -> None:
     teams_changed(session, mine | {project_id}, actor.now)
 
 
-def _known(session: Session, project_id: int, country: str) -> set[tuple[date, date]]:
-    """The dates of the breaks this team already knows for a country (any source)."""
+def _region(actor: Actor, country: str) -> str | None:
+    """The teacher's region, when they enter breaks for their own country: a Madrid
+    teacher's entry holds for Madrid, not for all of Spain."""
+    return actor.user.region if actor.user.country == country else None
+
+
+def _known(session: Session, actor: Actor, project_id: int, country: str) -> set[tuple[date, date]]:
+    """The dates of the breaks this team already knows for a country (any source), those
+    of the sender's region included and other regions' left out."""
     found = breaks.for_project(session, project_id=project_id, countries=[country])
-    return {(b.start, b.end) for b in found if b.country == country}
+    return {(b.start, b.end) for b in for_region(found, country, _region(actor, country))}
 
 
 def _break_line(start: date, end: date, name: str) -> Html:

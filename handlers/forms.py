@@ -125,6 +125,12 @@ class Field:
     precise: bool = False  # run the precision check on typed text
     per_row: int = 2
     names_member: bool = False  # the answer picks a teammate: theirs, left out of /mydata
+    # Asked only when this says so (a region only where the country has regions); else
+    # the question is left out of this run, not answered: it may be asked in a later one.
+    ask_when: Callable[[Actor], bool] | None = None
+
+    def asked(self, actor: Actor) -> bool:
+        return self.ask_when is None or self.ask_when(actor)
 
 
 def _button_only(value: str, actor: Actor, allowed: tuple[str, ...]) -> str:
@@ -224,12 +230,14 @@ class Form:
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
 
-    def pending(self, answers: Answers, state: State) -> Field | None:
+    def pending(self, answers: Answers, state: State, actor: Actor) -> Field | None:
         """The question to ask: an explicit position, else the first without an answer,
-        else the next skipped one being answered again."""
+        else the next skipped one being answered again; never one not asked now."""
         at = self.field(state.get("at") or "")
-        first = at or next((f for f in self.fields if f.key not in answers), None)
-        return first or next((f for k in state.get("again", []) if (f := self.field(k))), None)
+        unanswered = (f for f in self.fields if f.key not in answers and f.asked(actor))
+        first = at or next(unanswered, None)
+        again = (f for k in state.get("again", []) if (f := self.field(k)) and f.asked(actor))
+        return first or next(again, None)
 
     def skipped(self, answers: Answers) -> list[Field]:
         """The questions left out with /skip (stored as None: seen, not answered)."""
@@ -304,12 +312,14 @@ def _keep_or_drop(actor: Actor, current: State) -> Reply:
     return Reply(state=current.get("name")).say(text, buttons)
 
 
-def _counter(form: Form, field: Field, state: State) -> Html | None:
+def _counter(actor: Actor, form: Form, field: Field, state: State) -> Html | None:
     """ "2/5 ▰▰▱▱▱" over the questions this run asks (all of them, unless it began with some
-    answers given or came back for the skipped ones); none for a single question."""
+    answers given or came back for the skipped ones, and only those asked now: a region
+    only after a country that has them); none for a single question."""
     keys: list[str] = state.get("asking") or []
     if field.key not in keys:  # /back may step onto a question the run did not plan to ask
         keys = [f.key for f in form.fields]
+    keys = [k for k in keys if k == field.key or ((f := form.field(k)) and f.asked(actor))]
     total = len(keys)
     if total < 2:
         return None
@@ -323,7 +333,7 @@ def _counter(form: Form, field: Field, state: State) -> Html | None:
 def _question(actor: Actor, form: Form, field: Field, answers: Answers, state: State) -> Message:
     t = actor.t
     values = field.prompt_values(actor, answers) if field.prompt_values else {}
-    counter = _counter(form, field, state)
+    counter = _counter(actor, form, field, state)
     parts = [*([counter] if counter else []), t(field.prompt, **values)]
     if field.poles:
         parts.append(t("1 = {low}  ·  5 = {high}", low=t(field.poles[0]), high=t(field.poles[1])))
@@ -356,7 +366,7 @@ def ask(session: Session, actor: Actor, form: Form, answers: Answers | None = No
     _look_up(session, actor, form, state)
     if answers is None:
         answers = form.store.load(session, actor, state)
-    pending = form.pending(answers, state)
+    pending = form.pending(answers, state, actor)
     if pending is None:
         left = form.skipped(answers) if form.recall_skipped else []
         if left and state.get("recall") in (None, OFFERED):
@@ -488,7 +498,7 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
     if isinstance(state, Reply):
         return state
     answers = form.store.load(session, actor, state)
-    pending = form.pending(answers, state)
+    pending = form.pending(answers, state, actor)
     if pending is None and state.get("recall") == OFFERED and field_key in (None, RECALL):
         return _recall(session, actor, form, answers, value, typed=field_key is None)
     if pending is None or (field_key is not None and field_key != pending.key):
@@ -553,7 +563,7 @@ def skip(session: Session, actor: Actor, form: Form) -> Reply:
     t = actor.t
     state = state_of(actor, form)
     assert state is not None
-    pending = form.pending(form.store.load(session, actor, state), state)
+    pending = form.pending(form.store.load(session, actor, state), state, actor)
     if pending is None or not pending.skippable:
         return Reply(state=form.name).say(t("This question cannot be skipped."))
     form.store.save(session, actor, state, pending.key, None)
@@ -574,11 +584,12 @@ def _moved_on(state: State, done: Field) -> None:
 def back(session: Session, actor: Actor, form: Form) -> Reply:
     state = state_of(actor, form)
     assert state is not None
-    pending = form.pending(form.store.load(session, actor, state), state)
+    pending = form.pending(form.store.load(session, actor, state), state, actor)
     index = form.fields.index(pending) if pending else len(form.fields)
-    if index == 0:
+    earlier = [f for f in form.fields[:index] if f.asked(actor)]
+    if not earlier:
         return Reply(state=form.name).say(actor.t("This is the first question."))
-    state["at"] = form.fields[index - 1].key
+    state["at"] = earlier[-1].key
     state.pop("unsure", None)
     return ask(session, actor, form)
 

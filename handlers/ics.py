@@ -23,8 +23,9 @@ from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
 from handlers.common import Actor, for_member, respond
-from scheduler.calendar import holiday_name
-from scheduler.places import HOLIDAY_COUNTRIES
+from scheduler.calendar import Break, holiday_name
+from scheduler.openholidays import CREDIT
+from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from scheduler.reminders.plans import meeting_after
 from storage import breaks, deadlines, teams
 from storage.models import Meeting, Membership, Project
@@ -55,15 +56,15 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         event.add("summary", f"⏰ {d.title}")
         event.add("description", names.get(d.owner_id or 0, ""))
         cal.add_component(event)
-    for row in breaks.for_project(session, project_id=project.id, countries=_countries(team)):
-        event = Event()
-        event.add("uid", f"break-{row.id}@twincoach")
-        event.add("dtstamp", actor.now)
-        event.add("dtstart", row.start)
-        event.add("dtend", row.end + timedelta(days=1))
-        event.add("summary", f"{flag(row.country)} {country_name(row.country, t.lang)}: {row.name}")
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
+    found = breaks.for_project(session, project_id=project.id, countries=_countries(team))
+    rows = [r for r in found if r.end >= actor.now.date()]  # not the snapshot's past years
+    open_data = {Break(r.start, r.end, r.name) for r in rows if breaks.is_open_data(r.source)}
+    for country, items in team_breaks(rows, team, t.lang).items():
+        for number, (school_break, label) in enumerate(items):
+            event = _break_event(country, number, school_break, label, lang=t.lang, now=actor.now)
+            if school_break in open_data:
+                event.add("description", CREDIT)
+            cal.add_component(event)
     meeting = session.get(Meeting, project.id)
     if meeting is not None:
         cal.add_component(_meeting_event(meeting, project, actor.now))
@@ -87,6 +88,20 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
         first_date=date(today.year, 1, 1), last_date=date(today.year + ZONE_YEARS, 1, 1)
     )
     return cal.to_ical()
+
+
+def _break_event(
+    country: str, number: int, school_break: Break, label: str, *, lang: str, now: datetime
+) -> Event:
+    """A whole-day, free-time event per break, as /breaks lists it for the team."""
+    event = Event()
+    event.add("uid", f"break-{country}-{school_break.start:%Y%m%d}-{number}@twincoach")
+    event.add("dtstamp", now)
+    event.add("dtstart", school_break.start)
+    event.add("dtend", school_break.end + timedelta(days=1))
+    event.add("summary", f"{flag(country)} {country_name(country, lang)}: {label}")
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _meeting_event(meeting: Meeting, project: Project, now: datetime) -> Event:

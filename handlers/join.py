@@ -123,6 +123,7 @@ FORM = forms.Form(
         INVITE,
         profile_fields.NAME,
         profile_fields.COUNTRY,
+        profile_fields.REGION,
         profile_fields.SCHOOL,
         profile_fields.CONTACT,
         profile_fields.TIMEZONE,

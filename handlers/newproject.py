@@ -64,6 +64,7 @@ FORM = forms.Form(
     fields=(
         profile_fields.TITLE,
         profile_fields.COUNTRY,
+        profile_fields.REGION,
         profile_fields.SCHOOL,
         profile_fields.CONTACT,
         profile_fields.TIMEZONE,
@@ -78,7 +79,7 @@ def _start(session: Session, actor: Actor) -> Reply:
         return only_private(actor)
     if refused := too_many_projects(session, actor):
         return refused
-    intro = actor.t("Let's set up your project: five short questions. /cancel stops.")
+    intro = actor.t("Let's set up your project: a few short questions. /cancel stops.")
     return forms.begin(session, actor, FORM, intro=intro)
 
 

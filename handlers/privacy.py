@@ -131,6 +131,7 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "language": user.language,
         "telegram_language": user.telegram_language,
         "country": user.country,
+        "region": user.region,
         "timezone": user.timezone,
         "school": user.school,
         "contact": user.contact,

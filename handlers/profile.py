@@ -16,10 +16,13 @@ from handlers.common import Actor, only_private, respond
 FIELDS = (
     profile_fields.NAME,
     profile_fields.COUNTRY,
+    profile_fields.REGION,
     profile_fields.SCHOOL,
     profile_fields.CONTACT,
     profile_fields.TIMEZONE,
 )
+
+FOLLOW_UPS = {"country": ("region",)}  # asked again after this one, when asked at all
 
 
 def card(session: Session, actor: Actor) -> Reply:
@@ -29,10 +32,11 @@ def card(session: Session, actor: Actor) -> Reply:
     u = actor.user
     country = f"{flag(u.country)} {country_name(u.country, t.lang)}" if u.country else "—"
     text = t(
-        "<b>Your profile</b>\nName: {name}\nCountry: {country}\nSchool: {school}\n"
+        "<b>Your profile</b>\nName: {name}\nCountry: {country}\nRegion: {region}\nSchool: {school}\n"
         "Contact: {contact}\nTime zone: {zone}\n\nTap what you want to change.",
         name=u.display_name,
         country=country,
+        region=profile_fields.region_label(actor),
         school=u.school or "—",
         contact=u.contact or "—",
         zone=u.timezone or "—",
@@ -40,11 +44,12 @@ def card(session: Session, actor: Actor) -> Reply:
     labels = {
         "name": t("Name"),
         "country": t("Country"),
+        "region": t("Region"),
         "school": t("School"),
         "contact": t("Contact"),
         "timezone": t("Time zone"),
     }
-    buttons = [Button(labels[f.key], data=f"prof:{f.key}") for f in FIELDS]
+    buttons = [Button(labels[f.key], data=f"prof:{f.key}") for f in FIELDS if f.asked(actor)]
     return Reply().say(text, rows(buttons, 3))
 
 
@@ -65,12 +70,14 @@ FORM = forms.Form(
 
 
 def edit_field(session: Session, actor: Actor, key: str) -> Reply:
-    """Start the profile form with every other field marked as answered."""
+    """Start the profile form with every other field marked as answered (but a new
+    country is followed by its region, where it has regions)."""
     if key not in {f.key for f in FIELDS}:
         return Reply(
             state=ConversationHandler.END, alert=actor.t("This button is no longer active.")
         )
-    preset: forms.Answers = {f.key: "" for f in FIELDS if f.key != key}
+    asking = {key, *FOLLOW_UPS.get(key, ())}
+    preset: forms.Answers = {f.key: "" for f in FIELDS if f.key not in asking}
     return forms.begin(session, actor, FORM, preset=preset)
 
 

@@ -10,6 +10,7 @@ from bot.countries import COMMON, country_name, flag, parse_country
 from bot.i18n import N_
 from handlers.common import Actor
 from handlers.forms import Choice, Field, Invalid, text_answer
+from scheduler import regions
 from scheduler.reminders.plans import teams_changed
 from scheduler.timezones import guess_zone, parse_zone, zones_of
 from storage import teams, users
@@ -19,12 +20,13 @@ TITLE_MAX = 200
 SCHOOL_MAX = 200
 CONTACT_MAX = 200
 OTHER = "?"
-CALENDAR_FIELDS = ("country", "timezone")
+NOT_SURE = "-"  # the region button that leaves it empty
+CALENDAR_FIELDS = ("country", "region", "timezone")
 
 
 def _saver(attr: str) -> Callable[[Session, Actor, str], None]:
     def save(session: Session, actor: Actor, value: str) -> None:
-        users.set_profile_field(session, user=actor.user, field=attr, value=value)
+        users.set_profile_field(session, user=actor.user, field=attr, value=value or None)
         if attr in CALENDAR_FIELDS:  # their working days and clock changed
             mine = teams.user_projects(session, user_id=actor.user.id)
             teams_changed(session, [p.id for p in mine if p.id is not None], actor.now)
@@ -50,6 +52,35 @@ def _country_choices(actor: Actor) -> list[Choice]:
     lang = actor.t.lang
     common = [Choice(f"{flag(c)} {country_name(c, lang)}", c) for c in COMMON]
     return [*common, Choice(actor.t("Other…"), OTHER)]
+
+
+def _region(value: str, actor: Actor) -> str:
+    """A region of the teacher's country, by button, code or name; "" when not sure."""
+    country = actor.user.country or ""
+    if value == NOT_SURE:
+        return ""
+    code = regions.parse(country, value)
+    if code is None:
+        raise Invalid(
+            "I don't know the region “{text}”. Tap one of the buttons, or type its name or code.",
+            text=value[:64],
+        )
+    return code
+
+
+def _region_choices(actor: Actor) -> list[Choice]:
+    country = actor.user.country or ""
+    lang = actor.t.lang
+    offered = [
+        Choice(regions.name(country, r.code, lang), r.code) for r in regions.top_regions(country)
+    ]
+    return [*sorted(offered, key=lambda c: c.label), Choice(actor.t("Not sure"), NOT_SURE)]
+
+
+def region_label(actor: Actor) -> str:
+    """The teacher's region as /profile shows it; "—" when none."""
+    u = actor.user
+    return regions.name(u.country, u.region, actor.t.lang) if u.country and u.region else "—"
 
 
 def _zone(value: str, actor: Actor) -> str:
@@ -92,6 +123,20 @@ COUNTRY = Field(
     current=lambda a: a.user.country,
     show=lambda v, a: f"{flag(v)} {country_name(v, a.t.lang)}",
     save=_saver("country"),
+)
+REGION = Field(
+    key="region",
+    prompt=N_(
+        "Which region is your school in? Holidays differ by region in {country}; I use it for your school breaks and public holidays."
+    ),
+    prompt_values=lambda a, _answers: {"country": country_name(a.user.country or "", a.t.lang)},
+    parse=_region,
+    choices=_region_choices,
+    current=lambda a: a.user.region,
+    show=lambda _v, a: region_label(a),
+    save=_saver("region"),
+    ask_when=lambda a: regions.asks_region(a.user.country),
+    label=N_("Region"),
 )
 SCHOOL = _profile_text("school", "school", N_("What is your school called?"), SCHOOL_MAX)
 CONTACT = _profile_text(

@@ -26,8 +26,11 @@ LABEL_NAME = 24  # characters of a break's name on a button
 DECIDE = re.compile(r"^brk:(ok|rm):(\d{1,12})$")
 
 
-def break_line(row: SchoolBreak, counts: bool, names: dict[int, str], actor: Actor) -> Html:
-    """ "• 22.12.2026 – 03.01.2027: Winter break — entered by Ayşe, not yet confirmed"."""
+def break_line(
+    row: SchoolBreak, counts: bool, names: dict[int, str], actor: Actor, shown: str
+) -> Html:
+    """ "• 22.12.2026 – 03.01.2027: Winter break — entered by Ayşe, not yet confirmed";
+    `shown` is the break's name as the reader sees it (a regional one names its region)."""
     t = actor.t
     if row.project_id is None:
         origin = Html(FETCHED)
@@ -41,7 +44,7 @@ def break_line(row: SchoolBreak, counts: bool, names: dict[int, str], actor: Act
             parts.append(t("not yet confirmed, so not counted in this team yet"))
         origin = Html(", ".join(parts))
     # a name's own line breaks are indented: a long list is never cut inside one break
-    name = escape(row.name).replace("\n", "\n  ")
+    name = escape(shown).replace("\n", "\n  ")
     return Html(f"• {row.start:%d.%m.%Y} – {row.end:%d.%m.%Y}: {name} — {origin}")
 
 

@@ -7,21 +7,19 @@ at the next run; the bot works with what it has."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 
 import httpx
 
 from bot.context import Ctx
-from scheduler import openholidays
+from scheduler import openholidays, school_data
 from scheduler.reminders.plans import replan_teams
 from storage import breaks, fetches, teams
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-AHEAD = timedelta(days=365)
-BEHIND = timedelta(days=30)
 EVERY = 6 * 3600.0  # seconds between runs: a failed country is tried again this soon
 JOB = "refresh-school-holidays"
 FAILURES = (httpx.HTTPError, ValueError, KeyError, TypeError)  # the API down or answering junk
@@ -49,21 +47,26 @@ async def refresh(db: Database, base_url: str, countries: set[str], now: datetim
 async def _refresh_one(
     db: Database, client: httpx.AsyncClient, base_url: str, country: str, now: datetime
 ) -> None:
+    window = breaks.fetch_window(now)
     try:
         fetched = await openholidays.school_holidays(
             client,
             base_url,
             country,
-            start=(now - BEHIND).date(),
-            end=(now + AHEAD).date(),
-            lang="en",
+            start=window[0],
+            end=window[1],
+            lang=(school_data.languages(country) or ("en",))[0],  # names in its own language
         )
     except FAILURES:
         log.warning("could not fetch school holidays of %s", country, exc_info=True)
         await db.run(partial(fetches.release, country=country))
         return
-    rows = [(h.start, h.end, h.name, sub) for h in fetched for sub in (h.subdivisions or (None,))]
-    if await db.run(partial(fetches.store, country=country, rows=rows)):
+    rows = [
+        (h.start, h.end, h.name, school_data.code_of(country, sub) if sub else None)
+        for h in fetched
+        for sub in (h.subdivisions or (None,))
+    ]
+    if await db.run(partial(fetches.store, country=country, rows=rows, window=window)):
         project_ids = await db.run(lambda s: teams.projects_with_country(s, country=country))
         await replan_teams(db, project_ids, now)
     # Only now: a crash before this line leaves the re-plan pending for the next run.

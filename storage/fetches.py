@@ -37,8 +37,9 @@ def claim(session: Session, *, country: str, now: datetime) -> bool:
     return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
-def store(session: Session, *, country: str, rows: list[Row]) -> bool:
-    """The API's answer replaces the fetched breaks if it differs from them. True when
+def store(session: Session, *, country: str, rows: list[Row], window: tuple[date, date]) -> bool:
+    """The API's answer replaces the fetched breaks if it differs from them (and the
+    shipped snapshot's in the `window` it covers: storage/breaks.replace_fetched). True when
     the country's teams must be re-planned: now, or left pending by a crashed run."""
     new = {(s, e, n[:NAME_MAX], sub) for s, e, n, sub in rows}
     old = set(
@@ -54,7 +55,7 @@ def store(session: Session, *, country: str, rows: list[Row]) -> bool:
     fetch = session.get(HolidayFetch, country)
     assert fetch is not None  # claimed
     if new != old:
-        replace_fetched(session, country=country, rows=sorted(new))
+        replace_fetched(session, country=country, rows=sorted(new), window=window)
         fetch.replan_pending = True
         session.add(fetch)
     return fetch.replan_pending

@@ -68,6 +68,8 @@ class User(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)  # explicit choice via /language
     telegram_language: str | None = Field(default=None, max_length=16)
     country: str | None = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2
+    # ISO 3166-2 ("ES-MD") where school or public holidays differ by region; of `country`
+    region: str | None = Field(default=None, max_length=16)
     timezone: str | None = Field(default=None, max_length=64)
     school: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
@@ -360,7 +362,8 @@ class SchoolBreak(SQLModel, table=True):
     start: date
     end: date
     name: str = Field(max_length=200)
-    source: str = Field(max_length=16)  # "openholidays", "snapshot", "teacher" or "ics"
+    # "openholidays", "snapshot:<data commit>" (shipped with the package), "teacher" or "ics"
+    source: str = Field(max_length=16)
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="CASCADE")
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     confirmed_by: int | None = Field(default=None, sa_type=sa.BigInteger)

@@ -16,7 +16,7 @@ from storage.models import (
 SEEN_PRECISION = timedelta(hours=1)
 # Built once: every update loads its sender, and Session.get builds its query each time.
 _USER_BY_ID = select(User).where(col(User.id) == sa.bindparam("user_id"))
-PROFILE_FIELDS = ("display_name", "country", "school", "contact", "timezone")
+PROFILE_FIELDS = ("display_name", "country", "region", "school", "contact", "timezone")
 
 
 def touch_user(
@@ -38,13 +38,16 @@ def touch_user(
     return user
 
 
-def set_profile_field(session: Session, *, user: User, field: str, value: str) -> None:
-    """Change one profile field; the country is copied to the user's memberships (the school's country)."""
+def set_profile_field(session: Session, *, user: User, field: str, value: str | None) -> None:
+    """Change one profile field; the country is copied to the user's memberships (the
+    school's country), and a region of another country is cleared."""
     if field not in PROFILE_FIELDS:
         raise ValueError(field)
     setattr(user, field, value)
     session.add(user)
     if field == "country":
+        if user.region and not user.region.startswith(f"{value}-"):
+            user.region = None
         session.execute(
             sa.update(Membership).where(col(Membership.user_id) == user.id).values(country=value)
         )

@@ -18,9 +18,10 @@ from bot.fakeapi.server import FakeBotApi
 from handlers import breaks as breaks_flow
 from handlers.breaks import parse_range
 from handlers.team_calendar import lanes
-from scheduler import break_refresh, ics_import
+from scheduler import break_refresh, ics_import, school_data
 from scheduler.calendar import Break, Place
 from scheduler.reminders import plans as reminders_flow
+from scheduler.school_data.seed import seed
 from storage import breaks as stored_breaks
 from storage.db import Database
 from storage.models import Reminder, SchoolBreak, User
@@ -146,7 +147,8 @@ async def test_breaks_are_fetched_once_a_week_and_shown_with_credit(
         driver = Driver(app, fake)
         anna, jonas, _maria = await team_of_three(driver)
         sent = await anna.send("/breaks")
-        assert "Winter holidays" in sent.text and "Christmas holidays" in sent.text
+        # names in the country's own language where the API has it (Latvian), else English
+        assert "Ziemas brīvdienas" in sent.text and "Christmas holidays" in sent.text
         assert "OpenHolidays" in sent.text and "ODbL" in sent.text
         assert "Winter break (north)" not in sent.text  # regional: not for the whole country
         assert {r["countryIsoCode"] for r in holidays_api.requests} >= {"LV", "LT"}
@@ -347,7 +349,8 @@ async def test_calendar_shows_holidays_breaks_deadlines_and_common_weeks(
         await jonas.send("/away 12.12.2026")  # a pause shows on Jonas's row, not as a holiday
         sent = await jonas.send("/calendar")
         text = sent.text
-        assert "Winter holidays" in text and "Christmas holidays" in text  # both countries' breaks
+        assert "Ziemas brīvdienas" in text and "Christmas holidays" in text  # both countries'
+
         assert "away" not in text
         assert "River stories" in text and "ODbL" in text
         assert (
@@ -413,3 +416,52 @@ async def test_fetched_breaks_replan_the_countrys_teams_and_a_crash_fetches_agai
     days = await before_days()
     assert days and all(day < "2026-12-23" for day in days)  # moved out of 23 Dec – 2 Jan
     assert await db.run(lambda s: stored_breaks.stale(s, countries={"LT"}, now=now)) == []
+
+
+async def test_the_snapshot_is_seeded_once_and_an_api_answer_replaces_it_in_its_window(
+    db: Database, holidays_api
+):
+    async def shipped(country: str) -> list[tuple]:
+        rows = await db.run(
+            lambda s: s.exec(
+                select(SchoolBreak)
+                .where(SchoolBreak.country == country)
+                .order_by(SchoolBreak.start, SchoolBreak.id)
+            ).all()
+        )
+        return [(r.start, r.end, r.name, r.subdivision, r.source) for r in rows]
+
+    added = await db.run(seed)
+    assert added > 3000
+    everything = await stored(db)
+    assert await db.run(seed) == 0 and await stored(db) == everything  # once per version
+    lithuania = await shipped("LT")
+    assert (
+        date(2026, 12, 23),
+        date(2027, 1, 3),
+        "Žiemos atostogos",
+        None,
+        "snapshot:dd3dfa8",
+    ) in lithuania
+    portugal = await shipped("PT")
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)  # the answer covers 1 Nov 2026 – 1 Dec 2027
+    await break_refresh.refresh(db, holidays_api.url, {"LT"}, now)
+    after = await shipped("LT")
+    kept = [r for r in lithuania if r[1] < date(2026, 11, 1)]  # over before the window
+    assert kept and [r for r in after if r[4].startswith("snapshot")] == kept
+    assert [r[:3] for r in after if r[4] == "openholidays"] == [
+        (date(2026, 12, 23), date(2027, 1, 2), "Christmas holidays"),
+        (date(2027, 2, 16), date(2027, 2, 20), "Winter break (north)"),
+    ]
+    assert await shipped("PT") == portugal  # another country's rows stay
+
+    # a newer snapshot replaces the older one's rows, but not inside the API's window
+    await db.run(
+        lambda s: stored_breaks.seed_snapshot(s, version="next", rows=school_data.stored_rows)
+    )
+    newer = await shipped("LT")
+    assert [r[:4] for r in newer if r[4] == "snapshot:next"] == [r[:4] for r in kept]
+    assert [r for r in newer if r[4] == "openholidays"] == [
+        r for r in after if r[4] == "openholidays"
+    ]

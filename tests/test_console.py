@@ -5,9 +5,11 @@ the group is linked and /team shows both, in Latvian, Lithuanian and English."""
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
+from bot.__main__ import _database
 from bot.console import run_console
 from storage.db import Database
 from tests.conftest import settings_for_console
@@ -71,21 +73,39 @@ def choose_language(term: Terminal, teacher: str, language: str) -> list[Step]:
     ]
 
 
-def join_as(term: Terminal, teacher: str, country: str, school: str) -> list[Step]:
+def join_as(
+    term: Terminal, teacher: str, country: str, school: str, region: str | None = None
+) -> list[Step]:
+    """The join questions; a `region` (typed) where the country asks for one."""
+    total = 6 if region else 5
+    where = [country, term.expect(rf"3/{total}")] + (
+        [region, term.expect(r"4/6")] if region else []
+    )
     return [
         f":as {teacher}",
         term.typed_link(),
         term.expect(r"1/5"),
         ":1",
         term.expect(r"2/5"),
-        country,
-        term.expect(r"3/5"),
+        *where,
         school,
-        term.expect(r"4/5"),
+        term.expect(rf"{total - 1}/{total}"),
         f"{teacher}@example.org",
-        term.expect(r"5/5"),
+        term.expect(rf"{total}/{total}"),
         ":1",
         term.expect(r"Water around us"),
+    ]
+
+
+def maria_joins(term: Terminal, region: str) -> list[Step]:
+    """Anna invites Maria, who joins from Portugal (asked her region: public holidays
+    there differ by district)."""
+    return [
+        ":as anna",
+        ":private",
+        "/invite",
+        term.expect(LINK.pattern),
+        *join_as(term, "maria", "PT", "Escola do Porto", region=region),
     ]
 
 
@@ -183,11 +203,7 @@ async def test_three_teachers_take_the_quiz_in_the_console(
     script = [
         *team_in_group(term, language),
         *choose_language(term, "maria", language),
-        ":as anna",
-        ":private",
-        "/invite",
-        term.expect(LINK.pattern),
-        *join_as(term, "maria", "PT", "Escola do Porto"),
+        *maria_joins(term, region="Porto"),
         ":as anna",
         ":group",
         "/quiz",
@@ -280,3 +296,24 @@ async def test_plan_registration_status_risks_and_quality_in_the_console(db: Dat
     await play(db, db_url, term, script)
     output = "\n".join(term.lines)
     assert "Total: 22 of 25 points" in output
+
+
+async def test_a_fresh_console_knows_lithuanian_and_portuguese_breaks_offline(tmp_path: Path):
+    """A new database as `python -m bot console` opens it: migrated and seeded with the
+    shipped school holidays, so /breaks shows them with no network at all."""
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    db = _database(settings_for_console(url), url)
+    term = Terminal()
+    script = [
+        *team_in_group(term, "English"),
+        *maria_joins(term, region="Not sure"),
+        ":as anna",
+        ":private",
+        "/breaks",
+        term.expect(r"OpenHolidays API \(openholidaysapi\.org\), ODbL"),
+        ":quit",
+    ]
+    await play(db, url, term, script)
+    shown = "\n".join(term.lines)
+    assert "23.12.2026 – 03.01.2027: Žiemos atostogos" in shown  # Lithuania, in Lithuanian
+    assert "16.12.2026 – 31.12.2026: Férias de Natal" in shown  # Portugal, in Portuguese

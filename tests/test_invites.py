@@ -57,7 +57,7 @@ async def test_invite_used_up_while_answering(driver: Driver, db: Database):
     maria = driver.teacher(103, "Maria")
     await maria.open(link)
     await db.run(lambda s: s.execute(sa.update(Invite).values(uses_left=0)))
-    for answer in ("Maria", "PT", "Escola do Porto", "maria@example.pt", "Lisbon"):
+    for answer in ("Maria", "PT", "Not sure", "Escola do Porto", "maria@example.pt", "Lisbon"):
         sent = await maria.send(answer)
     assert "used up" in sent.text
     assert await memberships(db) == [(101, "coordinator")]
@@ -73,7 +73,7 @@ async def test_join_by_pasting_the_link_and_already_member(driver: Driver, db: D
     assert "not valid" in sent.text  # re-asked, nothing changed
     sent = await maria.send(link)
     assert "name" in sent.text.lower()
-    for answer in ("Maria", "Portugal", "Escola do Porto", "maria@example.pt"):
+    for answer in ("Maria", "Portugal", "Porto", "Escola do Porto", "maria@example.pt"):
         await maria.send(answer)
     sent = await maria.click("✓")
     assert "Welcome" in sent.text

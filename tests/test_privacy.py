@@ -77,6 +77,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "language": (OTHER, "a language code"),
         "telegram_language": (OTHER, "a language code"),
         "country": (OTHER, "a country code; deleted with the row"),
+        "region": (OTHER, "a region code (ISO 3166-2); deleted with the row"),
         "timezone": (OTHER, "a zone name; deleted with the row"),
         "school": (HERS_TEXT, "deleted with the row"),
         "contact": (HERS_TEXT, "deleted with the row"),
@@ -616,8 +617,13 @@ def test_dialogs_begun_before_the_upgrade_lose_their_copies_of_the_team(db_url: 
                 id=1, title="Water around us", stage=1, created_at=datetime.now(UTC)
             )
         )
-        s.add_all(User(id=uid, display_name=str(uid)) for uid in (ILZE, JONAS, MARIA))
-        s.flush()
+        s.execute(
+            sa.insert(User),
+            [
+                {"id": uid, "display_name": str(uid), "reachable": True, "started": False}
+                for uid in (ILZE, JONAS, MARIA)
+            ],
+        )
         s.add_all(
             [
                 Membership(id=7, project_id=1, user_id=ILZE, role=Role.COORDINATOR),

@@ -37,7 +37,11 @@ async def test_bad_answers_are_explained_and_change_nothing(driver: Driver, db: 
     assert "I don't know the country" in sent.text and "Atlantis" in sent.text
     sent = await anna.click("Other")
     assert "two-letter code" in sent.text
-    await anna.send("Portugal")
+    sent = await anna.send("Portugal")
+    assert "Which region" in sent.text and "Portugal" in sent.text
+    sent = await anna.send("Narnia")
+    assert "I don't know the region “Narnia”" in sent.text and "Which region" in sent.text
+    await anna.click("Lisbon")
     await anna.send("Escola")
     await anna.send("anna@example.pt")
     sent = await anna.send("Mars/Olympus")
@@ -47,7 +51,12 @@ async def test_bad_answers_are_explained_and_change_nothing(driver: Driver, db: 
     sent = await anna.send("Lisbon")
     assert "is ready" in sent.text
     user = await db.run(lambda s: s.get(User, 101))
-    assert (user.country, user.school, user.timezone) == ("PT", "Escola", "Europe/Lisbon")
+    assert (user.country, user.region, user.school, user.timezone) == (
+        "PT",
+        "PT-11",
+        "Escola",
+        "Europe/Lisbon",
+    )
 
 
 async def test_cancel_stops_without_a_project(driver: Driver, db: Database):

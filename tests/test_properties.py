@@ -823,7 +823,9 @@ async def create(teacher: Teacher, title: str, flag: str, school: str) -> str:
 async def join(teacher: Teacher, link: str, country: str, school: str, contact: str) -> None:
     await teacher.open(link)
     await teacher.click("✓")  # keep the Telegram name
-    await teacher.send(country)
+    sent = await teacher.send(country)
+    if "region" in sent.text.lower():  # Portugal: public holidays differ by district
+        await teacher.send("Porto")
     await teacher.send(school)
     await teacher.send(contact)
     await teacher.click("✓")

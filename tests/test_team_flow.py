@@ -12,7 +12,7 @@ INVITE = re.compile(r"https://t\.me/TwinCoachBot\?start=(j_[A-Za-z0-9_-]+)")
 
 
 async def create_project(anna: Teacher, title: str = "Water around us") -> str:
-    """Anna answers the five questions; returns the invite link she gets."""
+    """Anna answers the questions; returns the invite link she gets."""
     await anna.send("/newproject")
     await anna.send(title)
     await anna.click("🇱🇻")
@@ -24,10 +24,22 @@ async def create_project(anna: Teacher, title: str = "Water around us") -> str:
     return found.group(0)
 
 
-async def join(teacher: Teacher, link: str, *, country: str, school: str, contact: str) -> None:
+async def join(
+    teacher: Teacher,
+    link: str,
+    *,
+    country: str,
+    school: str,
+    contact: str,
+    region: str | None = None,
+) -> None:
+    """The teacher answers the join questions; where the country asks for a region, they
+    tap the button with `region` in its label, or "Not sure"."""
     await teacher.open(link)
     await teacher.click("✓")  # keep the Telegram name
-    await teacher.send(country)
+    sent = await teacher.send(country)
+    if "region" in sent.text.lower():  # Portugal's public holidays differ by district
+        await teacher.click(region or "Not sure")
     await teacher.send(school)
     await teacher.send(contact)
     sent = await teacher.click("✓")  # the guessed time zone

@@ -9,7 +9,7 @@ mark that its teams still wait for a re-plan (`fetched_at` is empty while a firs
 is under way). `break_prompt` remembers whom the bot asked to enter their breaks.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

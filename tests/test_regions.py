@@ -188,3 +188,25 @@ def test_regional_breaks_reach_the_region_its_parts_and_only_whole_parents():
     assert [r.code for r in top_regions("PL")][:2] == ["PL-02", "PL-04"]  # ISO 3166-2 codes
     assert not asks_region("LV") and not asks_region("LT") and not asks_region(None)
     assert asks_region("ES") and asks_region("GB")  # school breaks, public holidays by region
+
+
+async def test_a_teachers_entry_holds_for_their_region_only(driver: Driver, db: Database):
+    """A Madrid teacher's /breaks add is Madrid's: labelled so, moving her reminders and
+    not those of a Catalan teammate."""
+    with time_machine.travel(WINTER, tick=True):
+        anna = driver.teacher(101, "Anna", "en")
+        link = await create_project(anna)
+        await join_all(driver, link, (102, "Pilar", "ES", "Community of Madrid"))
+        await join_all(driver, link, (103, "Jordi", "ES", "Catalonia"))
+        await plant_deadline(db, owner=102, due=date(2026, 2, 24))
+        await plant_deadline(db, owner=103, due=date(2026, 2, 24))
+        assert "2026-02-17" in await reminder_days(db, 102)
+
+        pilar = driver.teacher(102, "Pilar", "en")
+        sent = await pilar.send("/breaks add 16.02.2026–20.02.2026 Semana blanca")
+        assert "Added for Spain" in sent.text
+        sent = await anna.send("/breaks")
+        assert "16.02.2026 – 20.02.2026: Semana blanca (Community of Madrid)" in sent.text
+        assert "entered by Pilar" in sent.text
+        assert "2026-02-17" not in await reminder_days(db, 102)  # Madrid's break
+        assert "2026-02-17" in await reminder_days(db, 103)  # not Catalonia's

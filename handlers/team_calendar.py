@@ -20,6 +20,7 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply, clip
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, for_member, respond
+from scheduler import regions
 from scheduler.calendar import Break, Place, ReasonKind, common_weeks, shown_name, why_not_working
 from scheduler.moments import zone_of
 from scheduler.openholidays import CREDIT
@@ -75,17 +76,18 @@ def days_off_text(
     teacher's own pause shows on their row of the timeline). Names are in the reader's
     language where known, else the country's own with the country named."""
     last = first + timedelta(days=days - 1)
-    countries: dict[str, list[Place]] = {}
-    for _label, place in places:
-        countries.setdefault(place.country, []).append(place)
+    schools: dict[tuple[str, str | None], list[Place]] = {}
+    for _label, place in places:  # a country's regions may differ: one section each
+        schools.setdefault((place.country, place.subdivision), []).append(place)
     parts = []
-    for country, same in countries.items():
-        items = _holidays(t, Place(country, same[0].subdivision), first, days)
+    for (country, region), same in schools.items():
+        items = _holidays(t, Place(country, region), first, days)
         found = {b for p in same for b in p.breaks if b.start <= last and b.end >= first}
         items += [(b.start, b.end, _break_name(t, b, country)) for b in found]
+        where = f"{country} · {regions.name(country, region, t.lang)}" if region else country
         parts.append(
             lines(
-                Html(f"<b>{flag(country)} {country}</b>"),
+                Html(f"<b>{flag(country)} {escape(where)}</b>"),
                 *(Html(f"• {escape(_days(t, a, b))}: {escape(n)}") for a, b, n in sorted(items)),
                 *([] if items else [Html("• —")]),
             )

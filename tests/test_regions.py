@@ -210,3 +210,23 @@ async def test_a_teachers_entry_holds_for_their_region_only(driver: Driver, db: 
         assert "entered by Pilar" in sent.text
         assert "2026-02-17" not in await reminder_days(db, 102)  # Madrid's break
         assert "2026-02-17" in await reminder_days(db, 103)  # not Catalonia's
+
+
+async def test_calendar_shows_each_region_of_a_country_apart(driver: Driver, db: Database):
+    """/calendar: Madrid and Catalonia in one team are two sections, each with its own
+    breaks, not one Spain with the first teacher's."""
+    await db.run(seed)
+    with time_machine.travel(datetime(2026, 3, 16, 9, 0, tzinfo=UTC), tick=True):
+        anna = driver.teacher(101, "Anna", "en")
+        link = await create_project(anna)
+        await join_all(
+            driver,
+            link,
+            (102, "Pilar", "ES", "Community of Madrid"),
+            (103, "Jordi", "ES", "Catalonia"),
+        )
+        text = (await anna.send("/calendar")).text
+        madrid = text.split("ES · Community of Madrid")[1].split("<b>")[0]
+        catalonia = text.split("ES · Catalonia")[1].split("<b>")[0]
+        assert "Vacaciones de Pascua" in madrid and "Semana Santa" not in madrid
+        assert "Vacaciones de Semana Santa" in catalonia and "Pascua" not in catalonia

@@ -121,8 +121,9 @@ def insert_new(session: Session, model: type[SQLModel], **values: object) -> boo
     """Insert a row unless its key is taken (atomic on both databases); True if inserted."""
     postgresql = session.get_bind().dialect.name == "postgresql"
     insert = pg_insert(model) if postgresql else sqlite_insert(model)
-    result = session.execute(insert.values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: through the async psycopg driver an insert's rowcount is -1
+    done = insert.values(**values).on_conflict_do_nothing().returning(sa.literal(1))
+    return session.execute(done).first() is not None
 
 
 def mark_asked(session: Session, *, user_id: int, country: str, now: datetime) -> bool:

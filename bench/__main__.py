@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--pg URL]`: the benchmarks (a)–(e) in one run,
+"""`python -m bench [--quick] [--pg URL]`: the benchmarks (a)–(f) in one run,
 printed as one table with their targets. Not part of the test suite.
 
 PostgreSQL rows use (and drop again) scratch databases on the server of `--pg`
@@ -12,7 +12,7 @@ import os
 import platform
 import time
 
-from bench import delivery, fair, planning, startup, updates
+from bench import delivery, fair, memory, planning, startup, updates
 from bench.report import Result, table
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -28,7 +28,9 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for development")
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server for the (a) row")
     parser.add_argument(
-        "--only", nargs="*", choices=["updates", "planning", "startup", "delivery", "fair"]
+        "--only",
+        nargs="*",
+        choices=["updates", "planning", "startup", "delivery", "fair", "memory"],
     )
     args = parser.parse_args()
     modules = {
@@ -37,6 +39,7 @@ async def main() -> None:
         "startup": startup,
         "delivery": delivery,
         "fair": fair,
+        "memory": memory,
     }
     results: list[Result] = []
     began = time.perf_counter()

@@ -19,10 +19,7 @@ from telegram.error import InvalidToken
 from bot import logs
 from bot.app import build_application, build_scheduler
 from bot.config import Settings
-from bot.console import run_console
 from bot.context import TwinApp
-from bot.doctor import doctor
-from bot.health import HealthServer
 from scheduler.school_data.seed import seed
 from storage.db import Database
 from storage.migrate import upgrade
@@ -68,6 +65,8 @@ def _with_health(app: TwinApp, settings: Settings, db: Database) -> None:
     """Serve /healthz and /metrics while the application runs (HEALTH_PORT, 0 = off)."""
     if not settings.health_port:
         return
+    from bot.health import HealthServer  # noqa: PLC0415 - tornado only when it serves
+
     server = HealthServer(db, settings.health_listen, settings.health_port)
 
     async def start(_app: object) -> None:
@@ -160,8 +159,12 @@ def main(argv: list[str] | None = None) -> None:
         _database(settings).close()
         print("twincoach: the database schema is up to date.")
     elif command == "doctor":
+        from bot.doctor import doctor  # noqa: PLC0415 - it asks Alembic, which a start skips
+
         raise SystemExit(doctor(settings))
     elif command == "console":
+        from bot.console import run_console  # noqa: PLC0415 - the in-process fake API, only here
+
         logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(run_console(settings, _database(settings, settings.console_database_url)))
     else:

@@ -7,7 +7,6 @@ The data behind each picture is computed elsewhere and tested; these functions o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from io import BytesIO
 from math import pi, sqrt
 from typing import Any
@@ -16,6 +15,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, Patch, Rectangle, RegularPolygon
+
+from bot.chart_data import Quiz, Scale, keys, short_names
 
 # The quiz chart is laid out in points on a page 390 pt wide. A phone shows a photo
 # opened in Telegram at the screen's width, 390 pt on most phones (iPhone 12 to 16; most
@@ -43,48 +44,6 @@ DARK = ("#0072B2", "#000000")  # fills that take a white letter; the rest take b
 # (sides, turn, circumradius in RADIUS) per shape; 0 sides is a circle
 SHAPES = ((0, 0.0, 1.0), (4, pi / 4, 0.9 * sqrt(2)), (4, 0.0, 1.0), (5, pi, 1.05), (6, 0.0, 1.0))
 INK, MUTED, TRACK = "#1f2937", "#4b5563", "#eef0f3"
-SUFFIXES = "123456789abcdefghijklmnopqrstuvwxyz"
-
-
-@dataclass(frozen=True)
-class Scale:
-    label: str  # the scale's short name, in the reader's language
-    low: str  # what 1 means
-    high: str  # what 5 means
-
-
-@dataclass(frozen=True)
-class Quiz:
-    """Everything the chart shows, already translated; `values[scale][teacher]` is 1..5."""
-
-    title: str
-    subtitle: str
-    names: list[str]
-    scales: list[Scale]
-    values: list[list[int]]
-
-
-def short_names(names: list[str]) -> list[str]:
-    """First names, at most 12 letters ("Anna Bērziņa" → "Anna"); two Annas become
-    "Anna B." and "Anna K." so the legend tells them apart."""
-    words = [name.split() or ["?"] for name in names]
-    first = [_cut(w[0], 12) for w in words]
-    return [
-        f"{first[n]} {w[1][0]}." if first.count(first[n]) > 1 and len(w) > 1 else first[n]
-        for n, w in enumerate(words)
-    ]
-
-
-def keys(names: list[str]) -> list[str]:
-    """The letter on each teacher's marker: the first letter, numbered when shared (1 to
-    9, then a to z, so a key is never wider than its marker)."""
-    first = [(name.strip()[:1] or "?").upper() for name in names]
-    return [
-        letter + SUFFIXES[first[:n].count(letter) % len(SUFFIXES)]
-        if first.count(letter) > 1
-        else letter
-        for n, letter in enumerate(first)
-    ]
 
 
 def stack(values: list[int]) -> list[tuple[int, int, int]]:
@@ -97,10 +56,6 @@ def stack(values: list[int]) -> list[tuple[int, int, int]]:
         seen[value] = n + 1
         place.append((n % PER_ROW, n // PER_ROW, value))
     return [(col, row, seen[value]) for col, row, value in place]
-
-
-def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 class Page:

@@ -12,9 +12,9 @@ and one shared file suits readers in several countries."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -30,6 +30,9 @@ from scheduler.reminders.plans import meeting_after
 from storage import breaks, deadlines, teams
 from storage.models import Meeting, Membership, Project
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 DAYS_AHEAD = 365
 # A deadline is a short event that *ends* at the deadline, so 23:59 stays on its own day.
 DEADLINE_LENGTH = timedelta(minutes=30)
@@ -39,6 +42,8 @@ ZONE_YEARS = 20
 
 
 def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
+    from icalendar import Calendar  # noqa: PLC0415 - ~2 MB, only when a file is asked for
+
     assert project.id is not None
     t = actor.t
     cal = Calendar()
@@ -48,9 +53,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
     team = teams.members(session, project_id=project.id)
     names = {m.user.id: m.user.display_name for m in team if m.user}
     for d in deadlines.open_(session, project_id=project.id):
-        event = Event()
-        event.add("uid", f"deadline-{d.id}@twincoach")
-        event.add("dtstamp", actor.now)
+        event = _event(f"deadline-{d.id}@twincoach", actor.now)
         event.add("dtstart", d.due_at - DEADLINE_LENGTH)
         event.add("dtend", d.due_at)
         event.add("summary", f"⏰ {d.title}")
@@ -76,9 +79,7 @@ def team_calendar(session: Session, actor: Actor, project: Project) -> bytes:
             name = holiday_name(day, country, lang=t.lang)
             if name is None:
                 continue
-            event = Event()
-            event.add("uid", f"holiday-{country}-{day.isoformat()}@twincoach")
-            event.add("dtstamp", actor.now)
+            event = _event(f"holiday-{country}-{day.isoformat()}@twincoach", actor.now)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
             event.add("summary", f"{flag(country)} {country_name(country, t.lang)}: {name}")
@@ -94,9 +95,7 @@ def _break_event(
     country: str, number: int, school_break: Break, label: str, *, lang: str, now: datetime
 ) -> Event:
     """A whole-day, free-time event per break, as /breaks lists it for the team."""
-    event = Event()
-    event.add("uid", f"break-{country}-{school_break.start:%Y%m%d}-{number}@twincoach")
-    event.add("dtstamp", now)
+    event = _event(f"break-{country}-{school_break.start:%Y%m%d}-{number}@twincoach", now)
     event.add("dtstart", school_break.start)
     event.add("dtend", school_break.end + timedelta(days=1))
     event.add("summary", f"{flag(country)} {country_name(country, lang)}: {label}")
@@ -111,13 +110,21 @@ def _meeting_event(meeting: Meeting, project: Project, now: datetime) -> Event:
     zone = ZoneInfo(meeting.zone)
     day = meeting_after(meeting, now).astimezone(zone).date()
     start = datetime.combine(day, time.fromisoformat(meeting.at), tzinfo=zone)
-    event = Event()
-    event.add("uid", f"meeting-{project.id}@twincoach")
-    event.add("dtstamp", now)
+    event = _event(f"meeting-{project.id}@twincoach", now)
     event.add("dtstart", start)
     event.add("dtend", start + MEETING_LENGTH)
     event.add("rrule", {"freq": "weekly", "interval": meeting.every_weeks})
     event.add("summary", f"📹 {project.title}")
+    return event
+
+
+def _event(uid: str, now: datetime) -> Event:
+    """An event with its stable UID, stamped `now`."""
+    from icalendar import Event  # noqa: PLC0415 - see team_calendar
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now)
     return event
 
 

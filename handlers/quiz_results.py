@@ -11,7 +11,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import chart
+from bot.chart_data import Quiz, Scale, keys
 from bot.context import Ctx
 from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
@@ -28,7 +28,7 @@ TOP = 3
 @dataclass(frozen=True)
 class Standing:
     name: str
-    initials: str  # the letter on the teacher's marker in the chart (bot.chart.keys)
+    initials: str  # the letter on the teacher's marker in the chart (bot.chart_data.keys)
     scales: dict[str, int]
     words: dict[str, str]
 
@@ -49,7 +49,7 @@ def standings(session: Session, project_id: int) -> list[Standing]:
             scales={key: int(given[u.id][key] or 0) for key, *_ in SCALES},
             words={key: value for key, _ in WORDS if (value := given[u.id].get(key))},
         )
-        for u, letters in zip(done, chart.keys(names), strict=True)
+        for u, letters in zip(done, keys(names), strict=True)
     ]
 
 
@@ -123,17 +123,24 @@ def results(session: Session, actor: Actor, project: Project, _me: Membership) -
     legend = ", ".join(f"{s.initials} = {s.name}" for s in team)
     head = t("<b>Work-style quiz: {title}</b>\n{legend}", title=project.title, legend=legend)
     reply = Reply().say(lines(head, *_scale_text(t, team), blank=True))
-    drawn = chart.Quiz(
+    drawn = Quiz(
         title=t(QUIZ.title),
         subtitle=project.title,
         names=[s.name for s in team],
-        scales=[chart.Scale(t(label), t(low), t(high)) for _k, _q, low, high, label, _t in SCALES],
+        scales=[Scale(t(label), t(low), t(high)) for _k, _q, low, high, label, _t in SCALES],
         values=[[s.scales[key] for s in team] for key, *_ in SCALES],
     )
-    picture = partial(chart.quiz, drawn)
+    picture = partial(_draw, drawn)
     reply.messages.append(Message(t("Where each of you stands (1 to 5)."), photo=picture))
     reply.say(lines(*_differences_text(t, team), *quiz_words.section(t, team), blank=True))
     return reply
+
+
+def _draw(drawn: Quiz) -> bytes:
+    """The chart as PNG, drawn off the loop once the text before it is sent."""
+    from bot import chart  # noqa: PLC0415 - matplotlib (~40 MB) loads at the first chart
+
+    return chart.quiz(drawn)
 
 
 async def on_results(update: Update, context: Ctx) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar
-
 MAX_BYTES = 1_000_000
 MAX_EVENTS = 2_000
 MAX_BREAKS = 100  # more whole-day events than this is a full calendar, not its holidays
@@ -80,6 +78,8 @@ def read_breaks(content: bytes, today: date) -> tuple[list[Candidate], int]:
     whole-day events were left out as too long or over already. Raises Unreadable."""
     if len(content) > MAX_BYTES:
         raise Unreadable("size")
+    from icalendar import Calendar  # noqa: PLC0415 - ~2 MB, only when a file is sent
+
     text = content.decode("utf-8", errors="replace")
     try:
         calendar = Calendar.from_ical(text)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 
-from holidays import list_supported_countries
+from holidays.registry import EntityLoader
 from sqlmodel import Session
 
 from bot.i18n import N_
@@ -18,7 +18,8 @@ from storage import breaks, teams, users
 from storage.models import SchoolBreak, User
 from storage.teams import Member
 
-HOLIDAY_COUNTRIES = frozenset(list_supported_countries())
+# the codes from the registry alone: list_supported_countries() imports every country (~8 MB)
+HOLIDAY_COUNTRIES = frozenset(EntityLoader.get_country_codes())
 # Why a teacher cannot work on a day, as a screen names it.
 REASONS = {
     ReasonKind.WEEKEND: N_("weekend"),

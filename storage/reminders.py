@@ -9,13 +9,16 @@ from __future__ import annotations
 import operator
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.util import await_only
 from sqlmodel import Session, col, select
 
 from storage.models import Reminder, ReminderKind, ReminderSettings, ReminderStatus, User
+
+if TYPE_CHECKING:
+    import psycopg
 
 PENDING, SENDING, SENT, FAILED, DROPPED = (
     ReminderStatus.PENDING,
@@ -126,6 +129,8 @@ def _insert_planned(connection: sa.Connection, rows: list[dict[str, object]]) ->
     if connection.dialect.name != "postgresql":
         connection.exec_driver_sql(_SQLITE_INSERT, list(values))
         return
+    import psycopg  # noqa: PLC0415 - the driver (~8 MB) only on PostgreSQL
+
     driver = connection.connection.driver_connection
     if isinstance(driver, psycopg.AsyncConnection):  # inside Database.run's greenlet
         await_only(_copy_async(driver, values))

@@ -5,13 +5,9 @@ Latvian or Lithuanian text; school breaks in full; the timeline readable on a ph
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from itertools import combinations
-from pathlib import Path
 
 import holidays
 import pytest
@@ -316,18 +312,3 @@ async def test_the_calendar_picture_shows_deadlines_pauses_and_common_weeks(driv
     assert "termiņš 1: 15. dec. · Upju stāsti (LT · Jonas Petraitis)" in described
     assert "prombūtnē: LT · Jonas Petraitis 23. nov.–2. dec." in described
     assert described[0].startswith("kopīga nedēļa: 23. nov., 30. nov., 7. dec.")
-
-
-def test_the_calendar_handler_loads_no_matplotlib_until_it_draws():
-    """Matplotlib takes a while to import: /calendar's module leaves it for the picture."""
-    code = "import sys, handlers.team_calendar; print('matplotlib' in sys.modules)"
-    root = str(Path(__file__).parents[1])
-    found = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": root},
-    )
-    assert found.stdout.strip() == "False"

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from bot import chart
+from bot import chart, chart_data
 from bot.i18n import Translator
 from handlers.quiz import QUIZ, SCALES
 from tests.driver import Driver
@@ -36,19 +36,21 @@ CROWDED = [
 ]
 
 
-def drawn(quiz: chart.Quiz) -> tuple[Figure, RendererAgg]:
+def drawn(quiz: chart_data.Quiz) -> tuple[Figure, RendererAgg]:
     fig = chart.quiz_figure(quiz)
     fig.canvas.draw()
     return fig, fig.canvas.get_renderer()  # type: ignore[attr-defined]
 
 
-def translated(lang: str, names: list[str], values: list[list[int]]) -> chart.Quiz:
+def translated(lang: str, names: list[str], values: list[list[int]]) -> chart_data.Quiz:
     t = Translator(lang)
-    return chart.Quiz(
+    return chart_data.Quiz(
         title=t(QUIZ.title),
         subtitle="eTwinning: Water around us / Ūdens mums apkārt 2026–2027",
         names=names,
-        scales=[chart.Scale(t(label), t(low), t(high)) for _k, _q, low, high, label, _t in SCALES],
+        scales=[
+            chart_data.Scale(t(label), t(low), t(high)) for _k, _q, low, high, label, _t in SCALES
+        ],
         values=values,
     )
 
@@ -127,14 +129,14 @@ def test_a_team_of_fifty_stays_within_telegrams_photo_limits():
 
 
 def test_names_letters_and_places():
-    assert chart.short_names(["Anna Bērziņa", "Anna Kalniņa", "Jonas", "  "]) == [
+    assert chart_data.short_names(["Anna Bērziņa", "Anna Kalniņa", "Jonas", "  "]) == [
         "Anna B.",
         "Anna K.",
         "Jonas",
         "?",
     ]
-    assert chart.keys(["Anna", "aldis", "Jonas"]) == ["A1", "A2", "J"]
-    assert chart.keys([f"Maria{n}" for n in range(12)])[8:] == ["M9", "Ma", "Mb", "Mc"]
+    assert chart_data.keys(["Anna", "aldis", "Jonas"]) == ["A1", "A2", "J"]
+    assert chart_data.keys([f"Maria{n}" for n in range(12)])[8:] == ["M9", "Ma", "Mb", "Mc"]
     # four at 3 (three in the first row, one in the second), one at 1
     assert chart.stack([3, 3, 3, 3, 1]) == [(0, 0, 4), (1, 0, 4), (2, 0, 4), (0, 1, 4), (0, 0, 1)]
 

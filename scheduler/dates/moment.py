@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from dateparser.date import DateDataParser
-
 from bot.i18n import LANGUAGES, fold
 from bot.precision import Vague, find_vague
 from scheduler.dates import words
@@ -57,6 +55,8 @@ def _ask_dateparser(
     zone UTC, so the machine's zone never enters. A month ("December") names no single
     moment.
     """
+    from dateparser.date import DateDataParser  # noqa: PLC0415 - a fallback: load when needed
+
     first = [lang] if lang in LANGUAGES else []
     parser = DateDataParser(
         languages=first + [code for code in LANGUAGES if code != lang],

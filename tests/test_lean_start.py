@@ -1,0 +1,80 @@
+"""A lean start: the bot's idle memory stays near a bare echo bot's (bench/memory.py)
+because the big libraries load when first needed — matplotlib at the first chart,
+dateparser at the first phrase the takers do not know, icalendar at the first .ics,
+psycopg on PostgreSQL only, Alembic only when the schema is behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from storage import migrate
+from storage.db import Database
+from tests.conftest import TOKEN
+from tests.processes import cli_env
+
+ROOT = Path(__file__).parents[1]
+LATER = ("matplotlib", "numpy", "dateparser", "icalendar", "psycopg", "alembic")
+# What `python -m bot run` does before it polls: settings, the database, the application.
+START = f"""
+import sys
+from bot.__main__ import _database, _settings
+from bot.app import build_application
+settings = _settings()
+build_application(settings, _database(settings))
+print(" ".join(m for m in {LATER!r} if m in sys.modules))
+"""
+
+
+def migrated(tmp_path: Path, revision: str = "head") -> Database:
+    db = Database(f"sqlite:///{tmp_path}/bot.db")
+    command.upgrade(migrate.alembic_config(db.engine), revision)
+    return db
+
+
+def test_a_start_on_a_current_schema_loads_none_of_the_heavy_libraries(tmp_path: Path):
+    migrated(tmp_path).close()
+    started = subprocess.run(
+        [sys.executable, "-c", START],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=cli_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT)),
+        timeout=120,
+    )
+    assert started.stdout.split() == []
+
+
+def test_the_head_read_from_the_files_is_alembics(tmp_path: Path):
+    db = migrated(tmp_path)
+    try:
+        script = ScriptDirectory.from_config(migrate.alembic_config(db.engine))
+        assert migrate.head() == script.get_current_head()
+        assert migrate.current(db.engine) == migrate.head()
+    finally:
+        db.close()
+
+
+def test_a_schema_behind_is_still_upgraded(tmp_path: Path):
+    db = migrated(tmp_path, "0012")
+    try:
+        assert migrate.current(db.engine) == "0012"
+        migrate.upgrade(db.engine)
+        assert migrate.current(db.engine) == migrate.head()
+    finally:
+        db.close()
+
+
+def test_a_new_database_has_no_revision_until_upgraded(tmp_path: Path):
+    db = Database(f"sqlite:///{tmp_path}/new.db")
+    try:
+        assert migrate.current(db.engine) is None
+        migrate.upgrade(db.engine)
+        assert migrate.current(db.engine) == migrate.head()
+    finally:
+        db.close()

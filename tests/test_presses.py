@@ -5,8 +5,10 @@ order. The fake Bot API answers every method after a round trip here, as Telegra
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
 from bot.fakeapi.server import ApiCall
 from handlers.quiz import SCALES
 from tests.driver import Driver, Teacher
@@ -15,6 +17,7 @@ from tests.test_roles import team_of_three
 ROUND_TRIP = 0.1  # seconds; Telegram's is 30–100 ms
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 APOLOGY = "Sorry, something went wrong"
+CONNECTIONS = 64  # the default TELEGRAM_CONNECTIONS
 
 
 async def at_first_scale(driver: Driver) -> tuple[Teacher, dict[str, Any]]:
@@ -78,3 +81,11 @@ async def test_two_presses_in_one_chat_keep_their_order(driver: Driver):
     assert ["13/20" in e.params["text"] for e in edits] == [True, False]
     assert ["14/20" in e.params["text"] for e in edits] == [False, True]
     assert "14/20" in anna.last_text()
+
+
+def test_connections_default_fits_telegrams_round_trip():
+    """What README and .env.example say: enough Bot API connections and updates in flight
+    for 100 presses a second at a 50 ms round trip (bench/README.md, "Sizing")."""
+    assert Settings(_env_file=None).telegram_connections == CONNECTIONS  # type: ignore[call-arg]
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    assert f"\nTELEGRAM_CONNECTIONS={CONNECTIONS}\n" in example

@@ -32,6 +32,17 @@ async def main() -> None:
         nargs="*",
         choices=["updates", "planning", "startup", "delivery", "fair", "memory"],
     )
+    parser.add_argument(
+        "--rtt",
+        type=float,
+        nargs="+",
+        default=[50.0],
+        metavar="MS",
+        help="the Bot API's round trip(s) for (a) and (a'), in ms (0: the fake answers at once)",
+    )
+    parser.add_argument(
+        "--connections", type=int, help="TwinCoach's TELEGRAM_CONNECTIONS in (a) and (a')"
+    )
     args = parser.parse_args()
     modules = {
         "updates": updates,
@@ -47,7 +58,12 @@ async def main() -> None:
         if args.only and name not in args.only:
             continue
         print(f"running {name} …", flush=True)
-        results += await module.run(args.pg or None, quick=args.quick)
+        if module is updates:
+            results += await updates.run(
+                args.pg or None, quick=args.quick, rtts=args.rtt, connections=args.connections
+            )
+        else:
+            results += await module.run(args.pg or None, quick=args.quick)
     print()
     print(f"TwinCoach benchmarks on {machine()}, {time.perf_counter() - began:.0f} s in all")
     print(table(results))

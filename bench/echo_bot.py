@@ -10,7 +10,10 @@ Telegram requires, see examples/inlinekeyboard.py) and echoes the button's data.
 
 With `--aiohttp` it makes its Bot API calls through TwinCoach's request class
 (bot/request.py) instead of PTB's default httpx: a reference row that shows what of
-TwinCoach's rate comes from that class rather than from less work per update.
+TwinCoach's rate comes from that class rather than from less work per update. With
+`--concurrent` it handles updates as PTB's documentation advises for more than one at a
+time, `concurrent_updates(True)` (256 at once, on PTB's pool of 256 connections): one
+at a time, a round trip of 50 ms would cap it at 10 presses a second.
 
 Run by bench/harness.py with TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set.
 """
@@ -60,6 +63,8 @@ def main() -> None:
     )
     if "--aiohttp" in sys.argv:
         builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest())
+    if "--concurrent" in sys.argv:
+        builder = builder.concurrent_updates(True)
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(pressed))

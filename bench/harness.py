@@ -155,12 +155,20 @@ class BotProcess:
         )
 
     @classmethod
-    def echo(cls, fake: FakeBotApi, workdir: Path, *, aiohttp: bool = False) -> BotProcess:
-        """The echo bot; with `aiohttp`, on TwinCoach's Bot API requests (bot/request.py)."""
+    def echo(
+        cls, fake: FakeBotApi, workdir: Path, *, aiohttp: bool = False, concurrent: bool = False
+    ) -> BotProcess:
+        """The PTB echo bot; with `aiohttp`, on TwinCoach's Bot API requests
+        (bot/request.py); with `concurrent`, many updates at once (bench/echo_bot.py)."""
         args = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
-        if aiohttp:
-            args.append("--aiohttp")
+        args += ["--aiohttp"] * aiohttp + ["--concurrent"] * concurrent
         return cls(args, bot_env(fake), workdir, "echo_aiohttp" if aiohttp else "echo")
+
+    @classmethod
+    def aiogram_echo(cls, fake: FakeBotApi, workdir: Path) -> BotProcess:
+        """The aiogram 3 echo bot (bench/aiogram_echo.py), the peer to beat."""
+        args = [sys.executable, str(ROOT / "bench" / "aiogram_echo.py")]
+        return cls(args, bot_env(fake), workdir, "aiogram_echo")
 
     async def start(self) -> None:
         log = self.log_path.open("ab")

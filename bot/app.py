@@ -6,12 +6,14 @@ command menus are set when the application initialises. Tests use the same facto
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -207,7 +209,9 @@ async def apologise(update: object, context: Ctx) -> None:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            # answered already when its edit failed: the apology goes all the same
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
         await context.bot.send_message(
             update.effective_chat.id,
             t("Sorry, something went wrong on my side. Please try again in a minute."),

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     # arrived, and it is then sent again; waiting longer makes that rarer.
     telegram_read_timeout: float = Field(default=15.0, gt=0)
     # Connections to the Bot API per process (bot/request.py), and updates handled at once.
-    telegram_connections: int = Field(default=8, ge=1, le=256)
+    # Each Bot API call holds one for Telegram's round trip (30–100 ms) and a press makes
+    # two at once, so 64 carry over 300 presses a second at 50 ms (bench/README.md, Sizing).
+    telegram_connections: int = Field(default=64, ge=1, le=256)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
-from telegram.error import ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import set_chat_menu
@@ -192,7 +192,7 @@ def _posts(update: Update, context: Ctx, reply: Reply) -> list[Post]:
     messages = list(reply.messages)
     out: list[Post] = []
     if query is not None:
-        answer = partial(query.answer, reply.alert, show_alert=bool(reply.alert))
+        answer = partial(_answer, query, reply.alert)
         out.append(Post(None, lambda lane: lane.call(answer, new_message=False)))
         if reply.clear_buttons and query.message is not None:
             out.append(Post(query.message.chat.id, partial(_clear_buttons, query)))
@@ -210,6 +210,18 @@ def _posts(update: Update, context: Ctx, reply: Reply) -> list[Post]:
         send = partial(_send_one, context, message, chat_id, query, elsewhere=elsewhere)
         out.append(Post(chat_id, send))
     return out
+
+
+async def _answer(query: CallbackQuery, alert: str | None) -> None:
+    """Stop the press's spinner (with a pop-up when `alert`). A press too old to answer
+    (the bot was slow or restarting) is no failure: its edit goes all the same, and no
+    apology follows, as what the teacher pressed is saved."""
+    try:
+        await query.answer(alert, show_alert=bool(alert))
+    except BadRequest as exc:
+        if "query is too old" not in exc.message.lower():
+            raise
+        log.info("a button press was too old to answer")
 
 
 async def _clear_buttons(query: CallbackQuery, lane: Lane) -> None:

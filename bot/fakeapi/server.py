@@ -432,8 +432,11 @@ class FakeBotApi:
         bot_id: int = 7000001,
         *,
         limits: RateLimits | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.bot_username = bot_username
+        # seconds every method takes to answer, as Telegram's round trip (30–100 ms) does
+        self.latency = latency
         self.bot_id = bot_id
         self.port = 0
         self.calls: list[ApiCall] = []
@@ -714,6 +717,19 @@ class FakeBotApi:
     # --- request handling ------------------------------------------------------------------
 
     async def _handle(
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, tuple[str, bytes]],
+        gone: Callable[[], bool],
+    ) -> tuple[int, dict[str, Any]]:
+        """Record the call, act on it, and answer `latency` seconds later."""
+        status, body = await self._act(method, params, files, gone)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return status, body
+
+    async def _act(
         self,
         method: str,
         params: dict[str, Any],

@@ -12,10 +12,7 @@ from telegram.ext import BaseHandler
 
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Reply
-from handlers import forms
-from handlers.common import Actor
-from handlers.forms import Form
-from handlers.quality_score import (
+from bot.rules.quality import (
     CERTIFICATE_TOTAL,
     EQL_COUNTRIES,
     LABEL_COLLABORATION,
@@ -30,6 +27,9 @@ from handlers.quality_score import (
     Scores,
     assess,
 )
+from handlers import forms
+from handlers.common import Actor
+from handlers.forms import Form
 from handlers.questionnaire import Questionnaire, command
 from storage import teams
 from storage.models import Project
@@ -82,7 +82,7 @@ SHORT = {
 }
 
 ONE_POINT = N_("One point for each condition met.")
-# Which of the guide's two ICT rules the verdict follows, and why (quality_score.py).
+# Which of the guide's two ICT rules the verdict follows, and why (bot/rules/quality.py).
 ICT_READING = N_(
     "📏 Use of ICT: the guide's criteria page asks for conditions 1 and 2, its glossary for at least {needed} points in each exclusionary criterion. TwinCoach asks for both, so it never promises a label that one of them refuses."
 )

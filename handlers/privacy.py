@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.guide import risks as risk_list
+from bot.guide import risks as guide_risks
 from bot.guide.agreements import LABELS as TOPICS
 from bot.guide.plan import BY_KEY as SECTIONS
 from bot.guide.stages import STEP_BY_KEY
@@ -253,8 +253,8 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "risks_you_own": [
             {
                 "project": title(r.project_id),
-                "risk": _plain(t(risk_list.BY_KEY[r.risk].title))
-                if r.risk in risk_list.BY_KEY
+                "risk": _plain(t(guide_risks.BY_KEY[r.risk].title))
+                if r.risk in guide_risks.BY_KEY
                 else r.risk,
                 "applies": r.applies,
                 "mitigation": r.mitigation,

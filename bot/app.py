@@ -51,8 +51,10 @@ from handlers import (
     reminders,
     rhythm,
     start,
+    status,
     team,
     team_calendar,
+    twinspace,
 )
 from handlers.common import OUTBOX, buttons_of_this_chat
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
@@ -254,6 +256,8 @@ def register(app: TwinApp) -> None:
         breaks.handlers(),
         team_calendar.handlers(),
         rhythm.handlers(),
+        status.handlers(),
+        twinspace.handlers(),
         *(module.handlers() for module in LATER),
         start.last_resort(),
     ):

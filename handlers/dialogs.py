@@ -9,7 +9,6 @@ from handlers import (
     agreements,
     deadlines,
     join,
-    lifecycle,
     meetings,
     newproject,
     plan,
@@ -25,7 +24,7 @@ from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ
 
 # Modules with their own dialogs (FORMS), entry points and commands, registered after the rest.
-LATER: tuple[ModuleType, ...] = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
+LATER: tuple[ModuleType, ...] = (plan, registration, risks, quality, deadlines, meetings)
 QUESTIONNAIRES: tuple[Questionnaire, ...] = (QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY)
 
 

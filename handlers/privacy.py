@@ -19,20 +19,23 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
+from bot.guide import risks as guide_risks
+from bot.guide.agreements import LABELS as TOPICS
+from bot.guide.plan import BY_KEY as SECTIONS
+from bot.guide.stages import STEP_BY_KEY
+from bot.guide.twinspace import PARTS
 from bot.i18n import Translator
 from bot.reply import Button, Document, Message, Reply
-from handlers import breaks, forms, lifecycle, quiz, registration, risk_list
-from handlers.agreements import LABELS as TOPICS
+from handlers import breaks, forms, quiz, registration
 from handlers.common import Actor, only_private, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
-from handlers.plan import BY_KEY as SECTIONS
 from scheduler.reminders.plans import teams_changed
 from storage import privacy, teams
 from storage.models import User
 
 TICKS = {
-    **{key: step.text for key, step in lifecycle.STEP_BY_KEY.items()},
-    **{key: text for part in lifecycle.PARTS for key, text in part.items},
+    **{key: step.text for key, step in STEP_BY_KEY.items()},
+    **{key: text for part in PARTS for key, text in part.items},
 }
 
 
@@ -250,8 +253,8 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "risks_you_own": [
             {
                 "project": title(r.project_id),
-                "risk": _plain(t(risk_list.BY_KEY[r.risk].title))
-                if r.risk in risk_list.BY_KEY
+                "risk": _plain(t(guide_risks.BY_KEY[r.risk].title))
+                if r.risk in guide_risks.BY_KEY
                 else r.risk,
                 "applies": r.applies,
                 "mitigation": r.mitigation,

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.countries import country_name, flag
+from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
 from handlers.common import (
@@ -31,8 +32,6 @@ from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
 
 REVOKE = re.compile(r"^inv:(\d{1,12}):([\w-]{1,50})$")
-MIN_SCHOOLS = 3
-MAX_SCHOOLS = 5
 
 ROLE_NAMES = {
     Role.COORDINATOR: N_("coordinator"),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
-from handlers.plan import ITEMS_MAX
+from handlers.plan_form import ITEMS_MAX
 from storage import plan
 from storage.db import Database
 from storage.models import ChatBinding, Deadline, PlanItem, PlanLock, Project, Reminder, User

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from bot.app import build_application
 from bot.fakeapi.server import FakeBotApi
+from bot.guide.quiz import SCALES
 from bot.meaning.compare import Verdict
-from handlers.quiz import SCALES
 from handlers.quiz_results import largest_differences, standings
 from handlers.quiz_words import compare_words, of_verdict
 from storage.db import Database

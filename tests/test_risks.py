@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlmodel import select
 
+from bot.guide.risks import RISKS
 from bot.i18n import Translator
-from handlers.risk_list import RISKS
-from handlers.risks import DayOff, auto_flags
+from bot.rules.risks import auto_flags
+from handlers.risk_flags import DayOff
 from scheduler.calendar import Place
 from storage.db import Database
 from storage.models import PlanItem, Project, RiskMark, SchoolBreak

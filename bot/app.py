@@ -56,7 +56,8 @@ from handlers import (
     team_calendar,
     twinspace,
 )
-from handlers.common import OUTBOX, buttons_of_this_chat
+from handlers.buttons import buttons_of_this_chat
+from handlers.common import OUTBOX
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
 from scheduler.reminders import jobs
 from storage.db import Database

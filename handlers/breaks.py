@@ -20,7 +20,9 @@ from bot.countries import country_name, flag
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
 from handlers import shared_breaks as shared
-from handlers.common import Actor, button, for_member, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, stale
 from scheduler import break_refresh, openholidays
 from scheduler.dates import read_range
 from scheduler.ics_import import (
@@ -224,11 +226,11 @@ def confirm_ics(session: Session, actor: Actor, project_id: int, add: bool) -> R
     t = actor.t
     pending = actor.scratch.get(PENDING)
     if not pending or pending["project"] != project_id:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     me = teams.membership(session, project_id=project_id, user_id=actor.user.id)
     actor.scratch.pop(PENDING)
     if me is None or me.country is None or me.country != pending["country"]:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if not add:
         return Reply(clear_buttons=True).say(t("Nothing was added."))
     known = _known(session, actor, project_id, me.country)

@@ -19,7 +19,9 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.precision import ADVICE
 from bot.reply import Button, Reply
 from handlers import forms
-from handlers.common import Actor, button, for_member, member_of, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, not_a_member, stale
 from scheduler.calendar import Place, affected, nearest_common_working_day
 from scheduler.dates import END_OF_DAY, Reading
 from scheduler.deadlines import read_deadline
@@ -150,9 +152,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     found = member_of(session, actor, state["project"])
     title, owner, due = answers.get("title"), answers.get("owner"), answers.get("due")
     if found is None or title is None or owner is None or due is None:
-        return Reply().say(
-            t("You are not a member of that project any more, so nothing was saved.")
-        )
+        return not_a_member(actor)
     project = found[0]
     chosen = session.get(Membership, int(owner)) if owner.isdigit() else None
     if chosen is None or chosen.project_id != state["project"] or chosen.user_id is None:
@@ -392,7 +392,7 @@ def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
     t = actor.t
     deadline = _own_deadline(session, actor, deadline_id)
     if deadline is None or deadline.done_at is not None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     extra = {
         "deadline": deadline.id,
         "by_eve": reminders.settings(session, project_id=deadline.project_id).by_day == "eve",
@@ -418,7 +418,7 @@ def decide_more_time(
     if deadline is None or me is None or me.role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can decide this."))
     if abs(stamp - actor.now.timestamp()) > PROPOSAL_WINDOW.total_seconds():
-        return Reply(alert=t("This button is no longer active."))  # not a date we proposed
+        return stale(session, actor)  # not a date we proposed
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
     new = datetime.fromtimestamp(stamp, UTC)
     reply = Reply(clear_buttons=True)

@@ -38,7 +38,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, escape, fold, lines
 from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Message, Reply, clip, rows
-from handlers.common import Actor, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import stale
 
 KEEP = "="  # button value: keep the current answer
 KEEP_VAGUE = "!"  # button value: keep an answer the precision check questioned

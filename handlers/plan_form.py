@@ -14,7 +14,8 @@ from bot.i18n import N_, Html, lines
 from bot.reply import Reply, clip
 from handlers import deadlines as deadline_flow
 from handlers import forms, lifecycle
-from handlers.common import Actor, member_of
+from handlers.common import Actor
+from handlers.guards import member_of, not_a_member
 from handlers.plan_sheet import day, section_screen, tell_if_locked
 from scheduler.dates import read_moment
 from scheduler.deadlines import stored_moment
@@ -146,9 +147,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     found = member_of(session, actor, state["project"])
     text = answers.get("text")
     if found is None or text is None:
-        return Reply().say(
-            t("You are not a member of that project any more, so nothing was saved.")
-        )
+        return not_a_member(actor)
     project = found[0]
     section = state["section"]
     old = (

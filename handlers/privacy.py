@@ -27,8 +27,9 @@ from bot.guide.twinspace import PARTS
 from bot.i18n import Translator
 from bot.reply import Button, Document, Message, Reply
 from handlers import breaks, forms, quiz, registration
-from handlers.common import Actor, only_private, respond
+from handlers.common import Actor, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
+from handlers.guards import only_private
 from scheduler.reminders.plans import teams_changed
 from storage import privacy, teams
 from storage.models import User

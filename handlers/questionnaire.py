@@ -16,7 +16,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from storage import answers, teams
 from storage.models import Membership, Project
 
@@ -121,9 +122,7 @@ def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | 
         session, project_id=project_id, user_id=actor.user.id
     ):
         return None
-    return Reply().say(
-        actor.t("You are not a member of that project any more, so nothing was saved.")
-    )
+    return not_a_member(actor)
 
 
 def open_questionnaire(
@@ -204,7 +203,7 @@ def _manage(
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project, me = found
     extra: forms.State = {"project": project_id}
     if action == "team" and q.coordinator_view is not None and is_lead(me):
@@ -232,7 +231,7 @@ def _manage(
             version=q.version,
         )
         return forms.begin(session, actor, q.form, extra=extra, intro=t(q.intro))
-    return Reply(alert=t("This button is no longer active."))
+    return stale(session, actor)
 
 
 def command(name: str, q: Questionnaire) -> CommandHandler:

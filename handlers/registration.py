@@ -21,7 +21,9 @@ from bot.i18n import LANGUAGES, N_, Html, Translator, escape, fold, lines, trans
 from bot.reply import Button, Document, Keyboard, Message, Reply, clip
 from bot.written_language import guess
 from handlers import forms
-from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, stale
 from handlers.registration_texts import FIELDS, Text, drafts
 from handlers.start import LANGUAGE_NAMES
 from storage import plan, teams

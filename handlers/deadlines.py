@@ -152,7 +152,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     found = member_of(session, actor, state["project"])
     title, owner, due = answers.get("title"), answers.get("owner"), answers.get("due")
     if found is None or title is None or owner is None or due is None:
-        return not_a_member(actor)
+        return not_a_member(actor, in_chat=True)
     project = found[0]
     chosen = session.get(Membership, int(owner)) if owner.isdigit() else None
     if chosen is None or chosen.project_id != state["project"] or chosen.user_id is None:

@@ -61,7 +61,7 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     if project_id is not None:
         mine = [p for p in mine if p.id == project_id]
         if not mine:
-            return not_a_member(actor)
+            return not_a_member(actor, in_chat=True)
     if not mine:
         return Reply().say(
             t("You are not in a project yet. Start one in a private chat with me: /newproject"),

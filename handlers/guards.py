@@ -25,10 +25,12 @@ def stale(_session: Session, actor: Actor) -> Reply:
     return Reply(alert=actor.t(STALE))
 
 
-def not_a_member(actor: Actor) -> Reply:
-    """A press, a link or an answer for a project the sender is not (or no longer) in: a
-    pop-up under a button, a message otherwise; nothing is saved."""
-    return Reply(alert=actor.t(NOT_A_MEMBER))
+def not_a_member(actor: Actor, *, in_chat: bool = False) -> Reply:
+    """A press, a link or an answer for a project the sender is not (or no longer) in;
+    nothing changes. A pop-up under a button, a message otherwise; `in_chat` makes it a
+    message under a button too, where a dialog ends on it or a group should read it."""
+    text = actor.t(NOT_A_MEMBER)
+    return Reply().say(text) if in_chat else Reply(alert=text)
 
 
 def active_project(session: Session, actor: Actor) -> tuple[Project, Membership] | None:

@@ -147,7 +147,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     found = member_of(session, actor, state["project"])
     text = answers.get("text")
     if found is None or text is None:
-        return not_a_member(actor)
+        return not_a_member(actor, in_chat=True)
     project = found[0]
     section = state["section"]
     old = (

@@ -122,7 +122,7 @@ def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | 
         session, project_id=project_id, user_id=actor.user.id
     ):
         return None
-    return not_a_member(actor)
+    return not_a_member(actor, in_chat=True)
 
 
 def open_questionnaire(

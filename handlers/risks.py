@@ -103,7 +103,7 @@ def _save_mitigation(
     risk = BY_KEY.get(state["risk"])
     text = given["mitigation"]
     if found is None or risk is None or text is None:
-        return not_a_member(actor)
+        return not_a_member(actor, in_chat=True)
     store.set_mitigation(
         session, project_id=state["project"], risk=risk.key, mitigation=text, now=actor.now
     )

@@ -260,7 +260,7 @@ def last_resort() -> list[BaseHandler]:
             & (filters.TEXT | filters.COMMAND),
             on_unknown,
         ),
-        # .ics files are read by handlers/breaks.py before this; in groups files are talk
+        # .ics files are read by handlers/break_file.py before this; in groups files are talk
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.ATTACHMENT,
             on_attachment,

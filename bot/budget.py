@@ -5,8 +5,9 @@ Telegram takes 30 new messages a second from one bot and 20 a minute into one gr
 answers 429 beyond that. With replies and reminders paced apart, each teacher's reply
 during a burst of reminders pushed the bot over 30 (issue 21). Here both wait in one
 `Pace` of the bot's 30 (`SEND_RATE`), replies first: a reminder waiting for a place
-yields to a waiting reply, and a freed place waits `GRACE` (5 ms) for a reply before a
-reminder may take it. A chat's paces (10 a second, a group's 20 a minute) are shared too,
+yields to a waiting reply, a freed place waits `GRACE` (5 ms) for a reply before a
+reminder may take it, and reminders go 1/30 s apart, so their places free one by one and
+a reply waits for the next (tens of ms), never for the whole second a burst of 30 holds. A chat's paces (10 a second, a group's 20 a minute) are shared too,
 so a group getting a reminder and replies at once stays within its minute.
 
 A place counts from the request's start until its answer came and `seconds` after that:
@@ -38,12 +39,24 @@ _EPSILON = 1e-9  # a place freed at `now`, whatever the float rounding
 class Pace:
     """At most `limit` new messages in any `seconds`, counting those on the wire. Waiters
     are served in order, urgent ones (replies) first; a place freed by time reaches the
-    others `grace` seconds later."""
+    others `grace` seconds later, and with `spread` the others go no closer together than
+    `seconds / limit`."""
 
     def __init__(
-        self, limit: int, seconds: float, clock: Clock, sleep: Sleep, grace: float = 0.0
+        self,
+        limit: int,
+        seconds: float,
+        clock: Clock,
+        sleep: Sleep,
+        *,
+        grace: float = 0.0,
+        spread: bool = False,
     ) -> None:
         self.limit, self.seconds, self.grace = limit, seconds, grace
+        # others `seconds / limit` apart, not all at once: their places then free one by
+        # one, so a reply never waits for a whole window to pass
+        self._gap = seconds / limit if spread else 0.0
+        self._next_other = 0.0
         self._clock, self._sleep = clock, sleep
         self._sent: deque[float] = deque()  # when the answers of counted requests came
         self._wire = 0
@@ -101,9 +114,9 @@ class Pace:
             self._sent.popleft()
         counted = [at for at in self._sent if at > now - window + _EPSILON]
         over = len(counted) + self._wire - self.limit  # ≥ 0: that many must age out first
-        if over < 0:
-            return now
-        return counted[over] + window if over < len(counted) else None
+        if over >= 0:
+            return counted[over] + window if over < len(counted) else None
+        return now if urgent else max(now, self._next_other)
 
     def _grant(self) -> None:
         """Give free places to the first waiters, replies before reminders; set a timer
@@ -122,6 +135,8 @@ class Pace:
                 return
             self._wire += 1
             self._waiting[urgent].popleft().set_result(None)
+            if not urgent:
+                self._next_other = self._clock() + self._gap
 
     def _wake_at(self, at: float | None) -> None:
         if at is None:  # a `give` will wake the waiters
@@ -170,7 +185,7 @@ class Budget:
         grace: float = GRACE,
     ) -> None:
         self._clock, self._sleep = clock, sleep
-        self.bot = Pace(per_second, 1.0, clock, sleep, grace)
+        self.bot = Pace(per_second, 1.0, clock, sleep, grace=grace, spread=True)
         self._chats: dict[int, _Chat] = {}  # chats written to lately
         self._sweep_at = 64
 

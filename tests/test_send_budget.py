@@ -235,12 +235,13 @@ async def test_a_reply_during_a_burst_of_reminders_is_not_held_up(
             waits.append(time.perf_counter() - began)
             assert any("Anna" in c.params.get("text", "") for c in answer.calls)
             await asyncio.sleep(0.3)
-        assert not burst.done()  # the replies came during the burst
+        during = not burst.done()
     finally:
         dispatcher.stop()
         await until(burst, 15)
     print("/start answered after", [f"{w:.2f}" for w in waits])
     assert max(waits) < 0.6
+    assert during  # the replies came while reminders were going out
     assert fake.too_many == 0
     assert most_in_a_second([c.at for c in sends(fake, after) if c.ok]) <= 30
 
@@ -323,7 +324,7 @@ async def test_sigterm_in_a_burst_stops_between_two_sends(tmp_path: Path):
                 db.session_scope(lambda s: list(s.exec(select(Reminder.status)).all()))
             )
             delivered = sum(reminders_per_chat(fake).values())
-            assert code == 0
+            assert code == 0 and stopped_in < 5  # between two sends, not after the burst
             assert statuses["sending"] == 0, statuses
             assert statuses["sent"] == delivered < 200
             await second.start()
@@ -335,6 +336,5 @@ async def test_sigterm_in_a_burst_stops_between_two_sends(tmp_path: Path):
             await second.kill()
             db.close()
     print(f"stopped in {stopped_in:.2f} s after {delivered} of 200")
-    assert stopped_in < 10
     assert reminders_per_chat(fake) == Counter(5000 + n for n in range(200))
     assert fake.too_many == 0

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.budget import GRACE, Budget
 from bot.context import TwinApp
@@ -29,10 +29,10 @@ from scheduler import delivery
 from scheduler.reminders import jobs
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Reminder
+from storage.models import Deadline, Project, Reminder
 from tests.driver import Driver
 from tests.processes import BotProcess
-from tests.test_faults import reminders_per_chat, seed_due_reminders
+from tests.test_faults import TITLE, reminders_per_chat, seed_due_reminders
 from tests.test_reminders import make_dispatcher
 
 RTT = 0.1  # seconds: Telegram's round trip at its slow end
@@ -208,6 +208,49 @@ async def test_reminders_keep_telegrams_rate_with_a_100_ms_round_trip(
     assert most_in_a_second(arrivals) <= 30
     assert rate > 20  # one at a time: at most 1 / RTT = 10
     assert set(reminders_per_chat(fake).values()) == {1} and len(reminders_per_chat(fake)) == 150
+
+
+async def test_one_chats_reminders_keep_their_order_among_many_in_flight(
+    app: TwinApp, fake: FakeBotApi, db: Database
+):
+    """Three more reminders for one teacher, due after the 40 chats' sent side by side
+    (so hers wait behind them while later rows are looked up): hers arrive oldest first,
+    a second apart (one a second per private chat), each once."""
+    seed_due_reminders(db, 40)
+    her, now = 5039, datetime.now(UTC)  # the last of the 40
+
+    def three_more(s: Session) -> None:
+        project_id = s.exec(select(Project.id)).one()
+        for n in (1, 2, 3):
+            deadline = Deadline(
+                project_id=project_id,
+                title=f"{TITLE} {n}",
+                due_at=now + timedelta(days=3650),
+                owner_id=her,
+            )
+            s.add(deadline)
+            s.flush()
+            s.add(
+                Reminder(
+                    project_id=project_id,
+                    deadline_id=deadline.id,
+                    user_id=her,
+                    chat_id=her,
+                    kind="before",
+                    due_at=now + timedelta(milliseconds=n),  # after the seeded ones
+                )
+            )
+
+    await db.run(three_more)
+    await asyncio.sleep(0.01)
+    fake.latency = RTT
+    dispatcher = jobs.dispatcher(app.bot_data["services"], app.bot, budget=app.outgoing.budget)
+    assert await until(dispatcher.run_once(), 60) == 43
+    hers = [c for c in sends(fake) if c.chat_id == her]
+    named = [f"{TITLE} {n}" for n in (1, 2, 3)]
+    titles = [next((t for t in named if t in c.params["text"]), TITLE) for c in hers]
+    assert titles == [TITLE, *named]
+    assert all(b.at - a.at >= 1.0 for a, b in itertools.pairwise(hers))
 
 
 async def test_a_reply_during_a_burst_of_reminders_is_not_held_up(

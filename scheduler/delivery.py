@@ -166,7 +166,7 @@ class Dispatcher:
     in_flight: int = IN_FLIGHT
     running: bool = False
     stopping: bool = False
-    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
 
     def stop(self) -> None:
         """End the run between two sends (see the module's docstring); no run starts after."""

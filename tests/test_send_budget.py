@@ -249,8 +249,9 @@ async def test_one_chats_reminders_keep_their_order_among_many_in_flight(
     hers = [c for c in sends(fake) if c.chat_id == her]
     named = [f"{TITLE} {n}" for n in (1, 2, 3)]
     titles = [next((t for t in named if t in c.params["text"]), TITLE) for c in hers]
-    assert titles == [TITLE, *named]
-    assert all(b.at - a.at >= 1.0 for a, b in itertools.pairwise(hers))
+    gaps = [round(b.at - a.at, 3) for a, b in itertools.pairwise(hers)]
+    assert titles == [TITLE, *named], gaps
+    assert all(gap > 0.95 for gap in gaps), gaps  # a second apart as sent, give or take
 
 
 async def test_a_reply_during_a_burst_of_reminders_is_not_held_up(

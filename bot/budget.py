@@ -6,9 +6,11 @@ answers 429 beyond that. With replies and reminders paced apart, each teacher's 
 during a burst of reminders pushed the bot over 30 (issue 21). Here both wait in one
 `Pace` of the bot's 30 (`SEND_RATE`), replies first: a reminder waiting for a place
 yields to a waiting reply, a freed place waits `GRACE` (5 ms) for a reply before a
-reminder may take it, and reminders go 1/30 s apart, so their places free one by one and
-a reply waits for the next (tens of ms), never for the whole second a burst of 30 holds. A chat's paces (10 a second, a group's 20 a minute) are shared too,
-so a group getting a reminder and replies at once stays within its minute.
+reminder may take it, and reminders go 1/SEND_RATE s apart, so their places free one by
+one and a reply waits for the next (tens of ms), never for the whole second a burst of
+30 at once would hold (0.6-0.8 s measured). A chat's paces (10 a second, a group's 20 a
+minute) are shared too, so a group getting a reminder and replies at once stays within
+its minute.
 
 A place counts from the request's start until its answer came and `seconds` after that:
 Telegram counts a message somewhere between the two, and counting from the start drew

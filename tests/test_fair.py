@@ -20,6 +20,7 @@ import pytest
 from telegram import Update
 
 import bot.app
+import bot.budget
 import bot.outgoing
 from bot.context import TwinApp
 from bot.fair import InputLimits
@@ -354,7 +355,7 @@ async def test_a_group_takes_30_updates_then_one_every_3_seconds(
 ):
     """Three members, 12 updates each (within each one's own limit): the group's 30. (The
     30 answers are not paced here, or the test would wait for Telegram's next minute.)"""
-    monkeypatch.setattr(bot.outgoing, "GROUP_PER_MINUTE", 1_000)
+    monkeypatch.setattr(bot.budget, "GROUP_PER_MINUTE", 1_000)
     team = await team_of_three(driver)
     clock = Clock()
     limited(app, clock)

@@ -17,7 +17,7 @@ from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
 from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
-from storage import answers, teams
+from storage import answers
 from storage.models import Membership, Project
 
 Finish = Callable[[Session, Actor, Project, forms.Answers], Reply]
@@ -41,7 +41,6 @@ class Questionnaire:
             fields=self.fields,
             finish=self._finished,
             store=AnswerStore(self),
-            guard=still_member,
             recall_skipped=True,
             command=self.command,
             reopen=N_("Your answers so far are kept: {command} goes on where you stopped."),
@@ -52,7 +51,7 @@ class Questionnaire:
         self, session: Session, actor: Actor, given: forms.Answers, state: forms.State
     ) -> Reply:
         found = member_of(session, actor, state["project"])
-        assert found is not None  # the form's guard checked it
+        assert found is not None  # the form's guard (still_member) checked it
         reply = self.finish(session, actor, found[0], given)
         if left := self.form.skipped(given):  # "later": honest about what is still open
             note = actor.t.tn(
@@ -112,18 +111,6 @@ class AnswerStore:
             value=value,
             now=actor.now,
         )
-
-
-def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | None:
-    """Answers go to a project only while the teacher is in it."""
-    project_id = state.get("project")
-    if isinstance(project_id, int) and teams.is_member(
-        session, project_id=project_id, user_id=actor.user.id
-    ):
-        return None
-    return Reply().say(
-        actor.t("You are not a member of that project any more, so nothing was saved.")
-    )
 
 
 def open_questionnaire(

@@ -21,7 +21,6 @@ from bot.i18n import N_, lines
 from bot.reply import Reply
 from handlers import forms, lifecycle
 from handlers.common import Actor, for_member, member_of, respond, stale
-from handlers.questionnaire import still_member
 from handlers.risk_cards import PREFIX, card, list_buttons, list_text, owner_picker, read_view
 from storage import risks as store
 from storage import teams
@@ -101,10 +100,9 @@ def _save_mitigation(
     found = member_of(session, actor, state["project"])
     risk = BY_KEY.get(state["risk"])
     text = given["mitigation"]
-    if found is None or risk is None or text is None:
-        return Reply().say(
-            actor.t("You are not a member of that project any more, so nothing was saved.")
-        )
+    assert found is not None  # the form's guard (still_member) checked it
+    if risk is None or text is None:  # a risk the guide no longer has
+        return Reply().say(actor.t("This question is already closed."))
     store.set_mitigation(
         session, project_id=state["project"], risk=risk.key, mitigation=text, now=actor.now
     )
@@ -126,7 +124,6 @@ MITIGATION = forms.Form(
         ),
     ),
     finish=_save_mitigation,
-    guard=still_member,
     command="/risks",
     reopen=N_("{command} opens it again."),
 )

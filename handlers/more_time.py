@@ -19,7 +19,7 @@ from handlers.deadline_form import CONFIRM, DUE
 from handlers.deadline_news import tell_groups
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import plan_deadline
-from storage import teams
+from storage import deadlines, teams
 from storage.models import Deadline, Role, User
 
 PROPOSAL_WINDOW = timedelta(days=3 * 366)  # a proposed date from a button is near today
@@ -101,11 +101,8 @@ def decide_more_time(
 ) -> Reply:
     """The coordinator's answer to a request for more time; the owner is told either way."""
     t = actor.t
-    deadline = session.get(Deadline, deadline_id)
-    me = (
-        teams.membership(session, project_id=deadline.project_id, user_id=actor.user.id)
-        if deadline
-        else None
+    deadline, me = deadlines.with_membership(
+        session, deadline_id=deadline_id, user_id=actor.user.id
     )
     if deadline is None or me is None or me.role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can decide this."))

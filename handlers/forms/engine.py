@@ -165,15 +165,25 @@ def _open_state(session: Session, actor: Actor, form: Form) -> State | Reply:
     return state
 
 
-def answer(session: Session, actor: Actor, form: Form, value: str, field_key: str | None) -> Reply:
-    """Take a typed answer (field_key None) or a pressed button's value for field_key."""
-    t = actor.t
+def _at(session: Session, actor: Actor, form: Form) -> tuple[State, Asking, Field | None] | Reply:
+    """Where an open dialog stands: its state, what its callbacks get (with the answers
+    so far) and the question pending; or the reply when the teacher may not go on."""
     state = _open_state(session, actor, form)
     if isinstance(state, Reply):
         return state
     answers = form.store.load(session, actor, state)
     asking = form.asking(session, actor, state, answers)
-    pending = form.pending(answers, state, asking)
+    return state, asking, form.pending(answers, state, asking)
+
+
+def answer(session: Session, actor: Actor, form: Form, value: str, field_key: str | None) -> Reply:
+    """Take a typed answer (field_key None) or a pressed button's value for field_key."""
+    t = actor.t
+    where = _at(session, actor, form)
+    if isinstance(where, Reply):
+        return where
+    state, asking, pending = where
+    answers = dict(asking.answers)
     if pending is None and state.get("recall") == OFFERED and field_key in (None, RECALL):
         return _recall(session, actor, form, answers, value, typed=field_key is None)
     if pending is None or (field_key is not None and field_key != pending.key):
@@ -214,11 +224,10 @@ def answer(session: Session, actor: Actor, form: Form, value: str, field_key: st
 
 
 def skip(session: Session, actor: Actor, form: Form) -> Reply:
-    state = _open_state(session, actor, form)
-    if isinstance(state, Reply):
-        return state
-    answers = form.store.load(session, actor, state)
-    pending = form.pending(answers, state, form.asking(session, actor, state, answers))
+    where = _at(session, actor, form)
+    if isinstance(where, Reply):
+        return where
+    state, _asking, pending = where
     if pending is None or not pending.skippable:
         return Reply(state=form.name).say(actor.t("This question cannot be skipped."))
     form.store.save(session, actor, state, pending.key, None)
@@ -237,12 +246,10 @@ def _moved_on(state: State, done: Field) -> None:
 
 
 def back(session: Session, actor: Actor, form: Form) -> Reply:
-    state = _open_state(session, actor, form)
-    if isinstance(state, Reply):
-        return state
-    answers = form.store.load(session, actor, state)
-    asking = form.asking(session, actor, state, answers)
-    pending = form.pending(answers, state, asking)
+    where = _at(session, actor, form)
+    if isinstance(where, Reply):
+        return where
+    state, asking, pending = where
     index = form.fields.index(pending) if pending else len(form.fields)
     earlier = [f for f in form.fields[:index] if f.asked(asking)]
     if not earlier:

@@ -79,6 +79,7 @@ MORE_TIME = forms.Form(
     fields=(DUE, CONFIRM),
     finish=_ask_coordinator,
     project=_deadline_project,
+    guard=None,  # the deadline must still be the teacher's: checked at the end, as before
     reopen=N_("The “⏳ Need more time” button under the reminder asks again."),
 )
 

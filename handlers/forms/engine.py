@@ -25,7 +25,7 @@ from handlers.forms.fields import (
     State,
     plain,
 )
-from handlers.forms.form import SCRATCH, Form, state_of, still_member
+from handlers.forms.form import SCRATCH, Form, state_of
 from handlers.forms.questions import (
     LATER,
     NOW,
@@ -156,8 +156,9 @@ def _open_state(session: Session, actor: Actor, form: Form) -> State | Reply:
     if state is None:
         alert = actor.t("This question is already closed.")
         return Reply(state=ConversationHandler.END, alert=alert)
-    project_id = form.project(session, state)
-    refused = still_member(session, actor, project_id) if project_id is not None else None
+    guard = form.guard
+    project_id = form.project(session, state) if guard is not None else None
+    refused = guard(session, actor, project_id) if guard and project_id is not None else None
     if refused is not None:
         actor.scratch.pop(SCRATCH, None)
         refused.state = ConversationHandler.END

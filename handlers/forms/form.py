@@ -50,6 +50,16 @@ def project_named(_session: Session, state: State) -> int | None:
     return project_id if isinstance(project_id, int) else None
 
 
+def still_member(session: Session, actor: Actor, project_id: int) -> Reply | None:
+    """Answers go to a project only while the teacher is in it: None, or the reply
+    saying why nothing was saved."""
+    if teams.is_member(session, project_id=project_id, user_id=actor.user.id):
+        return None
+    return Reply().say(
+        actor.t("You are not a member of that project any more, so nothing was saved.")
+    )
+
+
 @dataclass(frozen=True)
 class Form:
     name: str  # the dialog's name, its persistence key and its button prefix
@@ -59,6 +69,8 @@ class Form:
     # The project the dialog belongs to (None: the teacher's own, such as /profile): its
     # fields read that team through `Asking`, and `still_member` guards every step.
     project: Callable[[Session, State], int | None] = project_named
+    # Checked before every step of a dialog with a project; None: the form checks at the end.
+    guard: Callable[[Session, Actor, int], Reply | None] | None = still_member
     recall_skipped: bool = False  # at the end, offer the skipped questions once more
     command: str = ""  # the command that opens the dialog ({command} in `reopen`)
     reopen: str = N_("{command} starts it again.")  # msgid: after /cancel, the way back
@@ -92,16 +104,6 @@ class Form:
             answers=answers,
             memo=actor.looked_up,
         )
-
-
-def still_member(session: Session, actor: Actor, project_id: int) -> Reply | None:
-    """Answers go to a project only while the teacher is in it: None, or the reply
-    saying why nothing was saved."""
-    if teams.is_member(session, project_id=project_id, user_id=actor.user.id):
-        return None
-    return Reply().say(
-        actor.t("You are not a member of that project any more, so nothing was saved.")
-    )
 
 
 def state_of(actor: Actor, form: Form) -> State | None:

@@ -34,15 +34,16 @@ from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
     agreements,
     breaks,
+    forgetme,
     forms,
     group,
     ics,
     join,
     linking,
     members,
+    mydata,
     newproject,
     partners,
-    privacy,
     profile,
     progress,
     questionnaire,
@@ -56,7 +57,8 @@ from handlers import (
     team_calendar,
     twinspace,
 )
-from handlers.common import OUTBOX, buttons_of_this_chat
+from handlers.buttons import buttons_of_this_chat
+from handlers.common import OUTBOX
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
 from scheduler.reminders import jobs
 from storage.db import Database
@@ -247,7 +249,8 @@ def register(app: TwinApp) -> None:
         team.handlers(),
         members.handlers(),
         profile.handlers(),
-        privacy.handlers(),
+        mydata.handlers(),
+        forgetme.handlers(),
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),

@@ -15,7 +15,9 @@ from bot.guide.agreements import LABELS, TOPICS
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms, lifecycle
-from handlers.common import Actor, button, for_member, is_lead, member_of, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project

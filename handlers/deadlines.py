@@ -13,7 +13,8 @@ from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Reply
 from handlers import deadline_form, more_time
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member
 from scheduler.moments import shared_when, zone_of
 from scheduler.reminders.render import deadline_lines
 from storage import deadlines

@@ -22,7 +22,8 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Ctx
 from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member
 from scheduler.calendar import Break, holiday_name
 from scheduler.openholidays import CREDIT
 from scheduler.places import HOLIDAY_COUNTRIES, team_breaks

@@ -19,7 +19,8 @@ from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
 from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
-from handlers.common import Actor, Step, respond, too_many_projects
+from handlers.common import Actor, Step, respond
+from handlers.guards import too_many_projects
 from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Project, User

@@ -17,7 +17,8 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.plan_checks import review
 from bot.reply import Message
 from bot.rules.lifecycle import Facts, advanced, current_stage, finished, next_step
-from handlers.common import Actor, is_lead
+from handlers.common import Actor
+from handlers.guards import is_lead
 from storage import answers, checklists, plan, teams
 from storage import risks as risk_store
 from storage.models import Membership, Project

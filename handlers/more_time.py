@@ -14,9 +14,11 @@ from bot.context import Ctx
 from bot.i18n import N_
 from bot.reply import Button, Reply
 from handlers import forms
-from handlers.common import Actor, button, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
 from handlers.deadline_form import CONFIRM, DUE
 from handlers.deadline_news import tell_groups
+from handlers.guards import stale
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import plan_deadline
 from storage import deadlines, teams
@@ -89,7 +91,7 @@ def ask_more_time(session: Session, actor: Actor, deadline_id: int) -> Reply:
     t = actor.t
     deadline = _own_deadline(session, actor, deadline_id)
     if deadline is None or deadline.done_at is not None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     intro = t(
         "Which new date would you propose for “{title}”? Your coordinator decides.",
         title=deadline.title,
@@ -108,7 +110,7 @@ def decide_more_time(
     if deadline is None or me is None or me.role != Role.COORDINATOR:
         return Reply(alert=t("Only the project's coordinator can decide this."))
     if abs(stamp - actor.now.timestamp()) > PROPOSAL_WINDOW.total_seconds():
-        return Reply(alert=t("This button is no longer active."))  # not a date we proposed
+        return stale(session, actor)  # not a date we proposed
     owner = session.get(User, deadline.owner_id) if deadline.owner_id else None
     new = datetime.fromtimestamp(stamp, UTC)
     reply = Reply(clear_buttons=True)

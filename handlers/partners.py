@@ -20,7 +20,8 @@ from bot.guide.partners import (
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, lead_of
+from handlers.common import Actor
+from handlers.guards import lead_of
 from handlers.questionnaire import Questionnaire, command, summary_lines
 from storage import teams
 from storage.models import Project

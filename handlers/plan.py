@@ -16,7 +16,9 @@ from bot.context import Ctx
 from bot.guide.plan import ACTIVITY_LABELS, BY_KEY
 from bot.reply import Button, Message, Reply, rows
 from handlers import forms, plan_form
-from handlers.common import Actor, button, for_member, is_lead, member_of, respond, stale
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.plan_form import FORM_OF, section_full
 from handlers.plan_sheet import section_screen, tell_if_locked, tell_lock, whole_plan
 from storage import plan, teams
@@ -67,14 +69,14 @@ def act(
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project, me = found
     if action == "all":
         reply = whole_plan(session, actor, project, me)
         reply.messages[0].edit = True
         return reply
     if key not in BY_KEY:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     row = plan.item(session, project_id=project_id, item_id=item_id) if item_id else None
     if item_id and row is None:
         return Reply(alert=t("This item is not in the plan any more."))
@@ -112,7 +114,7 @@ def act(
         return Reply(messages=[screen, *tell_lock(session, actor, project, key, lock)])
     if action == "lock":
         return Reply(alert=t("Only the coordinator and the founders can lock a section."))
-    return Reply(alert=t("This button is no longer active."))
+    return stale(session, actor)
 
 
 def _open_item(
@@ -124,7 +126,7 @@ def _open_item(
             return full
         return _begin(session, actor, project, key, row=None, at=None)
     if row is None:
-        return Reply(alert=actor.t("This button is no longer active."))
+        return stale(session, actor)
     if key == "activity":
         assert project.id is not None
         return _pick_activity_field(actor, project.id, row)
@@ -157,11 +159,10 @@ def _pick_activity_field(actor: Actor, project_id: int, row: PlanItem) -> Reply:
 def edit_activity_field(
     session: Session, actor: Actor, project_id: int, item_id: int, field: str
 ) -> Reply:
-    t = actor.t
     found = member_of(session, actor, project_id)
     row = plan.item(session, project_id=project_id, item_id=item_id)
     if found is None or row is None or row.section != "activity" or field not in ACTIVITY_LABELS:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     return _begin(session, actor, found[0], "activity", row=row, at=field)
 
 

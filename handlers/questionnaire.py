@@ -16,7 +16,8 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from storage import answers
 from storage.models import Membership, Project
 
@@ -191,7 +192,7 @@ def _manage(
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project, me = found
     extra: forms.State = {"project": project_id}
     if action == "team" and q.coordinator_view is not None and is_lead(me):
@@ -219,7 +220,7 @@ def _manage(
             version=q.version,
         )
         return forms.begin(session, actor, q.form, extra=extra, intro=t(q.intro))
-    return Reply(alert=t("This button is no longer active."))
+    return stale(session, actor)
 
 
 def command(name: str, q: Questionnaire) -> CommandHandler:

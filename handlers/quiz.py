@@ -18,7 +18,8 @@ from bot.guide.quiz import SCALES, WORDS
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, not_a_member
 from handlers.questionnaire import Questionnaire, open_in, open_questionnaire
 from storage import answers, teams
 from storage.models import Membership, Project
@@ -131,7 +132,7 @@ def quiz_by_link(session: Session, actor: Actor, project_id: int) -> Reply:
     """/start quiz_<project> from the group's button: checked like any other request."""
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply().say(actor.t("You are not a member of that project."))
+        return not_a_member(actor)
     return open_in(session, actor, *found, QUIZ)
 
 

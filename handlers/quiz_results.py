@@ -17,7 +17,8 @@ from bot.guide.quiz import SCALES, WORDS
 from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
 from handlers import quiz_words
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member
 from handlers.quiz import QUIZ
 from storage import teams
 from storage.models import Membership, Project

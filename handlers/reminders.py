@@ -10,7 +10,9 @@ from sqlmodel import Session
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.reply import Reply
-from handlers.common import Actor, button
+from handlers.buttons import button
+from handlers.common import Actor
+from handlers.guards import stale
 from scheduler.reminders.plans import plan_deadline, snooze
 from storage import deadlines
 from storage.models import Role
@@ -28,7 +30,7 @@ def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: st
         or me is None
         or not (deadline.owner_id == actor.user.id or me.role == Role.COORDINATOR)
     ):
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if deadline.done_at is not None:
         return Reply(alert=t("Already marked done. Thank you!"))
     if action == "done":

@@ -20,7 +20,8 @@ from bot.guide.risks import BY_KEY
 from bot.i18n import N_, lines
 from bot.reply import Reply
 from handlers import forms, lifecycle
-from handlers.common import Actor, for_member, member_of, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, not_a_member, stale
 from handlers.risk_cards import PREFIX, card, list_buttons, list_text, owner_picker, read_view
 from storage import risks as store
 from storage import teams
@@ -66,14 +67,14 @@ def press(session: Session, actor: Actor, pressed: Press) -> Reply:
     project_id, key, action, arg = pressed
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project = found[0]
     if action == "list" and not key:
         view = read_view(session, project)
         return Reply().edit(list_text(t, view), list_buttons(view))
     risk = BY_KEY.get(key)
     if risk is None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if action in ("yes", "no"):
         store.set_applies(
             session, project_id=project_id, risk=key, applies=action == "yes", now=actor.now
@@ -83,7 +84,7 @@ def press(session: Session, actor: Actor, pressed: Press) -> Reply:
             return Reply(alert=t("This teacher is not in the project any more."))
         store.set_owner(session, project_id=project_id, risk=key, owner_id=arg, now=actor.now)
     elif action not in ("open", "owner"):
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     view = read_view(session, project)  # read after the change
     if action == "owner":
         return owner_picker(t, view, risk)
@@ -133,9 +134,9 @@ def start_mitigation(session: Session, actor: Actor, project_id: int, key: str) 
     t = actor.t
     risk = BY_KEY.get(key)
     if member_of(session, actor, project_id) is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     if risk is None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     intro = t("<b>{title}</b>", title=t(risk.title))
     return forms.begin(
         session, actor, MITIGATION, intro=intro, extra={"project": project_id, "risk": key}

@@ -30,7 +30,8 @@ from bot.rules.lifecycle import (
     schools_ticked,
     tick_item,
 )
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.lifecycle import (
     UNDO_REFUSED,
     change_tick,
@@ -138,11 +139,11 @@ def tick_step(session: Session, actor: Actor, project_id: int, key: str, undo: b
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project, me = found
     step, stage = STEP_BY_KEY.get(key), STAGE_OF_STEP.get(key)
     if step is None or stage is None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if stage is not STAGES[current_stage(project.stage) - 1]:
         return Reply(alert=t("This step belongs to another stage."))
     national = teams.project_type(teams.members(session, project_id=project_id))

@@ -15,16 +15,17 @@ from bot.countries import country_name, flag
 from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
-from handlers.common import (
-    Actor,
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import (
     active_project,
-    button,
     for_member,
     is_lead,
     lead_of,
     no_project,
+    not_a_member,
     only_private,
-    respond,
+    stale,
 )
 from handlers.newproject import invite_buttons, invite_link
 from storage import teams
@@ -159,7 +160,7 @@ def switch_project(session: Session, actor: Actor, project_id: int) -> Reply:
     if not actor.private or not teams.is_member(
         session, project_id=project_id, user_id=actor.user.id
     ):
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     actor.user.active_project_id = project_id
     session.add(actor.user)
     project = session.get(Project, project_id)
@@ -225,7 +226,7 @@ def revoke(session: Session, actor: Actor, project_id: int, token: str) -> Reply
     if me is None:
         return Reply(alert=t("Only the coordinator and the founders can manage invite links."))
     if not teams.revoke_invite(session, project_id=project_id, token=token):
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     project = session.get(Project, project_id)
     assert project is not None
     session.flush()

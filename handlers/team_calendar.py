@@ -19,7 +19,8 @@ from bot.countries import flag
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply, clip
 from handlers.breaks import refresh_for_sender
-from handlers.common import Actor, for_member, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member
 from scheduler import regions
 from scheduler.calendar import Break, Place, ReasonKind, common_weeks, shown_name, why_not_working
 from scheduler.moments import zone_of

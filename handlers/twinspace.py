@@ -19,7 +19,8 @@ from bot.context import Ctx
 from bot.guide.twinspace import NSS_LOOKS, PART_BY_KEY, PART_OF_ITEM, PARTS, Part
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.common import Actor, for_member, member_of, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, not_a_member, stale
 from handlers.lifecycle import UNDO_REFUSED, change_tick, undoable
 from storage import checklists
 from storage.models import Membership, Project
@@ -94,10 +95,10 @@ def open_part(session: Session, actor: Actor, project_id: int, key: str) -> Repl
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     part = PART_BY_KEY.get(key)
     if part is None and key != MENU:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     ticks = frozenset(checklists.ticked(session, project_id=project_id))
     if part is None:
         return Reply().edit(*_menu(t, found[0], ticks))
@@ -110,10 +111,10 @@ def tick_item(session: Session, actor: Actor, project_id: int, key: str, undo: b
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     part = PART_OF_ITEM.get(key)
     if part is None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if undo and key not in undoable(session, project_id, found[1]):
         return Reply(alert=t(UNDO_REFUSED))
     facts, _team, told = change_tick(session, actor, found[0], key, undo)

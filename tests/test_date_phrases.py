@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 
-from handlers.breaks import parse_range
+from handlers.break_entry import parse_range
 from scheduler.calendar import Place
 from scheduler.dates import read_moment, read_range
 from scheduler.places import working_days

@@ -14,6 +14,7 @@ from bot.i18n import N_
 from bot.reply import Reply
 from handlers.common import Actor
 from handlers.forms.fields import Answers, Asking, Field, State
+from handlers.guards import not_a_member
 from storage import teams
 
 SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)
@@ -51,13 +52,11 @@ def project_named(_session: Session, state: State) -> int | None:
 
 
 def still_member(session: Session, actor: Actor, project_id: int) -> Reply | None:
-    """Answers go to a project only while the teacher is in it: None, or the reply
-    saying why nothing was saved."""
+    """Answers go to a project only while the teacher is in it: None, or the one
+    not-a-member answer, as a message (the dialog ends on it)."""
     if teams.is_member(session, project_id=project_id, user_id=actor.user.id):
         return None
-    return Reply().say(
-        actor.t("You are not a member of that project any more, so nothing was saved.")
-    )
+    return not_a_member(actor, in_chat=True)
 
 
 @dataclass(frozen=True)

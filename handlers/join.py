@@ -49,7 +49,7 @@ PROBLEMS = {
 }
 
 
-def _invite(value: str, actor: Actor) -> str:
+def _invite(value: str, _asking: forms.Asking) -> str:
     """The invite field: accepts the whole link or just its code."""
     found = TOKEN_IN_TEXT.search(value.strip())
     if found is None:

@@ -29,12 +29,12 @@ TIMES = ("14:00", "15:00", "16:00", "17:00")
 CLOCK = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 
-def _weekday_choices(actor: Actor) -> list[forms.Choice]:
-    names = get_day_names("wide", locale=actor.t.lang)
+def _weekday_choices(who: forms.Teacher) -> list[forms.Choice]:
+    names = get_day_names("wide", locale=who.t.lang)
     return [forms.Choice(names[d], str(d)) for d in range(5)]
 
 
-def _clock(value: str, _actor: Actor) -> str:
+def _clock(value: str, _asking: forms.Asking) -> str:
     match = CLOCK.match(value)
     if match is None:
         raise forms.Invalid("Please tap a time or type one such as 16:30.")

@@ -21,7 +21,7 @@ from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.plan_form import FORM_OF, section_full
 from handlers.plan_sheet import section_screen, tell_if_locked, tell_lock, whole_plan
-from storage import plan, reminders, teams
+from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 
 CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
@@ -41,11 +41,6 @@ def _begin(
     assert project.id is not None
     extra: forms.State = {"project": project.id, "section": key, "item": row.id if row else None}
     preset: forms.Answers = {}
-    if key == "activity":
-        extra["steps"] = [
-            r.text for r in plan.items(session, project_id=project.id, section="product")
-        ][1:]
-        extra["by_eve"] = reminders.settings(session, project_id=project.id).by_day == "eve"
     if row is not None:
         preset = {"text": row.text}
         for name, value in plan.details(row).items():

@@ -12,10 +12,11 @@ from sqlmodel import Session
 from bot.guide.plan import BY_KEY, SECTIONS, Section
 from bot.i18n import N_, Html, lines
 from bot.reply import Reply, clip
-from handlers import deadlines as deadline_flow
-from handlers import forms, lifecycle
+from handlers import deadline_form, forms, lifecycle
 from handlers.common import Actor
-from handlers.guards import member_of, not_a_member
+from handlers.deadline_news import tell_team
+from handlers.dialog_team import own_place, owner_field
+from handlers.guards import member_of
 from handlers.plan_sheet import day, section_screen, tell_if_locked
 from scheduler.dates import read_moment
 from scheduler.deadlines import stored_moment
@@ -28,30 +29,19 @@ from storage.models import Deadline, Membership, PlanItem
 ITEMS_MAX = 20  # per section
 
 
-def _state(actor: Actor) -> forms.State:
-    return actor.scratch.get(forms.SCRATCH) or {}
-
-
-def _members(actor: Actor) -> dict[str, str]:
-    """The team as the "responsible" question offers it: membership id → name, looked up
-    at each step (never kept in the teacher's scratchpad)."""
-    members: dict[str, str] = actor.looked_up.get("members", {})
-    return members
-
-
-def _start(value: str, actor: Actor) -> str:
+def _start(value: str, asking: forms.Asking) -> str:
     """The first day of an activity: a date the bot can read, kept as an ISO moment ("next
     week" is its first working day for the teacher)."""
     reading = read_moment(
         value,
-        actor.now,
-        zone_of(actor.user),
-        actor.t.lang,
-        working_days(actor.looked_up.get("user_places", {}).get(actor.user.id)),
+        asking.now,
+        zone_of(asking.user),
+        asking.t.lang,
+        working_days(own_place(asking)),
         start=True,
     )
     if reading.vague:
-        raise deadline_flow.vague_answer(actor, reading)
+        raise deadline_form.vague_answer(asking, reading)
     moment = reading.moment
     if moment is None:
         raise forms.Invalid(
@@ -61,35 +51,41 @@ def _start(value: str, actor: Actor) -> str:
     return moment.isoformat()
 
 
-def _deadline(value: str, actor: Actor) -> str:
+def _deadline(value: str, asking: forms.Asking) -> str:
     """The deadline as /deadline reads it (the owner's zone, vague words refused), and
     not before the start."""
-    due = deadline_flow.due_moment(value, actor)
-    start = _state(actor).get("answers", {}).get("start")
-    begins = stored_moment(start, actor.now, zone_of(actor.user)) if start else None
+    due = deadline_form.due_moment(value, asking)
+    start = asking.answers.get("start")
+    begins = stored_moment(start, asking.now, zone_of(asking.user)) if start else None
     if begins is not None and datetime.fromisoformat(due) < begins:
         raise forms.Invalid(
             "The deadline is before the start ({start}). Give a later date.",
-            start=when(actor.t, begins, zone_of(actor.user)),
+            start=when(asking.t, begins, zone_of(asking.user)),
         )
     return due
 
 
-def _owner_choices(actor: Actor) -> list[forms.Choice]:
-    return [forms.Choice(name, mid) for mid, name in _members(actor).items()]
+def _product_steps(session: Session, project_id: int) -> list[str]:
+    """The final product's steps as the plan has them now (its first item is the product)."""
+    return [r.text for r in plan.items(session, project_id=project_id, section="product")][1:]
 
 
-def _owner(value: str, actor: Actor) -> str:
-    if value not in _members(actor):
-        raise forms.Invalid("Please tap one of the buttons below.")
-    return value
+def _steps(who: forms.Teacher) -> list[str]:
+    asking = forms.asking_of(who)
+    return asking.once("steps", _product_steps, []) if asking else []
 
 
-def _step_choices(actor: Actor) -> list[forms.Choice]:
-    return [
-        forms.Choice(clip(text, 40), str(n))
-        for n, text in enumerate(_state(actor).get("steps", []), 1)
-    ]
+def _step_choices(who: forms.Teacher) -> list[forms.Choice]:
+    return [forms.Choice(clip(text, 40), str(n)) for n, text in enumerate(_steps(who), 1)]
+
+
+def _step(value: str, asking: forms.Asking) -> str:
+    """A pressed step (its number) is kept as the step's text, so a step added or removed
+    before the end of the dialog cannot shift it; typed words are kept as written."""
+    steps = _steps(asking)
+    if value.isdigit() and 1 <= int(value) <= len(steps):
+        return steps[int(value) - 1]
+    return forms.text_answer(value)
 
 
 def _text(
@@ -113,7 +109,7 @@ def _activity_details(
 ) -> dict[str, object]:
     """The activity's details as stored; `owner` is the responsible teacher's user id."""
     tools = [t.strip() for t in (answers.get("new_tools") or "").split(",") if t.strip()]
-    steps = state.get("steps", [])
+    steps = state.get("steps", [])  # a dialog begun before the restart kept the step's number
     step = answers.get("step")
     if step and step.isdigit() and 1 <= int(step) <= len(steps):
         step = steps[int(step) - 1]
@@ -146,8 +142,8 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
     t = actor.t
     found = member_of(session, actor, state["project"])
     text = answers.get("text")
-    if found is None or text is None:
-        return not_a_member(actor, in_chat=True)
+    assert found is not None  # the form's guard (still_member) checked it
+    assert text is not None  # not skippable
     project = found[0]
     section = state["section"]
     old = (
@@ -188,7 +184,7 @@ def _save(session: Session, actor: Actor, answers: forms.Answers, state: forms.S
         notes, changed = _activity_deadline(session, actor, row)
     reply = Reply().say(lines(t("Saved."), *notes))
     if changed is not None:  # the responsible partner and the groups hear of it
-        deadline_flow.tell_team(session, actor, project, changed, reply)
+        tell_team(session, actor, project, changed, reply)
     tell_if_locked(session, actor, project, section, (before, text), reply=reply)
     reply.messages.append(section_screen(session, actor, project, found[1], section))
     reply.messages += lifecycle.follow(session, actor, project)
@@ -244,6 +240,7 @@ ACTIVITY = forms.Form(
         forms.Field(
             "step",
             N_("Which step of the final product does it serve? Tap one or describe it."),
+            parse=_step,
             choices=_step_choices,
             precise=True,
         ),
@@ -254,15 +251,7 @@ ACTIVITY = forms.Form(
                 "Plan twice the time it would take with your own class alone: working with partners takes longer."
             ),
         ),
-        forms.Field(
-            "owner",
-            N_("Which partner is responsible?"),
-            parse=_owner,
-            kind=forms.Kind.CHOICE,
-            choices=_owner_choices,
-            show=lambda v, a: _members(a).get(v, v),
-            names_member=True,
-        ),
+        owner_field(N_("Which partner is responsible?")),
         _text(
             "needs",
             N_("What does it need: equipment, rooms, permissions? /skip if nothing."),
@@ -285,10 +274,9 @@ ACTIVITY = forms.Form(
             parse=_deadline,
             show=lambda v, a: when(a.t, datetime.fromisoformat(v), zone_of(a.user)),
         ),
-        deadline_flow.confirm("deadline"),
+        deadline_form.confirm("deadline"),
     ),
     finish=_save,
-    lookup=lambda s, _a, state: deadline_flow.look_up(s, state["project"], owners=True),
     command="/plan",
     reopen=N_("{command} opens it again."),
 )

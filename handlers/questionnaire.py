@@ -18,7 +18,7 @@ from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
-from storage import answers, teams
+from storage import answers
 from storage.models import Membership, Project
 
 Finish = Callable[[Session, Actor, Project, forms.Answers], Reply]
@@ -42,7 +42,6 @@ class Questionnaire:
             fields=self.fields,
             finish=self._finished,
             store=AnswerStore(self),
-            guard=still_member,
             recall_skipped=True,
             command=self.command,
             reopen=N_("Your answers so far are kept: {command} goes on where you stopped."),
@@ -53,7 +52,7 @@ class Questionnaire:
         self, session: Session, actor: Actor, given: forms.Answers, state: forms.State
     ) -> Reply:
         found = member_of(session, actor, state["project"])
-        assert found is not None  # the form's guard checked it
+        assert found is not None  # the form's guard (still_member) checked it
         reply = self.finish(session, actor, found[0], given)
         if left := self.form.skipped(given):  # "later": honest about what is still open
             note = actor.t.tn(
@@ -113,16 +112,6 @@ class AnswerStore:
             value=value,
             now=actor.now,
         )
-
-
-def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | None:
-    """Answers go to a project only while the teacher is in it."""
-    project_id = state.get("project")
-    if isinstance(project_id, int) and teams.is_member(
-        session, project_id=project_id, user_id=actor.user.id
-    ):
-        return None
-    return not_a_member(actor, in_chat=True)
 
 
 def open_questionnaire(

@@ -1,5 +1,5 @@
 """The buttons under a deadline reminder: Done and Snooze ("Need more time" opens a
-dialog in handlers/deadlines.py). Only the owner or the coordinator, still in the team,
+dialog in handlers/more_time.py). Only the owner or the coordinator, still in the team,
 may press them."""
 
 from __future__ import annotations
@@ -14,19 +14,16 @@ from handlers.buttons import button
 from handlers.common import Actor
 from handlers.guards import stale
 from scheduler.reminders.plans import plan_deadline, snooze
-from storage import teams
-from storage.models import Deadline, Role
+from storage import deadlines
+from storage.models import Role
 
 CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
 
 
 def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: str) -> Reply:
     t = actor.t
-    deadline = session.get(Deadline, deadline_id)
-    me = (
-        teams.membership(session, project_id=deadline.project_id, user_id=actor.user.id)
-        if deadline
-        else None
+    deadline, me = deadlines.with_membership(
+        session, deadline_id=deadline_id, user_id=actor.user.id
     )
     if (
         deadline is None

@@ -22,7 +22,6 @@ from bot.reply import Reply
 from handlers import forms, lifecycle
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
-from handlers.questionnaire import still_member
 from handlers.risk_cards import PREFIX, card, list_buttons, list_text, owner_picker, read_view
 from storage import risks as store
 from storage import teams
@@ -102,8 +101,9 @@ def _save_mitigation(
     found = member_of(session, actor, state["project"])
     risk = BY_KEY.get(state["risk"])
     text = given["mitigation"]
-    if found is None or risk is None or text is None:
-        return not_a_member(actor, in_chat=True)
+    assert found is not None  # the form's guard (still_member) checked it
+    if risk is None or text is None:  # a risk the guide no longer has
+        return Reply().say(actor.t("This question is already closed."))
     store.set_mitigation(
         session, project_id=state["project"], risk=risk.key, mitigation=text, now=actor.now
     )
@@ -125,7 +125,6 @@ MITIGATION = forms.Form(
         ),
     ),
     finish=_save_mitigation,
-    guard=still_member,
     command="/risks",
     reopen=N_("{command} opens it again."),
 )

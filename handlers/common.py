@@ -52,8 +52,8 @@ class Actor:
     now: datetime
     default_language: str  # for readers whose Telegram speaks none of our languages
     thread_id: int | None = None  # the forum topic the update came from
-    # What the open dialog's form looked up for this update (its Form.lookup): the team's
-    # names, zones and calendars are read afresh at each step, never kept in `scratch`.
+    # The update's memo of what dialog fields read about the team (forms.Asking.once):
+    # read afresh each update, never kept in `scratch`.
     looked_up: dict[str, Any] = field(default_factory=dict)
 
     def deep_link(self, payload: str, *, group: bool = False) -> str:

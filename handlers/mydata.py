@@ -62,8 +62,8 @@ def _answer(actor: Actor, field: forms.Field | None, value: str | None) -> str |
 
 def _dialog(actor: Actor, scratch: dict[str, Any]) -> dict[str, Any] | None:
     """The open dialog: its name and the teacher's own answers so far. What the dialog
-    keeps about the team (plan steps, older dialogs' copies of teammates' names, zones
-    and calendars) is left out, and so is an answer that picks a teammate."""
+    kept about the team in scratchpads saved by older versions (plan steps, teammates'
+    names, zones and calendars) is left out, and so is an answer that picks a teammate."""
     state = scratch.get(forms.SCRATCH)
     if not isinstance(state, dict):
         return None

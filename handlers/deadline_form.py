@@ -12,8 +12,8 @@ from babel.dates import format_date
 from sqlmodel import Session
 
 from bot.i18n import N_, Html, lines
-from bot.precision import ADVICE
 from bot.reply import Reply
+from bot.rules.precision import ADVICE
 from handlers import forms
 from handlers.common import Actor
 from handlers.deadline_news import tell_team

@@ -20,8 +20,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
+from bot.rules.countries import country_name, flag
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler.calendar import Break, holiday_name

@@ -15,9 +15,9 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import timeline
 from bot.context import Ctx
-from bot.countries import flag
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply, clip
+from bot.rules.countries import flag
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, respond
 from handlers.guards import for_member

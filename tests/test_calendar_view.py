@@ -18,8 +18,8 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from bot import chart, timeline, timeline_figure
-from bot.countries import country_name
 from bot.i18n import Translator
+from bot.rules.countries import country_name
 from handlers.team_calendar import LEGEND, days_off_text, lanes
 from scheduler.calendar import Break, Pause, Place
 from scheduler.places import REASONS

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.quiz import QUIZ  # the quiz's identity; the guide's content moves out in #22
 from scheduler.calendar import Place
 from scheduler.moments import zone_of
 from scheduler.places import teams_places, working_days
@@ -20,6 +19,9 @@ from storage import answers, reminders, teams
 from storage.models import User
 
 EARLY = 7  # days: the early reminder for those who work at the last moment
+# The work-style quiz's answers as stored (handlers/quiz.py: QUIZ.id and QUIZ.version; a
+# test holds them equal), named here so planning needs nothing from the screens above it.
+QUIZ_ID, QUIZ_VERSION = "quiz", 1
 
 
 def scale_value(value: str | None) -> int | None:
@@ -29,7 +31,14 @@ def scale_value(value: str | None) -> int | None:
 
 def quiz_value(session: Session, project_id: int, user_id: int, scale: str) -> int | None:
     """The teacher's answer on one work-style scale (1–5), if they took the quiz."""
-    return scale_value(QUIZ.answers_of(session, project_id, user_id).get(scale))
+    given = answers.load(
+        session,
+        project_id=project_id,
+        user_id=user_id,
+        questionnaire=QUIZ_ID,
+        version=QUIZ_VERSION,
+    )
+    return scale_value(given.get(scale))
 
 
 def fitted_offsets(team: tuple[int, ...], deadlines_scale: int | None) -> tuple[int, ...]:
@@ -70,8 +79,8 @@ class TeamRhythm:
         scales = answers.item_values(
             session,
             project_ids=ids,
-            questionnaire=QUIZ.id,
-            version=QUIZ.version,
+            questionnaire=QUIZ_ID,
+            version=QUIZ_VERSION,
             item="s_deadlines",
         )
         loaded = {}

@@ -12,7 +12,7 @@ from sqlmodel import select
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from handlers import break_file

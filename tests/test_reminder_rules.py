@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import time_machine
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
 from scheduler.calendar import Place
 from scheduler.planning import reminder_moments

@@ -34,7 +34,7 @@ import time_machine
 from babel.dates import get_day_names, get_month_names
 from sqlmodel import Session, col, select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from bot.fakeapi.updates import utf16_len

@@ -13,9 +13,9 @@ from babel.dates import format_date
 from sqlmodel import Session
 
 from bot.i18n import Translator
+from bot.rules.calendar import Place, ReasonKind, affected, works_on
 from bot.rules.plan_checks import review
 from bot.rules.risks import Flag, auto_flags
-from scheduler.calendar import Place, ReasonKind, affected, works_on
 from scheduler.deadlines import stored_moment
 from scheduler.places import REASONS, team_places
 from storage import plan, teams

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
-from scheduler.calendar import Place
+from bot.rules.calendar import Place
 from scheduler.planning import reminder_moments
 from scheduler.recurrence import next_occurrence
 from scheduler.reminders import jobs

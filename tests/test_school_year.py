@@ -39,7 +39,7 @@ from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from bot.fakeapi.updates import utf16_len
 from bot.i18n import catalog
-from scheduler.calendar import Place, works_on
+from bot.rules.calendar import Place, works_on
 from scheduler.moments import LV_WEEKDAYS
 from scheduler.places import team_places
 from scheduler.reminders import jobs, render

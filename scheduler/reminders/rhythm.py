@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.calendar import Place
+from bot.rules.calendar import Place
 from scheduler.moments import zone_of
 from scheduler.places import teams_places, working_days
 from scheduler.planning import next_working_moment

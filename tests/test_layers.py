@@ -17,9 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from handlers.quiz import QUIZ
-from scheduler.reminders.rhythm import QUIZ_ID, QUIZ_VERSION
-
 ROOT = Path(__file__).parents[1]
 PACKAGES = ("bot", "handlers", "scheduler", "storage")
 # Top first; a module belongs to the layer of its longest matching prefix.
@@ -134,9 +131,3 @@ def test_imports_within_a_layer_and_downwards_pass():
     assert back_imports("handlers.plan", "from bot.rules import plan_checks\n") == []
     assert back_imports("bot.app.cli", "from handlers import start\nimport storage.db\n") == []
     assert back_imports("bot.rules.precision", "from bot.meaning.reader import read\n") == []
-
-
-def test_planning_names_the_quiz_the_screens_store():
-    """scheduler/reminders/rhythm.py reads the quiz's answers without importing the quiz
-    screen above it; the two names of the quiz are one."""
-    assert (QUIZ.id, QUIZ.version) == (QUIZ_ID, QUIZ_VERSION)

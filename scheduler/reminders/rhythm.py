@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.guide.quiz import QUIZ_ID, QUIZ_VERSION
 from bot.rules.calendar import Place
 from scheduler.moments import zone_of
 from scheduler.places import teams_places, working_days
@@ -19,9 +20,6 @@ from storage import answers, reminders, teams
 from storage.models import User
 
 EARLY = 7  # days: the early reminder for those who work at the last moment
-# The work-style quiz's answers as stored (handlers/quiz.py: QUIZ.id and QUIZ.version; a
-# test holds them equal), named here so planning needs nothing from the screens above it.
-QUIZ_ID, QUIZ_VERSION = "quiz", 1
 
 
 def scale_value(value: str | None) -> int | None:

@@ -362,3 +362,15 @@ def hand_over(session: Session, *, current: Membership, heir: Membership) -> Non
     current.role = Role.PARTNER
     heir.role = Role.COORDINATOR
     session.add_all([current, heir])
+
+
+def lock_series(session: Session, project_ids: Collection[int]) -> None:
+    """Hold these projects' rows until the transaction ends (PostgreSQL; SQLite's
+    transactions are serial anyway), so a re-plan and a sent note's follow-up never plan a
+    series' next row side by side, each unaware of the other's uncommitted one."""
+    session.execute(
+        sa.select(col(Project.id))
+        .where(col(Project.id).in_(sorted(set(project_ids))))
+        .order_by(col(Project.id))
+        .with_for_update()
+    )

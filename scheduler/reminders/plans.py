@@ -120,6 +120,7 @@ def teams_changed(session: Session, project_ids: Collection[int], now: datetime)
     and digests follow the current members, calendars and rhythm. Returns the number of
     deadline rows planned."""
     ids = sorted(set(project_ids))
+    teams.lock_series(session, ids)
     rhythm = TeamRhythm.load(session, ids)
     for project_id in ids:
         members = list(rhythm[project_id].members)
@@ -248,6 +249,7 @@ def follow_up(session: Session, reminder: Reminder, now: datetime) -> None:
     """After a digest or a meeting note is finished (sent, dropped or refused), the next
     one of its series, always strictly later than the row that plans it."""
     after = max(now, reminder.due_at)
+    teams.lock_series(session, [reminder.project_id])
     if reminder.kind == ReminderKind.DIGEST:
         if teams.bound_project(session, chat_id=reminder.chat_id) is None:
             return  # the group was unlinked: the digests end

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # scheduler` on its own); SEND_RATE is per sending process and must sum to ≤ 30/s.
     run_scheduler: bool = True
     send_rate: float = Field(default=29.0, gt=0, le=30)
+    # Days a sent, failed or dropped reminder row is kept (a daily job deletes older ones,
+    # scheduler/reminders/jobs.py); at least 30, past the 14 days after which a quiet
+    # teacher's ignored reminders are counted for a check-in.
+    reminder_retention_days: int = Field(default=90, ge=30)
     health_port: int = 0  # /healthz and /metrics; 0 = off
     health_listen: str = "127.0.0.1"
 

@@ -5,22 +5,27 @@ the retention are pruned, except those planning still reads."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bench import burst
 from scheduler.reminders import jobs, prune
 from scheduler.reminders import plans as flow
+from scheduler.reminders.render import render
 from storage import reminders
 from storage.db import Database, is_sqlite, make_engine
 from storage.migrate import alembic_config
+from storage.migrate import upgrade as migrate
 from storage.models import Deadline, Project, Reminder, ReminderKind, User
 from tests.driver import Driver
 from tests.test_reminders import add_deadline
@@ -325,3 +330,27 @@ def test_migration_0014_adds_the_indexes_and_its_downgrade_drops_them(db_url: st
     command.upgrade(config, "head")
     assert new <= indexes()
     engine.dispose()
+
+
+def test_the_burst_benchmarks_table_is_what_it_says(tmp_path: Path):
+    """bench/burst.py (row g): every due row renders a message (a digest with the week's
+    deadline, an owner's reminder), the others are not due and mix the statuses."""
+    url = f"sqlite:///{tmp_path / 'burst.db'}"
+    migrate(make_engine(url))
+    size = burst.Size(teams=20, others_per_team=40, load_seconds=1.0)
+    now = datetime.now(UTC)
+    ids = burst.seed(url, size, now)
+    db = Database(url)
+
+    def look(s: Session) -> tuple[Counter[str], list[str]]:
+        statuses = Counter(s.exec(select(Reminder.status)).all())
+        due = s.exec(select(Reminder).where(col(Reminder.id).in_(ids))).all()
+        texts = [render(s, row, now) for row in due]
+        return statuses, [m.text for m in texts if m is not None]
+
+    statuses, texts = db.session_scope(look)
+    db.close()
+    assert len(ids) == size.due == 40 and len(texts) == 40
+    assert sum(statuses.values()) == size.due + size.others
+    assert statuses["pending"] - size.due > 0.5 * size.others
+    assert statuses["sent"] > 0.3 * size.others and statuses["failed"] + statuses["dropped"] > 0

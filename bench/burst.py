@@ -40,14 +40,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
+from sqlmodel import col
 
+from bench.delivery import statuses_of
 from bench.harness import (
     BotProcess,
     bot_answers,
     fresh_database,
     percentile,
     seed_teachers,
+    spread,
     teacher_ids,
 )
 from bench.report import Result, table
@@ -55,7 +57,7 @@ from bench.seed import insert, seed_teams
 from bot.fakeapi import updates
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from storage import reminders
-from storage.db import Database, make_engine
+from storage.db import make_engine
 from storage.models import ChatBinding, Deadline, Reminder
 
 TELEGRAM_RATE = 30.0
@@ -218,19 +220,6 @@ def _others(
     return rows
 
 
-def _statuses(url: str, ids: list[int]) -> dict[str, int]:
-    db = Database(url)
-    try:
-        query = (
-            select(Reminder.status, func.count())
-            .where(col(Reminder.id).in_(ids))
-            .group_by(col(Reminder.status))
-        )
-        return {str(k): int(v) for k, v in db.session_scope(lambda s: s.exec(query).all())}
-    finally:
-        db.close()
-
-
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -243,11 +232,7 @@ async def _teachers_meanwhile(fake: FakeBotApi, seconds: float) -> list[tuple[in
     factory = updates.UpdateFactory()
     chats = teacher_ids(TEACHERS)
     who = {uid: updates.user(uid, f"Teacher {uid}", "en") for uid in chats}
-    due = sorted(
-        (i * PERIOD / TEACHERS + k * PERIOD, uid)
-        for i, uid in enumerate(chats)
-        for k in range(int(seconds / PERIOD))
-    )
+    due = spread(chats, PERIOD, seconds)
     queued = []
     start = time.perf_counter()
     for at, uid in due:
@@ -325,7 +310,7 @@ async def burst(
             while time.perf_counter() < deadline:
                 bot.check_alive()
                 if sum(1 for c in fake.calls if reminder(c)) >= size.due:
-                    statuses = await asyncio.to_thread(_statuses, url, ids)
+                    statuses = await asyncio.to_thread(statuses_of, url, ids)
                     if statuses.get(reminders.PENDING, 0) + statuses.get(reminders.SENDING, 0) == 0:
                         complete = True
                         break
@@ -337,7 +322,7 @@ async def burst(
         finally:
             await bot.stop()
         sends = [c for c in fake.calls if reminder(c)]
-        statuses = await asyncio.to_thread(_statuses, url, ids)
+        statuses = await asyncio.to_thread(statuses_of, url, ids)
         return Burst(
             sends=sends,
             too_many=fake.too_many,

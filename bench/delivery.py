@@ -170,7 +170,8 @@ async def _command() -> str:
     return "scheduler" if b"scheduler" in out else "run"
 
 
-def _statuses(url: str, ids: list[int]) -> dict[str, int]:
+def statuses_of(url: str, ids: list[int]) -> dict[str, int]:
+    """How many of these reminder rows are in each status."""
     db = Database(url)
     try:
         query = (
@@ -206,7 +207,7 @@ async def deliver(
             await asyncio.sleep(1.0)
             process.check_alive()
             if sum(1 for c in fake.calls if _sent(c)) >= size.reminders:
-                statuses = await asyncio.to_thread(_statuses, url, ids)
+                statuses = await asyncio.to_thread(statuses_of, url, ids)
                 if statuses.get(reminders.PENDING, 0) + statuses.get(reminders.SENDING, 0) == 0:
                     break
         await asyncio.sleep(2.0)  # anything sent twice would show up now
@@ -215,7 +216,7 @@ async def deliver(
         await fake.stop()
     sends = [c for c in fake.calls if _sent(c)]
     copies = Counter((c.chat_id, c.params.get("text")) for c in sends)
-    statuses = await asyncio.to_thread(_statuses, url, ids)
+    statuses = await asyncio.to_thread(statuses_of, url, ids)
     first = min((c.at for c in sends), default=float("nan"))
     last = max((c.at for c in sends), default=float("nan"))
     return {

@@ -13,12 +13,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
+from pydantic import ValidationError
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from bench import burst
+from bot.config import Settings
 from scheduler.reminders import jobs, prune
 from scheduler.reminders import plans as flow
 from scheduler.reminders.render import render
@@ -354,3 +357,14 @@ def test_the_burst_benchmarks_table_is_what_it_says(tmp_path: Path):
     assert sum(statuses.values()) == size.due + size.others
     assert statuses["pending"] - size.due > 0.5 * size.others
     assert statuses["sent"] > 0.3 * size.others and statuses["failed"] + statuses["dropped"] > 0
+
+
+def test_the_retention_is_a_setting_of_at_least_30_days():
+    """Below 30 days the sent reminders a check-in counts (after 14 days of silence)
+    could go before they are counted."""
+    assert Settings(_env_file=None).reminder_retention_days == 90  # type: ignore[call-arg]
+    assert Settings(_env_file=None, reminder_retention_days=30).reminder_retention_days == 30  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, reminder_retention_days=29)  # type: ignore[call-arg]
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    assert "\nREMINDER_RETENTION_DAYS=90\n" in example

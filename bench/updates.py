@@ -19,8 +19,10 @@ stored, the dialog state persisted, the press answered and the pressed question 
 into the next one (editMessageText, as in the chat), those two in flight together. The
 quiz has nine scales, so 5,000 updates over 500 chats cannot all be scale answers: we
 use 556 chats × 9 presses = 5,004, the ninth in each chat rendering the closing message
-instead of a tenth question. Before the timed part, an untimed warm-up drives every
-teacher through the real bot to the first scale (/quiz, then /skip the eleven words).
+instead of a tenth question. Before the timed part, an untimed warm-up brings every
+teacher to the first scale: the eleven words stored as skipped, as /skip stores them,
+then /quiz through the real bot, which goes on at the first scale (two replies a
+teacher instead of twelve, all paced at Telegram's 30 a second by the bot).
 
 (a) Throughput = presses / (first press queued → last reply arrived); a reply is the
 echo's sendMessage or TwinCoach's editMessageText. All presses are queued at once.
@@ -43,6 +45,7 @@ import gc
 import itertools
 import math
 import os
+import signal
 import tempfile
 import time
 from collections import defaultdict
@@ -54,6 +57,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from bench.harness import (
+    ROOT,
     SCALE_KEYS,
     BotProcess,
     Press,
@@ -65,6 +69,7 @@ from bench.harness import (
     quiz_to_first_scale,
     scale_presses,
     seed_teachers,
+    skip_words,
     teacher_ids,
     wait_for_calls,
 )
@@ -148,9 +153,14 @@ def _process(subject: Subject, fake: FakeBotApi, setup: Setup, url: str | None) 
             fake, setup.workdir, aiohttp=subject.echo == "ptb-aiohttp", concurrent=setup.rtt_ms > 0
         )
     assert url is not None
-    bot = BotProcess.twincoach(fake, url, setup.workdir, "pg" if subject.pg else "sqlite")
+    label = "pg" if subject.pg else "sqlite"
+    bot = BotProcess.twincoach(fake, url, setup.workdir, label)
     if setup.connections is not None:
         bot.env["TELEGRAM_CONNECTIONS"] = str(setup.connections)
+    if profiles := os.environ.get("BENCH_PROFILE"):  # a directory: profile the timed part
+        bot.args[1:3] = [str(ROOT / "bench" / "profiled.py")]
+        out = Path(profiles) / f"{label}-rtt{setup.rtt_ms:g}-{next(_RUNS)}.prof"
+        bot.env["BENCH_PROFILE_OUT"] = str(out.resolve())
     return bot
 
 
@@ -165,7 +175,7 @@ async def started(
     if subject.echo is None:
         label = f"{'pg' if subject.pg else 'sqlite'}_{next(_RUNS)}"  # a file of its own
         database = fresh_database(setup.pg_url if subject.pg else None, setup.workdir, label)
-        seed_teachers(database.url, chats)
+        skip_words(database.url, seed_teachers(database.url, chats))
     try:
         async with FakeBotApi(latency=setup.rtt_ms / 1000) as fake:
             bot = _process(subject, fake, setup, database.url if database else None)
@@ -197,15 +207,32 @@ def _stored_scale_answers(url: str) -> int:
         db.close()
 
 
-async def rate(subject: Subject, setup: Setup) -> tuple[float, str]:
-    """(a): presses a second with every press queued at once, and the load average."""
+@dataclass(frozen=True)
+class Rate:
+    """(a) for one bot: presses a second, the bot process's CPU time per press over the
+    timed part (ms), and the load average when it was taken."""
+
+    per_second: float
+    cpu_ms: float
+    load: str
+
+
+async def rate(subject: Subject, setup: Setup) -> Rate:
+    """(a): presses a second with every press queued at once."""
     async with started(subject, setup, setup.chats) as (fake, bot, asked, url):
         presses = scale_presses(asked, PER_CHAT)
+        profiled = "BENCH_PROFILE_OUT" in bot.env
+        if profiled:
+            bot.signal(signal.SIGUSR1)
+        cpu = bot.cpu_seconds()
         result = await _queue_all(fake, bot, presses)
+        cpu = bot.cpu_seconds() - cpu
         load = _load()
+        if profiled:
+            bot.signal(signal.SIGUSR2)
         if url is not None and (stored := _stored_scale_answers(url)) != len(presses):
             raise RuntimeError(f"{stored} scale answers stored, {len(presses)} expected")
-    return result, load
+    return Rate(result, cpu * 1000 / len(presses), load)
 
 
 async def paced_latencies(
@@ -278,18 +305,18 @@ def _latency_row(bench: str, latencies: list[float], load: str, limit: float) ->
     )
 
 
-def _throughput_rows(
-    setup: Setup, what: str, rates: dict[Subject, tuple[float, str]]
-) -> list[Result]:
+def _throughput_rows(setup: Setup, what: str, rates: dict[Subject, Rate]) -> list[Result]:
     """Without a round trip, the shares of the PTB echo bot the README always gave; with
-    one, TwinCoach against the aiogram echo bot."""
+    one, TwinCoach against the aiogram echo bot. Each with the bot's CPU per press."""
     rtt = f"rtt {setup.rtt_ms:g} ms"
-    ptb = rates[PTB][0]
-    peer = rates[AIOGRAM][0]
+    ptb = rates[PTB].per_second
+    peer = rates[AIOGRAM].per_second
     rows = []
-    for subject, (value, load) in rates.items():
+    for subject, measured_rate in rates.items():
+        value = measured_rate.per_second
         shares = f"{value / ptb:.0%} of the PTB echo, {value / peer:.0%} of the aiogram echo"
-        measured = f"{value:,.0f} updates/s = {shares}; {load}"
+        cpu = f"CPU {measured_rate.cpu_ms:.2f} ms a press"
+        measured = f"{value:,.0f} updates/s = {shares}; {cpu}; {measured_rate.load}"
         if subject.echo is not None:
             target, met = "reference", True
         elif setup.rtt_ms == 0:

@@ -42,11 +42,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     # Reminders are sent by every bot process unless this is off (then run `python -m bot
-    # scheduler` on its own); SEND_RATE is per sending process and must sum to ≤ 30/s.
+    # scheduler` on its own). SEND_RATE: new messages a second this process sends, replies
+    # and reminders together (bot/budget.py); Telegram allows a bot 30, so with several
+    # processes on one database theirs must add up to at most 30.
     run_scheduler: bool = True
-    send_rate: float = Field(default=29.0, gt=0, le=30)
+    send_rate: int = Field(default=30, ge=1, le=30)
     # Days a sent, failed or dropped reminder row is kept (a daily job deletes older ones,
-    # scheduler/reminders/jobs.py); at least 30, past the 14 days after which a quiet
+    # scheduler/reminders/prune.py); at least 30, past the 14 days after which a quiet
     # teacher's ignored reminders are counted for a check-in.
     reminder_retention_days: int = Field(default=90, ge=30)
     health_port: int = 0  # /healthz and /metrics; 0 = off

@@ -6,10 +6,11 @@ waiting out its chat's limit kept the update's slot and its chat's lock, and a f
 group took every slot: other teachers' private /team waited 120 s (issue 16). Here the
 update ends once its state is saved and its replies are queued; each chat with pending
 replies has one task that sends them in order and ends when the queue is empty. New
-messages into a group are paced to 20 in any 60 s, and all new messages to 30 in any
-second (one teacher's flood of 20 commands can bring 40 messages at once), of which one
-chat may take 10, so a flood leaves room for everyone else; a 429 is waited out in its
-own chat only. A button press's answer waits for no chat (Telegram shows a
+messages take their places in the process's send budget (bot/budget.py), shared with the
+reminders and served first: into a group 20 in any 60 s, from the bot 30 in any second
+(one teacher's flood of 20 commands can bring 40 messages at once), of which one chat
+may take 10, so a flood leaves room for everyone else; a 429 is waited out in its own
+chat only. A button press's answer waits for no chat (Telegram shows a
 spinner until it comes), so it goes at once, in a task of its own, side by side with the
 press's edit: with Telegram's round trip of 30–100 ms a press then costs one, not two,
 and either failing loses not the other. The clock and the
@@ -19,27 +20,21 @@ sleep are given, so tests can hold a group's minute and move it on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from scheduler.delivery import retry_seconds
+from bot.budget import Budget, Clock, Sleep
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[object]]
-GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
-BOT_PER_SECOND = 30  # and of messages from one bot
-CHAT_PER_SECOND = 10  # our own: one chat never takes the whole of the bot's second
 
 
 class Call(Protocol):
@@ -55,6 +50,12 @@ async def direct(request: Callable[[], Awaitable[T]], *, new_message: bool = Tru
     """A request made at once, its failures the caller's (the reminders' dispatcher
     paces and retries by itself)."""
     return await request()
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """Telegram's retry_after in seconds (PTB gives an int or a timedelta)."""
+    wait = exc.retry_after
+    return wait if isinstance(wait, int) else wait.total_seconds()
 
 
 async def with_retries(request: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep) -> T:
@@ -74,59 +75,26 @@ async def with_retries(request: Callable[[], Awaitable[T]], sleep: Sleep = async
             await sleep(retry_seconds(exc) if isinstance(exc, RetryAfter) else pause)
 
 
-class Pace:
-    """At most `limit` new messages in any `seconds`. Messages on the wire count too, so
-    lanes sending side by side never overshoot together."""
-
-    def __init__(self, limit: int, seconds: float, clock: Clock, sleep: Sleep) -> None:
-        self.limit, self.seconds = limit, seconds
-        self._clock, self._sleep = clock, sleep
-        self._sent: deque[float] = deque()
-        self._wire = 0
-
-    @contextlib.asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """Wait until one more message fits, hold its place while it is sent."""
-        while True:
-            now = self._clock()
-            while self._sent and self._sent[0] <= now - self.seconds:
-                self._sent.popleft()
-            over = len(self._sent) + self._wire - self.limit  # ≥ 0: that many must age out
-            if over < 0:
-                break
-            if over < len(self._sent):
-                await self._sleep(self._sent[over] + self.seconds - now)
-            else:  # all on the wire: one will be done soon
-                await self._sleep(self.seconds / self.limit)
-        self._wire += 1
-        try:
-            yield
-        finally:
-            self._wire -= 1
-            self._sent.append(self._clock())
-
-    def quiet(self) -> bool:
-        """Nothing on the wire and nothing sent in the last `seconds`."""
-        return not self._wire and (not self._sent or self._sent[-1] <= self._clock() - self.seconds)
-
-
 class Lane:
-    """One chat's way out: new messages wait for their turn in the chat's `paces` (its
-    10 a second, a group's 20 a minute kept by `Outgoing` across lanes, the bot's 30 a
-    second), in that order, so a chat waiting for its own turn holds none of the bot's.
-    Requests of all lanes share `sending`, one permit per Bot API connection: a burst of
-    replies waits here, not in the connection pool, whose wait counts towards a request's
-    time-out."""
+    """One chat's way out: a new message waits for its places in the process's `Budget`
+    (the chat's 10 a second, a group's 20 a minute, the bot's 30 a second, shared with the
+    reminders; a reply goes first), so a chat waiting for its own turn holds none of the
+    bot's. Requests of all lanes share `sending`, one permit per Bot API connection: a
+    burst of replies waits here, not in the connection pool, whose wait counts towards a
+    request's time-out."""
 
-    def __init__(self, sending: asyncio.Semaphore, paces: tuple[Pace, ...], sleep: Sleep) -> None:
+    def __init__(
+        self, sending: asyncio.Semaphore, budget: Budget, chat_id: int | None, sleep: Sleep
+    ) -> None:
         self._sending = sending
-        self._paces = paces
+        self._budget = budget
+        self._chat_id = chat_id
         self._sleep = sleep
 
     async def call(self, request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
-        async with contextlib.AsyncExitStack() as turns:
-            for pace in self._paces if new_message else ():
-                await turns.enter_async_context(pace.turn())
+        if not new_message:
+            return await with_retries(partial(self._send, request), self._sleep)
+        async with self._budget.turn(self._chat_id, urgent=True):
             return await with_retries(partial(self._send, request), self._sleep)
 
     async def _send(self, request: Callable[[], Awaitable[T]]) -> T:
@@ -158,15 +126,15 @@ class Outgoing:
         connections: int,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        budget: Budget | None = None,
     ) -> None:
         self._on_error = on_error
-        self._clock = clock
         self._sleep = sleep
+        # the process's send budget, shared with the reminders (bot/budget.py)
+        self.budget = budget or Budget(clock=clock, sleep=sleep)
         self._sending = asyncio.Semaphore(connections)
         self._queues: dict[int, deque[tuple[Job, object]]] = {}
         self._lanes: dict[int, asyncio.Task[None]] = {}
-        self._bot_pace = Pace(BOT_PER_SECOND, 1.0, clock, sleep)
-        self._paces: dict[int, tuple[Pace, ...]] = {}  # chats written to lately
         self._loose: set[asyncio.Task[None]] = set()  # press answers
 
     def put(self, posts: list[Post], update: object) -> None:
@@ -180,7 +148,7 @@ class Outgoing:
 
     def _start(self, send: Job, update: object) -> None:
         task = asyncio.create_task(
-            self._run(send, Lane(self._sending, (self._bot_pace,), self._sleep), update)
+            self._run(send, Lane(self._sending, self.budget, None, self._sleep), update)
         )
         self._loose.add(task)
         task.add_done_callback(self._loose.discard)
@@ -194,28 +162,13 @@ class Outgoing:
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
-        lane = Lane(self._sending, (*self._chat_paces(chat_id), self._bot_pace), self._sleep)
+        lane = Lane(self._sending, self.budget, chat_id, self._sleep)
         try:
             while queue:
                 send, update = queue.popleft()
                 await self._run(send, lane, update)
         finally:  # no await between the empty queue and here: nothing is put meanwhile
             del self._lanes[chat_id], self._queues[chat_id]
-
-    def _chat_paces(self, chat_id: int) -> tuple[Pace, ...]:
-        """The chat's own paces (a group's 20 a minute too); those of chats quiet for their
-        window are forgotten."""
-        self._paces = {
-            chat: paces
-            for chat, paces in self._paces.items()
-            if chat in self._lanes or not all(pace.quiet() for pace in paces)
-        }
-        if chat_id not in self._paces:
-            paces = [Pace(CHAT_PER_SECOND, 1.0, self._clock, self._sleep)]
-            if chat_id < 0:
-                paces.append(Pace(GROUP_PER_MINUTE, 60.0, self._clock, self._sleep))
-            self._paces[chat_id] = tuple(paces)
-        return self._paces[chat_id]
 
     async def _run(self, send: Job, lane: Lane, update: object) -> None:
         try:

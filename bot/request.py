@@ -13,11 +13,15 @@ import ssl
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from typing_extensions import override
+from yarl import URL
+
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
@@ -62,6 +66,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None, int | None], Proxy] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -74,8 +79,22 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, ssl=tls),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # HTTPS_PROXY and the like, as httpx honoured them
             )
+            self._proxies.clear()
+
+    def _proxy(self, url: URL) -> Proxy:
+        """The environment's proxy for `url` (HTTPS_PROXY and the like, NO_PROXY), as httpx
+        honoured them, looked up once for each scheme, host and port. aiohttp's own
+        `trust_env` looks it up, and the Bot API's host in .netrc, in a thread for every
+        request: four thread hand-offs a button press."""
+        origin = (url.scheme, url.host, url.port)
+        if (found := self._proxies.get(origin)) is None:
+            try:
+                found = get_env_proxy_for_url(url)
+            except LookupError:  # none set, or NO_PROXY names the host
+                found = (None, None)
+            self._proxies[origin] = found
+        return found
 
     async def shutdown(self) -> None:
         if self._session is not None:
@@ -117,8 +136,12 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         body, upload = _body(request_data)
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, upload)
+        target = URL(url)
+        proxy, proxy_auth = self._proxy(target)
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as res:
+            async with self._session.request(
+                method, target, data=body, timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
+            ) as res:
                 return res.status, await res.read()
         except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from err

@@ -1,6 +1,6 @@
 """Sending one `Message` as as many Telegram messages as its text needs.
 
-Replies (handlers/common.py) and reminders (scheduler/reminders/jobs.py) both go through
+Replies (handlers/sending.py) and reminders (scheduler/reminders/jobs.py) both go through
 `deliver`, so every text is split the same way (bot/split.py): an edit that would be too
 long edits the message with the first part and sends the rest as new messages; a caption
 that would be too long goes with the photo or file and the rest follows as text. The

@@ -34,6 +34,7 @@ CAPTION_LIMIT = 1024  # a photo's or a document's caption
 # A tag, an entity Telegram knows (others are plain text there), or one character.
 _TOKEN = re.compile(r"<[^<>]*>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|.", re.DOTALL)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)")
+_TAG_TOKEN = re.compile(r"<[^<>]*>")  # _TOKEN's first choice: no entity holds a "<"
 _BOLD = frozenset({"b", "strong"})
 _WHOLE = "tg-time"  # one moment: never cut
 _JOINERS = frozenset({"\u200d", "\ufe0e", "\ufe0f"})  # zero-width joiner, variation selectors
@@ -215,9 +216,27 @@ def _closed(stack: tuple[_Token, ...], closing: _Token) -> tuple[_Token, ...]:
     return stack[: len(names) - 1 - names[::-1].index(closing.tag)]
 
 
+def _whole(text: str, budget: int) -> bool:
+    """Whether `text` is one part as it stands, without tokenising it character by
+    character (most replies are far below the limit): it fits even with every character
+    counted as shown, tags and entities too (each shows as no more code units than it
+    is written in), and no tag is left open (that part would be closed at its end)."""
+    if len(text) > budget or (
+        len(text) * 2 > budget and len(text.encode("utf-16-le")) // 2 > budget
+    ):
+        return False
+    stack: tuple[_Token, ...] = ()
+    for found in _TAG_TOKEN.finditer(text):  # the tokens that are tags, as _TOKEN finds them
+        if (token := _token(found[0])).tag:
+            stack = _closed(stack, token) if token.closing else (*stack, token)
+    return not stack
+
+
 def split_html(text: str, limit: int = TEXT_LIMIT, *, first: int | None = None) -> list[Html]:
     """`text` in parts of at most `limit` (the first at most `first`) UTF-16 code units of
     visible text, each with balanced tags; one part when it fits."""
+    if _whole(text, first or limit):
+        return [Html(text)]
     doc = _Text(text, limit)
     end_of_text = len(doc.tokens)
     parts: list[Html] = []

@@ -11,49 +11,17 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
+from bot.guide.agreements import LABELS, TOPICS
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms, lifecycle
-from handlers.common import Actor, button, for_member, is_lead, member_of, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project
 
-# (key, short label, the question each teacher answers)
-TOPICS = (
-    (
-        "strengths",
-        N_("Strengths"),
-        N_("What are our strengths, and which opportunities can we use?"),
-    ),
-    ("weaknesses", N_("Weaknesses"), N_("Where are we weak, and what do we want to strengthen?")),
-    ("ict", N_("ICT tools"), N_("Which ICT tools will make planning easier?")),
-    ("ideas", N_("Sharing ideas"), N_("How do we exchange ideas and extend the shared plan?")),
-    ("detail", N_("How detailed"), N_("How detailed will our plan be?")),
-    ("pupils", N_("Pupils' ideas"), N_("How do pupils' ideas get into the plan?")),
-    (
-        "at_home",
-        N_("At our own schools"),
-        N_("What must each of us settle at home first (the principal's consent, colleagues)?"),
-    ),
-    ("communication", N_("Communication"), N_("How often and how do we communicate?")),
-    ("netiquette", N_("Netiquette"), N_("Which netiquette do we agree on with the pupils?")),
-    (
-        "visible",
-        N_("Tasks and deadlines"),
-        N_("Where are tasks and deadlines visible to everyone?"),
-    ),
-    ("reminders", N_("Reminders"), N_("Who reminds the team of approaching deadlines?")),
-    ("changes", N_("Changing the plan"), N_("How do we change the plan when needed?")),
-    ("twinspace", N_("TwinSpace"), N_("How do we arrange our TwinSpace?")),
-    ("roles", N_("Roles"), N_("Which roles and responsibilities does each of us take?")),
-    (
-        "evaluation",
-        N_("Evaluation"),
-        N_("How do we evaluate the work, the pupils' learning and the impact?"),
-    ),
-)
-LABELS = {key: label for key, label, _question in TOPICS}
 CALLBACK = re.compile(r"^agr:(\d{1,12}):(\w{1,32})$")
 
 

@@ -1,5 +1,6 @@
-"""Every dialog and questionnaire, listed once: the application registers them (bot/app.py)
-and /mydata words a teacher's answers with the questions they answered."""
+"""Every dialog and questionnaire, listed once: the application registers them
+(bot/app/application.py) and /mydata words a teacher's answers with the questions they
+answered."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from handlers import (
     agreements,
     deadlines,
     join,
-    lifecycle,
     meetings,
     newproject,
     plan,
@@ -25,7 +25,7 @@ from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ
 
 # Modules with their own dialogs (FORMS), entry points and commands, registered after the rest.
-LATER: tuple[ModuleType, ...] = (plan, registration, lifecycle, risks, quality, deadlines, meetings)
+LATER: tuple[ModuleType, ...] = (plan, registration, risks, quality, deadlines, meetings)
 QUESTIONNAIRES: tuple[Questionnaire, ...] = (QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY)
 
 

@@ -21,7 +21,8 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply, clip
 from handlers import linking
-from handlers.common import Actor, lead_of, private_chat_button, respond
+from handlers.common import Actor, respond
+from handlers.guards import lead_of, not_a_member, private_chat_button
 from storage import teams, users
 from storage.models import ChatBinding, Project
 
@@ -60,7 +61,7 @@ def link(session: Session, actor: Actor, *, is_admin: bool, project_id: int | No
     if project_id is not None:
         mine = [p for p in mine if p.id == project_id]
         if not mine:
-            return Reply().say(t("You are not a member of that project."))
+            return not_a_member(actor, in_chat=True)
     if not mine:
         return Reply().say(
             t("You are not in a project yet. Start one in a private chat with me: /newproject"),

@@ -15,11 +15,12 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
+from bot.rules.countries import flag
 from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
-from handlers.common import Actor, Step, respond, too_many_projects
+from handlers.common import Actor, Step, respond
+from handlers.guards import too_many_projects
 from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Project, User
@@ -48,7 +49,7 @@ PROBLEMS = {
 }
 
 
-def _invite(value: str, actor: Actor) -> str:
+def _invite(value: str, _asking: forms.Asking) -> str:
     """The invite field: accepts the whole link or just its code."""
     found = TOKEN_IN_TEXT.search(value.strip())
     if found is None:

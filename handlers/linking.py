@@ -15,7 +15,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
-from handlers.common import Actor, button, for_member, is_lead, lead_of, respond, stale
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, lead_of, stale
 from scheduler.reminders.plans import schedule_digest
 from storage import teams
 from storage.models import ChatBinding, Membership, Project
@@ -200,7 +202,7 @@ def unlink(session: Session, actor: Actor, project_id: int, chat_id: int) -> Rep
             alert=t("Only the coordinator and the founders can manage the project's groups.")
         )
     if binding is None or binding.project_id != project_id:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     teams.unbind_chat(session, chat_id=chat_id)
     gt = Translator(binding.language)
     reply = Reply(alert=t("Unlinked."))

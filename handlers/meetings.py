@@ -17,7 +17,8 @@ from bot.i18n import N_, Translator
 from bot.reply import Reply
 from bot.timetag import WEEKDAY_AND_TIME, time_tag
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of
 from scheduler.moments import city, zone_of
 from scheduler.reminders.plans import meeting_after, teams_changed
 from storage import teams
@@ -28,12 +29,12 @@ TIMES = ("14:00", "15:00", "16:00", "17:00")
 CLOCK = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 
-def _weekday_choices(actor: Actor) -> list[forms.Choice]:
-    names = get_day_names("wide", locale=actor.t.lang)
+def _weekday_choices(who: forms.Teacher) -> list[forms.Choice]:
+    names = get_day_names("wide", locale=who.t.lang)
     return [forms.Choice(names[d], str(d)) for d in range(5)]
 
 
-def _clock(value: str, _actor: Actor) -> str:
+def _clock(value: str, _asking: forms.Asking) -> str:
     match = CLOCK.match(value)
     if match is None:
         raise forms.Invalid("Please tap a time or type one such as 16:30.")

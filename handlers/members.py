@@ -14,7 +14,8 @@ from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply, clip
 from handlers import lifecycle
-from handlers.common import Actor, for_member, respond, stale
+from handlers.common import Actor, respond
+from handlers.guards import for_member, stale
 from handlers.team import role_label
 from scheduler.reminders.plans import teams_changed
 from storage import teams

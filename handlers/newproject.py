@@ -9,7 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers import break_prompt, forms, profile_fields
-from handlers.common import Actor, only_private, respond, too_many_projects
+from handlers.common import Actor, respond
+from handlers.guards import only_private, too_many_projects
 from storage import teams
 
 

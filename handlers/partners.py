@@ -7,66 +7,33 @@ from __future__ import annotations
 from sqlmodel import Session
 from telegram.ext import BaseHandler
 
+from bot.guide.partners import (
+    ANSWER_ADVICE,
+    BEFORE_PLANNING,
+    MAX_SCHOOLS,
+    MIN_SCHOOLS,
+    OUR_TIPS,
+    QUESTIONS,
+    Answer,
+    Question,
+)
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
-from handlers.common import Actor, lead_of
+from handlers.common import Actor
+from handlers.guards import lead_of
 from handlers.questionnaire import Questionnaire, command, summary_lines
-from handlers.team import MAX_SCHOOLS, MIN_SCHOOLS
 from storage import teams
 from storage.models import Project
 from storage.teams import ProjectType
 
-WAYS = N_(
-    "Ways to find partners:\n"
-    "• your National Support Service's events and partner fairs;\n"
-    "• the “Partner finding” forum on the eTwinning platform;\n"
-    "• searching “People” by country and writing to teachers;\n"
-    "• a twin school your school already has;\n"
-    "• asking to join a project that is already registered."
-)
 
-
-# (question, answer, advice): what the guide suggests after a given yes/no answer.
-ANSWER_ADVICE = (
-    ("partner_known", "no", WAYS),
-    (
-        "partners_abroad",
-        "yes",
-        N_(
-            "Ask your school's partners abroad first: a school you already know is the easiest start."
-        ),
-    ),
-    (
-        "past_projects",
-        "no",
-        N_("Look at your school's earlier projects and the best projects of past years for ideas."),
-    ),
-    (
-        "colleague",
-        "yes",
-        N_(
-            "A colleague from your own school can share the work: send them an invite with /invite."
-        ),
-    ),
-)
-# Not in the guide: shown apart, as TwinCoach's own tips.
-OUR_TIPS = (
-    (
-        "erasmus",
-        "yes",
-        N_(
-            "Keep notes and results of this project as you go: they help if you later apply "
-            "for an Erasmus+ or Nordplus project with the same partners."
-        ),
-    ),
-)
-BEFORE_PLANNING = N_(
-    "Before you plan together:\n"
-    "• do not bring a finished plan: partners lose ownership and good ideas get lost;\n"
-    "• plan ice-breaking activities; getting to know each other can take several weeks;\n"
-    "• involve your pupils in the project idea."
-)
+def _field(question: Question) -> forms.Field:
+    """A partner question as the dialog asks it; a written answer may be skipped."""
+    if question.answer == Answer.YES_NO:
+        return forms.yes_no(question.key, question.text)
+    precise = question.answer == Answer.PRECISE_TEXT
+    return forms.Field(question.key, question.text, skippable=True, precise=precise)
 
 
 def _advice(session: Session, actor: Actor, project: Project, given: forms.Answers) -> list[Html]:
@@ -157,30 +124,7 @@ PARTNERS = Questionnaire(
     intro=N_(
         "Seven questions to think through before you look for partners. /skip leaves one out."
     ),
-    fields=(
-        forms.Field(
-            "team", N_("How will your project team be formed?"), skippable=True, precise=True
-        ),
-        forms.yes_no(
-            "colleague", N_("Do you plan to involve another teacher from your own school?")
-        ),
-        forms.yes_no(
-            "partner_known", N_("Do you already know who your partner in another school will be?")
-        ),
-        forms.yes_no("past_projects", N_("Do you know your school's previous projects?")),
-        forms.yes_no("partners_abroad", N_("Does your school already have partners abroad?")),
-        forms.yes_no(
-            "erasmus",
-            N_(
-                "Would you like to build an Erasmus+ or Nordplus project later and visit the partners?"
-            ),
-        ),
-        forms.Field(
-            "education_system",
-            N_("Which country's education system interests you?"),
-            skippable=True,
-        ),
-    ),
+    fields=tuple(_field(q) for q in QUESTIONS),
     finish=_finish,
     coordinator_view=_everyone,
 )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.i18n import N_
 from bot.reply import Button, Reply, rows
+from bot.rules.countries import country_name, flag
 from handlers import break_prompt, forms, profile_fields
-from handlers.common import Actor, only_private, respond
+from handlers.common import Actor, respond
+from handlers.guards import only_private, stale
 
 FIELDS = (
     profile_fields.NAME,
@@ -73,9 +76,7 @@ def edit_field(session: Session, actor: Actor, key: str) -> Reply:
     """Start the profile form with every other field marked as answered (but a new
     country is followed by its region, where it has regions)."""
     if key not in {f.key for f in FIELDS}:
-        return Reply(
-            state=ConversationHandler.END, alert=actor.t("This button is no longer active.")
-        )
+        return replace(stale(session, actor), state=ConversationHandler.END)
     asking = {key, *FOLLOW_UPS.get(key, ())}
     preset: forms.Answers = {f.key: "" for f in FIELDS if f.key not in asking}
     return forms.begin(session, actor, FORM, preset=preset)

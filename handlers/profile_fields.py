@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlmodel import Session
-
-from bot.countries import COMMON, country_name, flag, parse_country
 from bot.i18n import N_
-from handlers.common import Actor
-from handlers.forms import Choice, Field, Invalid, text_answer
+from bot.rules.countries import COMMON, country_name, flag, parse_country
+from bot.rules.timezones import guess_zone, parse_zone, zones_of
+from handlers.forms import Asking, Choice, Field, Invalid, Teacher, text_answer
 from scheduler import regions
 from scheduler.reminders.plans import teams_changed
-from scheduler.timezones import guess_zone, parse_zone, zones_of
 from storage import teams, users
 
 NAME_MAX = 64
@@ -24,17 +21,18 @@ NOT_SURE = "-"  # the region button that leaves it empty
 CALENDAR_FIELDS = ("country", "region", "timezone")
 
 
-def _saver(attr: str) -> Callable[[Session, Actor, str], None]:
-    def save(session: Session, actor: Actor, value: str) -> None:
-        users.set_profile_field(session, user=actor.user, field=attr, value=value or None)
+def _saver(attr: str) -> Callable[[Asking, str], None]:
+    def save(asking: Asking, value: str) -> None:
+        session, user = asking.session, asking.user
+        users.set_profile_field(session, user=user, field=attr, value=value or None)
         if attr in CALENDAR_FIELDS:  # their working days and clock changed
-            mine = teams.user_projects(session, user_id=actor.user.id)
-            teams_changed(session, [p.id for p in mine if p.id is not None], actor.now)
+            mine = teams.user_projects(session, user_id=user.id)
+            teams_changed(session, [p.id for p in mine if p.id is not None], asking.now)
 
     return save
 
 
-def _country(value: str, actor: Actor) -> str:
+def _country(value: str, _asking: Asking) -> str:
     if value == OTHER:
         raise Invalid(
             "Type your country's name or its two-letter code, for example “Portugal” or “PT”."
@@ -48,15 +46,15 @@ def _country(value: str, actor: Actor) -> str:
     return code
 
 
-def _country_choices(actor: Actor) -> list[Choice]:
-    lang = actor.t.lang
+def _country_choices(who: Teacher) -> list[Choice]:
+    lang = who.t.lang
     common = [Choice(f"{flag(c)} {country_name(c, lang)}", c) for c in COMMON]
-    return [*common, Choice(actor.t("Other…"), OTHER)]
+    return [*common, Choice(who.t("Other…"), OTHER)]
 
 
-def _region(value: str, actor: Actor) -> str:
+def _region(value: str, asking: Asking) -> str:
     """A region of the teacher's country, by button, code or name; "" when not sure."""
-    country = actor.user.country or ""
+    country = asking.user.country or ""
     if value == NOT_SURE:
         return ""
     code = regions.parse(country, value)
@@ -68,22 +66,22 @@ def _region(value: str, actor: Actor) -> str:
     return code
 
 
-def _region_choices(actor: Actor) -> list[Choice]:
-    country = actor.user.country or ""
-    lang = actor.t.lang
+def _region_choices(who: Teacher) -> list[Choice]:
+    country = who.user.country or ""
+    lang = who.t.lang
     offered = [
         Choice(regions.name(country, r.code, lang), r.code) for r in regions.top_regions(country)
     ]
-    return [*sorted(offered, key=lambda c: c.label), Choice(actor.t("Not sure"), NOT_SURE)]
+    return [*sorted(offered, key=lambda c: c.label), Choice(who.t("Not sure"), NOT_SURE)]
 
 
-def region_label(actor: Actor) -> str:
+def region_label(who: Teacher) -> str:
     """The teacher's region as /profile shows it; "—" when none."""
-    u = actor.user
-    return regions.name(u.country, u.region, actor.t.lang) if u.country and u.region else "—"
+    u = who.user
+    return regions.name(u.country, u.region, who.t.lang) if u.country and u.region else "—"
 
 
-def _zone(value: str, actor: Actor) -> str:
+def _zone(value: str, _asking: Asking) -> str:
     zone = parse_zone(value)
     if zone is None:
         raise Invalid(
@@ -93,8 +91,8 @@ def _zone(value: str, actor: Actor) -> str:
     return zone
 
 
-def _zone_choices(actor: Actor) -> list[Choice]:
-    country = actor.user.country
+def _zone_choices(who: Teacher) -> list[Choice]:
+    country = who.user.country
     return [Choice(z, z) for z in zones_of(country)[:4]] if country else []
 
 
@@ -129,7 +127,7 @@ REGION = Field(
     prompt=N_(
         "Which region is your school in? Holidays differ by region in {country}; I use it for your school breaks and public holidays."
     ),
-    prompt_values=lambda a, _answers: {"country": country_name(a.user.country or "", a.t.lang)},
+    prompt_values=lambda a: {"country": country_name(a.user.country or "", a.t.lang)},
     parse=_region,
     choices=_region_choices,
     current=lambda a: a.user.region,

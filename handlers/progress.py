@@ -15,7 +15,8 @@ from bot.context import Ctx
 from bot.i18n import Html, Translator, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.agreements import AGREEMENTS
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of
 from handlers.partners import PARTNERS
 from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ

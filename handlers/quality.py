@@ -10,12 +10,10 @@ from __future__ import annotations
 from sqlmodel import Session
 from telegram.ext import BaseHandler
 
+from bot.guide.quality import ADVICE, NAMES, QUESTIONS, SHORT, Condition, Level
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Reply
-from handlers import forms
-from handlers.common import Actor
-from handlers.forms import Form
-from handlers.quality_score import (
+from bot.rules.quality import (
     CERTIFICATE_TOTAL,
     EQL_COUNTRIES,
     LABEL_COLLABORATION,
@@ -30,6 +28,9 @@ from handlers.quality_score import (
     Scores,
     assess,
 )
+from handlers import forms
+from handlers.common import Actor
+from handlers.forms import Form
 from handlers.questionnaire import Questionnaire, command
 from storage import teams
 from storage.models import Project
@@ -38,51 +39,8 @@ LEVEL_KEYS = ("c1", "c2", "c3")
 ICT_KEYS = ("c4_1", "c4_2", "c4_3", "c4_4", "c4_5")
 RESULT_KEYS = ("c5_1", "c5_2", "c5_3", "c5_4", "c5_5")
 
-NAMES = {
-    Criterion.PUPILS: N_("Pedagogical approach (the pupils' role)"),
-    Criterion.CURRICULUM: N_("Link with the curriculum"),
-    Criterion.COLLABORATION: N_("Collaboration between partner schools"),
-    Criterion.ICT: N_("Use of ICT"),
-    Criterion.RESULTS: N_("Results"),
-}
-
-ADVICE = {
-    Criterion.PUPILS: N_(
-        "Let the pupils develop their own ideas and carry them out: involve them in planning and let them choose how to work, with you as their consultant."
-    ),
-    Criterion.CURRICULUM: N_(
-        "Tie the activities to your lessons, name a pedagogical goal for each subject, and check how far the pupils reached it."
-    ),
-    Criterion.COLLABORATION: N_(
-        "Give the pupils tasks in which all schools must agree on something, work in mixed-school teams and make one shared product; plain file exchange is not collaboration."
-    ),
-    Criterion.ICT: N_(
-        "Agree on online-safety rules with the pupils, let the pupils use the tools themselves, pick tools that fit each activity (at most two new ones), keep TwinSpace in use and respect copyright."
-    ),
-    Criterion.RESULTS: N_(
-        "Plan a result you can measure, let the pupils evaluate the project, draw conclusions from their evaluation and share the results beyond your team."
-    ),
-}
-
-# Short names of the questions, for the "which answer would you like to change?" list.
-SHORT = {
-    "c1": N_("1. Pupils' role"),
-    "c2": N_("2. Link with the curriculum"),
-    "c3": N_("3. Collaboration between schools"),
-    "c4_1": N_("4.1 ICT: online safety"),
-    "c4_2": N_("4.2 ICT: pupils use ICT"),
-    "c4_3": N_("4.3 ICT: tools fit the activities"),
-    "c4_4": N_("4.4 ICT: TwinSpace in use"),
-    "c4_5": N_("4.5 ICT: copyright"),
-    "c5_1": N_("5.1 Results: activities lead there"),
-    "c5_2": N_("5.2 Results: reached and measurable"),
-    "c5_3": N_("5.3 Results: pupils evaluated"),
-    "c5_4": N_("5.4 Results: evaluation used"),
-    "c5_5": N_("5.5 Results: publicity and impact"),
-}
-
 ONE_POINT = N_("One point for each condition met.")
-# Which of the guide's two ICT rules the verdict follows, and why (quality_score.py).
+# Which of the guide's two ICT rules the verdict follows, and why (bot/rules/quality.py).
 ICT_READING = N_(
     "📏 Use of ICT: the guide's criteria page asks for conditions 1 and 2, its glossary for at least {needed} points in each exclusionary criterion. TwinCoach asks for both, so it never promises a label that one of them refuses."
 )
@@ -99,104 +57,15 @@ def _condition(key: str, prompt: str, help_text: str) -> forms.Field:
     return forms.yes_no(key, prompt, label=SHORT[key], help_text=help_text)
 
 
-FIELDS = (
-    _level(
-        "c1",
-        N_(
-            "<b>1. Pedagogical approach: the pupils' role</b>\n"
-            "Which description fits your project?\n"
-            "1 — the pupils do not take part in the project.\n"
-            "2 — the pupils take part, but not creatively.\n"
-            "3 — the pupils take part and work creatively.\n"
-            "4 — the pupils work creatively and help plan the project.\n"
-            "5 — the pupils work creatively, develop their own project idea and carry it out."
-        ),
-    ),
-    _level(
-        "c2",
-        N_(
-            "<b>2. Link with the curriculum</b>\n"
-            "Which description fits your project?\n"
-            "1 — the project is not linked with the curriculum.\n"
-            "2 — it is partly linked with the curriculum, or it is not done in lessons.\n"
-            "3 — it is linked with the curriculum and done in lessons.\n"
-            "4 — as 3, and it has pedagogical goals, and it is clear how far the pupils reached them.\n"
-            "5 — as 4, with pedagogical goals in several subjects."
-        ),
-    ),
-    _level(
-        "c3",
-        N_(
-            "<b>3. Collaboration between partner schools</b>\n"
-            "Which description fits your project?\n"
-            "1 — the pupils work on the project but have no contact with the partner schools' pupils (no label).\n"
-            "2 — the pupils work within their own school and communicate with the partner pupils (no label).\n"
-            "3 — the pupils communicate, this leads to collaboration toward a common goal, and they take part in joint activities across schools.\n"
-            "4 — the pupils of all schools work together in joint activities toward a common goal.\n"
-            "5 — as 4, and in the final product it is hard to tell the partners' contributions apart."
-        ),
-    ),
-    _condition(
-        "c4_1",
-        N_(
-            "<b>4. Use of ICT</b>, condition 1 of 5: are online safety and proper online collaboration respected?"
-        ),
-        EXCLUSIONARY,
-    ),
-    _condition(
-        "c4_2",
-        N_(
-            "<b>4. Use of ICT</b>, condition 2 of 5: do the pupils use ICT successfully for the project's activities?"
-        ),
-        EXCLUSIONARY,
-    ),
-    _condition(
-        "c4_3",
-        N_("<b>4. Use of ICT</b>, condition 3 of 5: do the chosen ICT tools fit the activities?"),
-        ONE_POINT,
-    ),
-    _condition(
-        "c4_4",
-        N_(
-            "<b>4. Use of ICT</b>, condition 4 of 5: is there an easy-to-use TwinSpace that is really used for the project?"
-        ),
-        ONE_POINT,
-    ),
-    _condition(
-        "c4_5", N_("<b>4. Use of ICT</b>, condition 5 of 5: is copyright respected?"), ONE_POINT
-    ),
-    _condition(
-        "c5_1",
-        N_("<b>5. Results</b>, condition 1 of 5: do the activities lead to the planned result?"),
-        ONE_POINT,
-    ),
-    _condition(
-        "c5_2",
-        N_(
-            "<b>5. Results</b>, condition 2 of 5: is the planned result reached, and can it be measured?"
-        ),
-        ONE_POINT,
-    ),
-    _condition(
-        "c5_3",
-        N_("<b>5. Results</b>, condition 3 of 5: have the pupils evaluated the project?"),
-        ONE_POINT,
-    ),
-    _condition(
-        "c5_4",
-        N_(
-            "<b>5. Results</b>, condition 4 of 5: was the evaluation used to analyse the project and draw conclusions?"
-        ),
-        ONE_POINT,
-    ),
-    _condition(
-        "c5_5",
-        N_(
-            "<b>5. Results</b>, condition 5 of 5: does the project have publicity, or a good effect beyond its participants?"
-        ),
-        ONE_POINT,
-    ),
-)
+def _field(question: Level | Condition) -> forms.Field:
+    if isinstance(question, Level):
+        return _level(question.key, question.text)
+    return _condition(
+        question.key, question.text, EXCLUSIONARY if question.exclusionary else ONE_POINT
+    )
+
+
+FIELDS = tuple(_field(question) for question in QUESTIONS)
 
 
 def scores_of(given: forms.Answers) -> Scores:

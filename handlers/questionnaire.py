@@ -16,8 +16,9 @@ from bot.context import Ctx
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
-from handlers.common import Actor, for_member, is_lead, member_of, respond, stale
-from storage import answers, teams
+from handlers.common import Actor, respond
+from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
+from storage import answers
 from storage.models import Membership, Project
 
 Finish = Callable[[Session, Actor, Project, forms.Answers], Reply]
@@ -41,7 +42,6 @@ class Questionnaire:
             fields=self.fields,
             finish=self._finished,
             store=AnswerStore(self),
-            guard=still_member,
             recall_skipped=True,
             command=self.command,
             reopen=N_("Your answers so far are kept: {command} goes on where you stopped."),
@@ -52,7 +52,7 @@ class Questionnaire:
         self, session: Session, actor: Actor, given: forms.Answers, state: forms.State
     ) -> Reply:
         found = member_of(session, actor, state["project"])
-        assert found is not None  # the form's guard checked it
+        assert found is not None  # the form's guard (still_member) checked it
         reply = self.finish(session, actor, found[0], given)
         if left := self.form.skipped(given):  # "later": honest about what is still open
             note = actor.t.tn(
@@ -112,18 +112,6 @@ class AnswerStore:
             value=value,
             now=actor.now,
         )
-
-
-def still_member(session: Session, actor: Actor, state: forms.State) -> Reply | None:
-    """Answers go to a project only while the teacher is in it."""
-    project_id = state.get("project")
-    if isinstance(project_id, int) and teams.is_member(
-        session, project_id=project_id, user_id=actor.user.id
-    ):
-        return None
-    return Reply().say(
-        actor.t("You are not a member of that project any more, so nothing was saved.")
-    )
 
 
 def open_questionnaire(
@@ -204,7 +192,7 @@ def _manage(
     t = actor.t
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     project, me = found
     extra: forms.State = {"project": project_id}
     if action == "team" and q.coordinator_view is not None and is_lead(me):
@@ -232,7 +220,7 @@ def _manage(
             version=q.version,
         )
         return forms.begin(session, actor, q.form, extra=extra, intro=t(q.intro))
-    return Reply(alert=t("This button is no longer active."))
+    return stale(session, actor)
 
 
 def command(name: str, q: Questionnaire) -> CommandHandler:

@@ -14,109 +14,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Ctx
+from bot.guide.quiz import QUIZ_ID, QUIZ_VERSION, SCALES, WORDS
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
-from handlers.common import Actor, for_member, member_of, respond
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, not_a_member
 from handlers.questionnaire import Questionnaire, open_in, open_questionnaire
 from storage import answers, teams
 from storage.models import Membership, Project
 
 POST_KIND = "quiz"
 DEEP_LINK = re.compile(r"^quiz_(\d{1,12})$")
-
-# Task 1: what does each word mean to you?
-WORDS = (
-    ("w_soon", N_("What does “soon” mean to you?")),
-    ("w_on_time", N_("What does “arrive on time” mean to you?")),
-    ("w_few_tasks", N_("What does “a few tasks” mean to you?")),
-    ("w_5_minutes", N_("What does “in 5 minutes” mean to you?")),
-    ("w_help", N_("What does “help” mean to you?")),
-    ("w_regularly", N_("What does “regularly” mean to you?")),
-    ("w_advice", N_("What does “advice” mean to you?")),
-    ("w_support", N_("What does “support” mean to you?")),
-    ("w_typical_day", N_("What does “a typical working day” mean to you?")),
-    ("w_praise", N_("What does “praise” mean to you?")),
-    ("w_feedback", N_("What does “feedback” mean to you?")),
-)
-
-# Task 2: (key, question, pole 1, pole 5, short label for the chart, conversation prompt)
-SCALES = (
-    (
-        "s_deadlines",
-        N_("Deadlines: I do my tasks…"),
-        N_("right away"),
-        N_("at the last moment"),
-        N_("Deadlines"),
-        N_("Agree what “on time” means in your team and who reminds whom before a deadline."),
-    ),
-    (
-        "s_criticism_get",
-        N_("Criticism: I like to receive it…"),
-        N_("very gently"),
-        N_("directly, with an edge"),
-        N_("Receiving criticism"),
-        N_(
-            "Agree how feedback is given in your team: gently or directly, privately or in the group."
-        ),
-    ),
-    (
-        "s_criticism_give",
-        N_("Criticism: I give it…"),
-        N_("very gently"),
-        N_("directly, with an edge"),
-        N_("Giving criticism"),
-        N_("Agree how you tell a partner that something is not working, so nobody feels hurt."),
-    ),
-    (
-        "s_problems",
-        N_("Problems: I prefer to solve them…"),
-        N_("by calling"),
-        N_("by writing an e-mail"),
-        N_("Solving problems"),
-        N_("Agree which channel is for urgent problems: a call, a chat message or an e-mail."),
-    ),
-    (
-        "s_work",
-        N_("Work: I care more that it is done…"),
-        N_("precisely and beautifully"),
-        N_("quickly and efficiently"),
-        N_("Precise or quick"),
-        N_("Agree when a task is good enough: polished, or done and shared quickly."),
-    ),
-    (
-        "s_new_things",
-        N_("New tools and methods: I prefer to…"),
-        N_("try them at once myself"),
-        N_("first watch how someone else does it"),
-        N_("New things"),
-        N_("Agree who tries a new tool first and shows the others how it works."),
-    ),
-    (
-        "s_opinion",
-        N_("My opinion in a team: I…"),
-        N_("think first, then share"),
-        N_("share while thinking aloud"),
-        N_("Sharing opinions"),
-        N_("Leave time before decisions, so those who think first can have their say."),
-    ),
-    (
-        "s_daily",
-        N_("Daily work: I prefer…"),
-        N_("new tasks with a clear deadline and result"),
-        N_("a steady rhythm that changes little"),
-        N_("New tasks or rhythm"),
-        N_("Agree how the plan mixes new tasks with a steady weekly rhythm."),
-    ),
-    (
-        "s_solutions",
-        N_("Looking for a solution: from my helper I expect…"),
-        N_("clear instructions"),
-        N_("a conversation in which I find it myself"),
-        N_("Getting help"),
-        N_("Agree how you ask each other for help: clear steps, or talking it through."),
-    ),
-)
 
 
 def _finish(session: Session, actor: Actor, project: Project, _given: forms.Answers) -> Reply:
@@ -137,8 +46,8 @@ def _finish(session: Session, actor: Actor, project: Project, _given: forms.Answ
 
 
 QUIZ = Questionnaire(
-    id="quiz",
-    version=1,
+    id=QUIZ_ID,
+    version=QUIZ_VERSION,
     title=N_("Work-style quiz"),
     intro=N_(
         "Two short tasks, about ten minutes. First: what do eleven everyday words mean to you? "
@@ -223,7 +132,7 @@ def quiz_by_link(session: Session, actor: Actor, project_id: int) -> Reply:
     """/start quiz_<project> from the group's button: checked like any other request."""
     found = member_of(session, actor, project_id)
     if found is None:
-        return Reply().say(actor.t("You are not a member of that project."))
+        return not_a_member(actor)
     return open_in(session, actor, *found, QUIZ)
 
 

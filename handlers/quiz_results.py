@@ -13,11 +13,13 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.chart_data import Quiz, Scale, keys
 from bot.context import Ctx
+from bot.guide.quiz import SCALES, WORDS
 from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
 from handlers import quiz_words
-from handlers.common import Actor, for_member, respond
-from handlers.quiz import QUIZ, SCALES, WORDS
+from handlers.common import Actor, respond
+from handlers.guards import for_member
+from handlers.quiz import QUIZ
 from storage import teams
 from storage.models import Membership, Project
 

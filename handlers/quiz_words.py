@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.guide.quiz import WORDS
 from bot.i18n import Html, Translator, escape, lines
 from bot.meaning.compare import Comparison, Verdict, compare
 from bot.meaning.say import describe
 from bot.meaning.units import Unit
-from handlers.quiz import WORDS
 
 # what a number alone counts: "3" for "a few tasks", "10" for "in 5 minutes"
 BARE = {"w_few_tasks": Unit.TASK, "w_5_minutes": Unit.MINUTE}

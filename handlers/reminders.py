@@ -1,5 +1,5 @@
 """The buttons under a deadline reminder: Done and Snooze ("Need more time" opens a
-dialog in handlers/deadlines.py). Only the owner or the coordinator, still in the team,
+dialog in handlers/more_time.py). Only the owner or the coordinator, still in the team,
 may press them."""
 
 from __future__ import annotations
@@ -10,28 +10,27 @@ from sqlmodel import Session
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.reply import Reply
-from handlers.common import Actor, button
+from handlers.buttons import button
+from handlers.common import Actor
+from handlers.guards import stale
 from scheduler.reminders.plans import plan_deadline, snooze
-from storage import teams
-from storage.models import Deadline, Role
+from storage import deadlines
+from storage.models import Role
 
 CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
 
 
 def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: str) -> Reply:
     t = actor.t
-    deadline = session.get(Deadline, deadline_id)
-    me = (
-        teams.membership(session, project_id=deadline.project_id, user_id=actor.user.id)
-        if deadline
-        else None
+    deadline, me = deadlines.with_membership(
+        session, deadline_id=deadline_id, user_id=actor.user.id
     )
     if (
         deadline is None
         or me is None
         or not (deadline.owner_id == actor.user.id or me.role == Role.COORDINATOR)
     ):
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     if deadline.done_at is not None:
         return Reply(alert=t("Already marked done. Thank you!"))
     if action == "done":

@@ -16,7 +16,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Reply, rows
-from handlers.common import Actor, button, for_member, member_of, respond
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import for_member, member_of, stale
 from scheduler.dates import END_OF_DAY, read_moment, read_range
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import teams_changed
@@ -203,7 +205,7 @@ def change(session: Session, actor: Actor, project_id: int, what: str, value: st
         return Reply(alert=t("Only the project's coordinator can change the reminders."))
     allowed = {"offsets": OFFSETS, "time": TIMES, "day": DAYS, "digest": TIMES, "by": BY_DAY}[what]
     if value not in allowed:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     reminders.save_settings(
         session,
         project_id=project_id,

@@ -13,10 +13,12 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.countries import country_name
 from bot.i18n import Html, escape
 from bot.reply import Button, Keyboard, Reply
-from handlers.common import Actor, button
+from bot.rules.countries import country_name
+from handlers.buttons import button
+from handlers.common import Actor
+from handlers.guards import stale
 from scheduler.reminders.plans import teams_changed
 from storage import shared_breaks, teams
 from storage.models import SchoolBreak
@@ -92,7 +94,7 @@ def decide(session: Session, actor: Actor, action: str, break_id: int) -> Reply:
     t = actor.t
     row = shared_breaks.entry(session, break_id=break_id)
     if row is None:
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     country = country_name(row.country, t.lang)
     author = row.created_by == actor.user.id
     if not author and not shared_breaks.teaches_in(session, user=actor.user, country=row.country):

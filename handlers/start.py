@@ -19,7 +19,8 @@ from bot.context import Ctx
 from bot.fair import Verdict
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply
-from handlers.common import Actor, active_project, queue, respond, stale
+from handlers.common import Actor, queue, respond
+from handlers.guards import active_project, stale
 from handlers.progress import unfinished
 from storage import teams
 from storage.models import ChatBinding
@@ -143,7 +144,7 @@ def language_menu(actor: Actor) -> Reply:
 
 def choose_language(session: Session, actor: Actor, lang: str) -> Reply:
     if lang not in LANGUAGES:
-        return Reply(alert=actor.t("This button is no longer active."))
+        return stale(session, actor)
     if actor.private:
         actor.user.language = lang
         session.add(actor.user)
@@ -259,7 +260,7 @@ def last_resort() -> list[BaseHandler]:
             & (filters.TEXT | filters.COMMAND),
             on_unknown,
         ),
-        # .ics files are read by handlers/breaks.py before this; in groups files are talk
+        # .ics files are read by handlers/break_file.py before this; in groups files are talk
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.ATTACHMENT,
             on_attachment,

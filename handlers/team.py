@@ -11,19 +11,21 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
+from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
-from handlers.common import (
-    Actor,
+from bot.rules.countries import country_name, flag
+from handlers.buttons import button
+from handlers.common import Actor, respond
+from handlers.guards import (
     active_project,
-    button,
     for_member,
     is_lead,
     lead_of,
     no_project,
+    not_a_member,
     only_private,
-    respond,
+    stale,
 )
 from handlers.newproject import invite_buttons, invite_link
 from storage import teams
@@ -31,8 +33,6 @@ from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
 
 REVOKE = re.compile(r"^inv:(\d{1,12}):([\w-]{1,50})$")
-MIN_SCHOOLS = 3
-MAX_SCHOOLS = 5
 
 ROLE_NAMES = {
     Role.COORDINATOR: N_("coordinator"),
@@ -160,7 +160,7 @@ def switch_project(session: Session, actor: Actor, project_id: int) -> Reply:
     if not actor.private or not teams.is_member(
         session, project_id=project_id, user_id=actor.user.id
     ):
-        return Reply(alert=t("You are not a member of that project."))
+        return not_a_member(actor)
     actor.user.active_project_id = project_id
     session.add(actor.user)
     project = session.get(Project, project_id)
@@ -226,7 +226,7 @@ def revoke(session: Session, actor: Actor, project_id: int, token: str) -> Reply
     if me is None:
         return Reply(alert=t("Only the coordinator and the founders can manage invite links."))
     if not teams.revoke_invite(session, project_id=project_id, token=token):
-        return Reply(alert=t("This button is no longer active."))
+        return stale(session, actor)
     project = session.get(Project, project_id)
     assert project is not None
     session.flush()

@@ -7,7 +7,21 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Deadline
+from storage.models import Deadline, Membership
+
+
+def with_membership(
+    session: Session, *, deadline_id: int, user_id: int
+) -> tuple[Deadline | None, Membership | None]:
+    """A deadline named in a button and the presser's membership of its project (None
+    when either is gone): what a reminder's or a decision's buttons check first."""
+    deadline = session.get(Deadline, deadline_id)
+    if deadline is None:
+        return None, None
+    found = select(Membership).where(
+        Membership.project_id == deadline.project_id, Membership.user_id == user_id
+    )
+    return deadline, session.exec(found).first()
 
 
 def open_(

@@ -12,14 +12,14 @@ from sqlmodel import select
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
-from handlers import breaks as breaks_flow
-from handlers.breaks import parse_range
+from bot.rules.calendar import Break, Place
+from handlers import break_file
+from handlers.break_entry import parse_range
 from handlers.team_calendar import lanes
 from scheduler import break_refresh, ics_import, school_data
-from scheduler.calendar import Break, Place
 from scheduler.reminders import plans as reminders_flow
 from scheduler.school_data.seed import seed
 from storage import breaks as stored_breaks
@@ -272,8 +272,8 @@ async def test_ics_files_beyond_the_limits_get_a_clear_answer(
         time.sleep(0.5)
         return [], 0
 
-    monkeypatch.setattr(breaks_flow, "PARSE_SECONDS", 0.1)
-    monkeypatch.setattr(breaks_flow, "read_breaks", slow)
+    monkeypatch.setattr(break_file, "PARSE_SECONDS", 0.1)
+    monkeypatch.setattr(break_file, "read_breaks", slow)
     sent = await upload(driver, jonas, calendar_file(EASTER))
     assert "took too long" in sent.text
     assert await stored(db) == []

@@ -4,9 +4,9 @@ count where buttons are offered, and every end says what comes next."""
 
 from sqlmodel import select
 
+from bot.guide.agreements import TOPICS
 from bot.i18n import Translator
 from bot.reply import clip
-from handlers.agreements import TOPICS
 from handlers.dialogs import all_forms
 from storage.db import Database
 from storage.models import Answer, Project, User

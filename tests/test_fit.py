@@ -15,14 +15,14 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
+from bot.guide.agreements import TOPICS
 from bot.i18n import LANGUAGES, escape
 from bot.reply import Button, Message
 from bot.send import deliver
 from bot.split import CAPTION_LIMIT
-from handlers.agreements import TOPICS
 from storage import answers, breaks, plan
 from storage.db import Database
 from storage.models import ChatBinding, Project, Reminder, User

@@ -6,8 +6,8 @@ of the label's ICT rule /quality follows."""
 import pytest
 from sqlmodel import select
 
+from bot.guide.risks import RISKS
 from bot.i18n import LANGUAGES, Translator
-from handlers.risk_list import RISKS
 from storage.db import Database
 from storage.models import Project
 from tests.driver import Driver, Teacher

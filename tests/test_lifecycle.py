@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from handlers.lifecycle import PARTS, QUESTIONS
-from handlers.risk_list import RISKS
+from bot.guide.risks import RISKS
+from bot.guide.twinspace import PARTS, QUESTIONS
 from storage.db import Database
 from storage.models import Agreement, ChecklistTick, Membership, PlanItem, Project, RiskMark
 from tests.driver import Driver

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
-from handlers.plan import ITEMS_MAX
+from bot.rules.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from handlers.plan_form import ITEMS_MAX
 from storage import plan
 from storage.db import Database
 from storage.models import ChatBinding, Deadline, PlanItem, PlanLock, Project, Reminder, User
@@ -199,7 +199,8 @@ async def test_a_full_section_fits_telegrams_buttons_and_takes_no_more(
     assert f"has {ITEMS_MAX} items" in sent.text
     await anna.send("/plan")
     sent = await anna.click("Pedagogical goal")
-    keyboard = sent.calls[-1].params["reply_markup"]["inline_keyboard"]
+    (edit,) = [c for c in sent.calls if "reply_markup" in c.params]  # not the press's answer
+    keyboard = edit.params["reply_markup"]["inline_keyboard"]
     assert all(len(row) <= 8 for row in keyboard) and sum(map(len, keyboard)) <= 100
     assert f"🗑 {ITEMS_MAX}" in sent.buttons()
     sent = await anna.click("Add")

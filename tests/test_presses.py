@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.fakeapi.server import ApiCall
-from handlers.quiz import SCALES
+from bot.guide.quiz import SCALES
 from tests.driver import Driver, Teacher
 from tests.test_roles import team_of_three
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from handlers.quality_score import Criterion, Reason, Scores, assess
+from bot.rules.quality import Criterion, Reason, Scores, assess
 from storage.db import Database
 from storage.models import Answer, Project
 from storage.teams import ProjectType

@@ -12,8 +12,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from bot import chart, chart_data
+from bot.guide.quiz import SCALES
 from bot.i18n import Translator
-from handlers.quiz import QUIZ, SCALES
+from handlers.quiz import QUIZ
 from tests.driver import Driver
 from tests.test_quiz import PNG, png_text, take_quiz
 from tests.test_team_flow import create_project, join

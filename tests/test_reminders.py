@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import time_machine
 from sqlmodel import select
 
+from bot.budget import Budget
 from bot.context import TwinApp
 from scheduler.delivery import Dispatcher, Pacer
 from scheduler.planning import reminder_moments
@@ -41,10 +42,12 @@ class FakeClock:
 
 
 def make_dispatcher(app: TwinApp, db: Database, worker: str = "test") -> Dispatcher:
+    """The process's dispatcher on a clock that jumps over every wait."""
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
+    budget = Budget(clock=clock, sleep=clock.sleep)
     services = app.bot_data["services"]
-    return replace(jobs.dispatcher(services, app.bot, pacer), worker=worker)
+    return replace(jobs.dispatcher(services, app.bot, pacer, budget), worker=worker)
 
 
 async def add_deadline(
@@ -88,22 +91,24 @@ def test_moments_follow_the_readers_day_and_zone():
     assert [p.kind for p in late] == ["due"]  # the past ones are not planned
 
 
-async def test_pacer_keeps_telegrams_limits():
+async def test_pacer_spreads_reminders_over_chats():
+    """The reminders' own pace inside the shared budget (tests/test_send_budget.py): one a
+    second per private chat, one every 3 s per group, and a 429 holds them all."""
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for n in range(50):
-        await pacer.wait(1000 + n)  # 50 different private chats
-    assert clock.now == pytest.approx(49 / 29)  # just under Telegram's 30 a second
-    assert pacer.busy() == set(range(1021, 1050))  # one a second per private chat
-    start = clock.now
-    for _ in range(3):
-        await pacer.wait(-100)  # one group: 20 a minute
-    assert clock.now - start == pytest.approx(1 / 29 + 6.0)  # the next slot, then 3 s apart
-    assert pacer.busy() == {-100}
+    for n in range(5):
+        pacer.sent(1000 + n)
+    pacer.sent(-100)
+    assert pacer.busy() == {1000, 1001, 1002, 1003, 1004, -100}
+    assert pacer.until_free() == pytest.approx(1.0)
+    clock.now += 1.0
+    assert pacer.busy() == {-100}  # a group: 20 a minute, so 3 s apart
+    assert pacer.until_free() == pytest.approx(2.0)
     pacer.hold(10)
+    assert pacer.held()
     before = clock.now
-    await pacer.wait(5)
-    assert clock.now - before == pytest.approx(10)
+    await pacer.unheld()
+    assert clock.now - before == pytest.approx(10) and not pacer.held()
 
 
 async def test_reminders_reach_the_owner_once_with_buttons(

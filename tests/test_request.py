@@ -6,9 +6,13 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import BasicAuth
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from yarl import URL
 
+from bot import request as request_module
 from bot.fakeapi.server import FakeBotApi
 from bot.request import AiohttpRequest
 from tests.conftest import TOKEN
@@ -49,6 +53,45 @@ async def test_telegrams_errors_keep_their_meaning(fake: FakeBotApi, bot: Bot):
         await bot.send_message(501, "")
     await bot.send_message(501, "fine again")
     assert [m["text"] for m in fake.messages(501)] == ["fine again"]
+
+
+async def test_the_environments_proxy_carries_every_call_and_is_looked_up_once(
+    fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+):
+    """HTTP_PROXY (and the like) is honoured, as with httpx: a Bot API address that does
+    not resolve is reached through the proxy (a forwarding one to the fake); the
+    environment is read once, not for every call."""
+    unreachable = "http://bot-api.invalid"
+
+    async def forward(client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
+        from_fake, to_fake = await asyncio.open_connection("127.0.0.1", fake.port)
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, fix: bool) -> None:
+            while chunk := await source.read(65536):  # a proxy's request line names the host
+                sink.write(chunk.replace(f" {unreachable}/".encode(), b" /") if fix else chunk)
+            sink.close()
+
+        await asyncio.gather(pipe(client, to_fake, True), pipe(from_fake, to_client, False))
+
+    proxy = await asyncio.start_server(forward, "127.0.0.1", 0)
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.sockets[0].getsockname()[1]}")
+    looked_up = []
+
+    def lookup(url: URL) -> tuple[URL, BasicAuth | None]:
+        looked_up.append(url.host)
+        return get_env_proxy_for_url(url)
+
+    monkeypatch.setattr(request_module, "get_env_proxy_for_url", lookup)
+    async with (
+        proxy,
+        Bot(TOKEN, base_url=f"{unreachable}/bot", request=AiohttpRequest(connections=2)) as bot,
+    ):
+        await asyncio.gather(*(bot.send_message(503, f"via the proxy {n}") for n in range(3)))
+    assert [m["text"] for m in fake.messages(503)] == [f"via the proxy {n}" for n in range(3)]
+    assert looked_up == ["bot-api.invalid"]
 
 
 async def test_a_slow_answer_times_out_and_frees_its_connection(fake: FakeBotApi, bot: Bot):

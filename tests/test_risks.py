@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlmodel import select
 
+from bot.guide.risks import RISKS
 from bot.i18n import Translator
-from handlers.risk_list import RISKS
-from handlers.risks import DayOff, auto_flags
-from scheduler.calendar import Place
+from bot.rules.calendar import Place
+from bot.rules.risks import auto_flags
+from handlers.risk_flags import DayOff
 from storage.db import Database
 from storage.models import PlanItem, Project, RiskMark, SchoolBreak
 from tests.driver import Driver

@@ -5,10 +5,13 @@ visible text, not blank), and the parts together hold the whole text."""
 from __future__ import annotations
 
 import html
+from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import split
 from bot.fakeapi.server import parse_html
 from bot.fakeapi.updates import utf16_len
 from bot.split import CAPTION_LIMIT, split_html, visible_len
@@ -172,6 +175,41 @@ def test_a_caption_is_cut_shorter_than_the_text_after_it():
 def test_short_and_empty_texts_are_one_part():
     assert split_html("") == [""]
     assert split_html("<b>Hi</b> &amp; bye") == ["<b>Hi</b> &amp; bye"]
+
+
+def test_a_text_that_fits_even_counted_as_written_is_not_tokenised(monkeypatch: pytest.MonkeyPatch):
+    """Most replies are far below the limit: their length as written (in UTF-16 code
+    units, tags and entities included) is enough to know they are one part."""
+
+    def tokenised(*_args: object) -> None:
+        raise AssertionError("tokenised")
+
+    monkeypatch.setattr(split, "_Text", tokenised)
+    at_limit = "<b>" + "😀" * 2044 + "</b>x"  # 3 + 4,088 + 4 + 1 = 4,096 code units
+    assert split_html(at_limit) == [at_limit]
+    caption = "&amp;" * 204 + "abcd"  # 1,024 as written, 208 shown
+    assert split_html(caption, first=CAPTION_LIMIT) == [caption]
+    for over, first in ((at_limit + "y", None), (caption + "e", CAPTION_LIMIT)):
+        with pytest.raises(AssertionError, match="tokenised"):
+            split_html(over, first=first)  # a code unit more: counted as shown
+    with pytest.raises(AssertionError, match="tokenised"):
+        split_html("<b>open")  # short, but its part must close the tag
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.integers(min_value=24, max_value=400), st.none() | st.integers(16, 400))
+def test_short_texts_are_split_as_tokenising_splits_them(text: str, limit: int, first: int | None):
+    parts = split_html(text, limit, first=first)
+    with mock.patch.object(split, "_whole", return_value=False):
+        assert split_html(text, limit, first=first) == parts
+
+
+def test_short_texts_with_odd_tags_are_split_as_tokenising_splits_them():
+    for text in ("<b>open", "</i>x", "a < b > c", "<b>x</b >", "<<b>>", "&amp;<i>", "<>", ""):
+        parts = split_html(text)
+        with mock.patch.object(split, "_whole", return_value=False):
+            assert split_html(text) == parts, text
+    assert split_html("<b>open") == ["<b>open</b>"]
 
 
 def test_blanks_are_never_a_part_of_their_own():

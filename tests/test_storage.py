@@ -146,7 +146,7 @@ async def test_the_read_before_each_update_waits_for_the_database(
 
 def test_projects_before_0011_have_no_working_language_and_the_downgrade_drops_it(db_url: str):
     """Migration 0011: the working language is a new, empty column; until a lead chooses
-    one, the founders' language decides (handlers/registration.py)."""
+    one, the founders' language decides (handlers/registration_kit.py)."""
     engine = make_engine(db_url)
     config = alembic_config(engine)
     command.downgrade(config, "0010")

@@ -17,7 +17,9 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import JobQueue
 
+from bot.budget import Budget
 from bot.context import Ctx, Services
+from bot.outgoing import Call
 from bot.reply import Message
 from bot.send import deliver
 from scheduler import break_refresh
@@ -34,9 +36,10 @@ CHECK_EVERY = 6 * 3600.0  # seconds between looks for teachers who went quiet
 ALWAYS_RUN = {"coalesce": True, "misfire_grace_time": None, "max_instances": 2}
 
 
-async def send(bot: Bot, message: Message) -> object:
+async def send(bot: Bot, message: Message, call: Call) -> object:
+    """One reminder, each of its parts in its turn (`call`: the dispatcher's)."""
     assert message.chat_id is not None
-    return await deliver(bot, message.chat_id, message)
+    return await deliver(bot, message.chat_id, message, call=call)
 
 
 def blocked(session: Session, reminder: Reminder, now: datetime) -> None:
@@ -46,15 +49,19 @@ def blocked(session: Session, reminder: Reminder, now: datetime) -> None:
     plans.tell_coordinator(session, reminder, now)
 
 
-def dispatcher(services: Services, bot: Bot, pacer: Pacer | None = None) -> Dispatcher:
-    """One per process: its pacer remembers what was sent, across runs of the job."""
+def dispatcher(
+    services: Services, bot: Bot, pacer: Pacer | None = None, budget: Budget | None = None
+) -> Dispatcher:
+    """One per process: its pacer remembers what was sent, across runs of the job, and
+    `budget` is the one its replies take their places from (else one of its own)."""
     return Dispatcher(
         services.db,
         bot,
         partial(render, default_language=services.settings.default_language),
         send,
         f"{socket.gethostname()}:{os.getpid()}",
-        pacer=pacer or Pacer(per_second=services.settings.send_rate),
+        pacer=pacer or Pacer(),
+        budget=budget or Budget(services.settings.send_rate),
         on_blocked=blocked,
         follow_up=plans.follow_up,
     )
@@ -64,7 +71,7 @@ async def dispatch_job(context: Ctx) -> None:
     """Send whatever is due; a burst may take minutes, meanwhile later runs return."""
     assert context.job is not None and isinstance(context.job.data, Dispatcher)
     worker = context.job.data
-    if not worker.running:
+    if not worker.running and not worker.stopping:
         await worker.run_once()
 
 
@@ -74,14 +81,16 @@ async def checkin_job(context: Ctx) -> None:
     await context.db.run(lambda s: plans.plan_checkins(s, now))
 
 
-def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot) -> None:
-    """The sending, check-in and school-holiday jobs of one process."""
+def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot, budget: Budget) -> Dispatcher:
+    """The sending, check-in and school-holiday jobs of one process; returns the sender,
+    whose `stop` the application calls before it waits for the jobs."""
+    sender = dispatcher(services, bot, budget=budget)
     job_queue.run_repeating(
         dispatch_job,
         interval=DISPATCH_EVERY,
         first=1.0,
         name=DISPATCH_JOB,
-        data=dispatcher(services, bot),
+        data=sender,
         job_kwargs=ALWAYS_RUN,
     )
     job_queue.run_repeating(
@@ -101,3 +110,4 @@ def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot) -> None:
         name=break_refresh.JOB,
         job_kwargs=ALWAYS_RUN,
     )
+    return sender

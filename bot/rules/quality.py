@@ -1,13 +1,12 @@
-"""The eTwinning quality criteria as arithmetic: five criteria of up to 5 points, and the
-rules for the National Quality Label (NQL). Pure, so every threshold is tested without
-Telegram or a database; the handler turns the result into words."""
+"""The eTwinning quality criteria as arithmetic (the guide's "Quality criteria"): five
+criteria of up to 5 points, and the rules for the National Quality Label (NQL). Pure, so
+every threshold is tested without Telegram or a database; /quality turns the result into
+words (handlers/quality.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from storage.teams import ProjectType
 
 MAX_POINTS = 5  # per criterion
 MAX_TOTAL = 25
@@ -25,6 +24,9 @@ EQL_COUNTRIES = 2  # the European Quality Label needs NQLs from this many countr
 LABELS_PER_YEAR = 4  # NQLs one teacher can get in a school year
 
 Conditions = tuple[bool, ...]  # five each, checked in Scores
+# A project's kind as storage.teams.ProjectType names it (a StrEnum, so its members compare
+# equal to these): both founders in one country, or no second founder yet.
+NATIONAL, UNDECIDED = "national", "undecided"
 
 
 class Criterion(StrEnum):
@@ -90,15 +92,15 @@ class Assessment:
         return not self.reasons
 
 
-def assess(scores: Scores, project_type: ProjectType) -> Assessment:
+def assess(scores: Scores, project_type: str) -> Assessment:
     """Points, total and the NQL verdict with every reason against it (not just the
     first), so a teacher sees all that stands between the project and the label."""
     points = scores.points()
     total = sum(points.values())
     reasons: list[Reason] = []
-    if project_type == ProjectType.NATIONAL:
+    if project_type == NATIONAL:
         reasons.append(Reason.NATIONAL)
-    elif project_type == ProjectType.UNDECIDED:
+    elif project_type == UNDECIDED:
         reasons.append(Reason.UNDECIDED)
     if total < LABEL_TOTAL:
         reasons.append(Reason.TOTAL)

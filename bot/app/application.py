@@ -24,25 +24,27 @@ from telegram.ext import (
 )
 
 from bot import logs, metrics
+from bot.app.incoming import ChatOrderedProcessor, without_controls
+from bot.budget import Budget
 from bot.commands import set_default_menus
 from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.outgoing import Outgoing, Post
 from bot.request import AiohttpRequest
-from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
     agreements,
     breaks,
+    forgetme,
     forms,
     group,
     ics,
     join,
     linking,
     members,
+    mydata,
     newproject,
     partners,
-    privacy,
     profile,
     progress,
     questionnaire,
@@ -51,34 +53,54 @@ from handlers import (
     reminders,
     rhythm,
     start,
+    status,
     team,
     team_calendar,
+    twinspace,
 )
-from handlers.common import OUTBOX, buttons_of_this_chat
+from handlers.buttons import buttons_of_this_chat
+from handlers.common import OUTBOX
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
+from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
 from storage.db import Database
 from storage.persistence import DbPersistence
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.app")  # the name operators filter logs by
 
 # docker stop and systemd wait 10 s before SIGKILL; the rest of a shutdown takes well
 # under a second, so queued replies get five (a private chat's go in milliseconds).
 SHUTDOWN_SECONDS = 5.0
 
 
-class TwinApplication(Application):
+class SendingApplication(Application):
+    """An application that may send reminders: its dispatcher is told to stop first.
+    PTB's `stop` waits for the updates in hand and then for the running jobs
+    (`JobQueue.stop(wait=True)`), and a delivery run in a burst of thousands ends only when
+    told; post_stop comes after that wait, too late. Told here, the run ends between two
+    sends within a few seconds (scheduler/delivery.py) and the jobs' wait is short."""
+
+    sender: Dispatcher | None = None
+
+    async def stop(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
+        await super().stop()
+
+
+class TwinApplication(SendingApplication):
     """Reads the sender's dialog state from the database before every update, writes it
     after every update (not once a minute), and only then queues the replies, each chat's
     in its own lane (bot/outgoing.py): any worker can take any update, after a crash the
     bot resumes at the question the teacher last saw, and a chat that must wait for
     Telegram holds up no other."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, budget: Budget | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         assert isinstance(self.update_processor, ChatOrderedProcessor)
-        # as many replies on the wire at once as updates in hand: one per connection
-        self.outgoing = Outgoing(self.process_error, self.update_processor.slots)
+        # as many replies on the wire at once as updates in hand: one per connection; new
+        # messages in the process's send budget, shared with its reminders
+        self.outgoing = Outgoing(self.process_error, self.update_processor.slots, budget=budget)
 
     async def initialize(self) -> None:
         await super().initialize()
@@ -94,7 +116,8 @@ class TwinApplication(Application):
         await set_default_menus(self.bot, services.settings.default_language)
 
     async def stop(self) -> None:
-        """Updates stop coming, then the replies already queued go out (for a while)."""
+        """Reminders stop, updates stop coming, then the replies already queued go out
+        (for a while)."""
         await super().stop()
         await self.outgoing.close(SHUTDOWN_SECONDS)
 
@@ -245,7 +268,8 @@ def register(app: TwinApp) -> None:
         team.handlers(),
         members.handlers(),
         profile.handlers(),
-        privacy.handlers(),
+        mydata.handlers(),
+        forgetme.handlers(),
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),
@@ -254,6 +278,8 @@ def register(app: TwinApp) -> None:
         breaks.handlers(),
         team_calendar.handlers(),
         rhythm.handlers(),
+        status.handlers(),
+        twinspace.handlers(),
         *(module.handlers() for module in LATER),
         start.last_resort(),
     ):
@@ -293,9 +319,10 @@ def _builder(settings: Settings) -> Any:
 
 def build_application(settings: Settings, db: Database) -> TwinApp:
     """The bot on an open, migrated database, ready to initialise."""
+    budget = Budget(settings.send_rate)  # replies and reminders: one SEND_RATE
     builder = (
         _builder(settings)
-        .application_class(TwinApplication)
+        .application_class(TwinApplication, kwargs={"budget": budget})
         .persistence(DbPersistence(db))
         .concurrent_updates(
             # as many updates at once as connections: none waits for a free one
@@ -309,16 +336,16 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
     app.bot_data["services"] = services
     register(app)
     if settings.run_scheduler:
-        assert app.job_queue is not None
-        jobs.schedule(app.job_queue, services, app.bot)
+        assert app.job_queue is not None and isinstance(app, TwinApplication)
+        app.sender = jobs.schedule(app.job_queue, services, app.bot, budget)
     return app
 
 
 def build_scheduler(settings: Settings, db: Database) -> TwinApp:
     """`python -m bot scheduler`: the reminder jobs alone, no updates and no dialogs."""
-    app: TwinApp = _builder(settings).updater(None).build()
+    app: TwinApp = _builder(settings).updater(None).application_class(SendingApplication).build()
     services = Services(settings=settings, db=db)
     app.bot_data["services"] = services
-    assert app.job_queue is not None
-    jobs.schedule(app.job_queue, services, app.bot)
+    assert app.job_queue is not None and isinstance(app, SendingApplication)
+    app.sender = jobs.schedule(app.job_queue, services, app.bot, Budget(settings.send_rate))
     return app

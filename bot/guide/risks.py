@@ -1,5 +1,7 @@
-"""The guide's eleven risks and what it advises for each, as data (/risks shows them,
-/status asks that every one was looked at)."""
+"""The guide's "Eleven risks and what to do": each risk with its advice, one short point
+each, in the guide's order. /risks shows them; /status asks that the team looked at every
+one. The keys ("partner_gone") are stored in the database (16 characters at most): never
+change one. Titles and advice may be reworded (docs/guide-content.md says how)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""/mydata sends a teacher everything stored about them; /forgetme deletes it.
+"""/mydata: everything stored about a teacher, as a JSON file worded for them.
 
-storage/privacy.py finds the rows and decides, table by table, what forgetting deletes and
-what the team keeps without the teacher's name. Here the rows are worded for a person:
-questions as the teacher saw them (in their language), never internal keys, and nothing
-of their teammates: no names, no ids, nothing from what a dialog looked up about the team.
+storage/privacy.py finds the rows (the same columns /forgetme clears, handlers/forgetme.py).
+Here they are worded for a person: questions as the teacher saw them (in their language),
+never internal keys, and nothing of their teammates: no names, no ids, nothing from what a
+dialog looked up about the team.
 """
 
 from __future__ import annotations
@@ -16,23 +16,26 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.i18n import Translator
-from bot.reply import Button, Document, Message, Reply
-from handlers import breaks, forms, lifecycle, quiz, registration, risk_list
-from handlers.agreements import LABELS as TOPICS
-from handlers.common import Actor, only_private, respond
+from bot.guide import risks as guide_risks
+from bot.guide.agreements import LABELS as TOPICS
+from bot.guide.plan import BY_KEY as SECTIONS
+from bot.guide.stages import STEP_BY_KEY
+from bot.guide.twinspace import PARTS
+from bot.reply import Document, Message, Reply
+from handlers import forms
+from handlers.break_file import PENDING
+from handlers.common import Actor, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
-from handlers.plan import BY_KEY as SECTIONS
-from scheduler.reminders.plans import teams_changed
-from storage import privacy, teams
-from storage.models import User
+from handlers.guards import only_private
+from handlers.registration_kit import LABELS as REGISTRATION_FIELDS
+from storage import privacy
 
 TICKS = {
-    **{key: step.text for key, step in lifecycle.STEP_BY_KEY.items()},
-    **{key: text for part in lifecycle.PARTS for key, text in part.items},
+    **{key: step.text for key, step in STEP_BY_KEY.items()},
+    **{key: text for part in PARTS for key, text in part.items},
 }
 
 
@@ -59,8 +62,8 @@ def _answer(actor: Actor, field: forms.Field | None, value: str | None) -> str |
 
 def _dialog(actor: Actor, scratch: dict[str, Any]) -> dict[str, Any] | None:
     """The open dialog: its name and the teacher's own answers so far. What the dialog
-    keeps about the team (plan steps, older dialogs' copies of teammates' names, zones
-    and calendars) is left out, and so is an answer that picks a teammate."""
+    kept about the team in scratchpads saved by older versions (plan steps, teammates'
+    names, zones and calendars) is left out, and so is an answer that picks a teammate."""
     state = scratch.get(forms.SCRATCH)
     if not isinstance(state, dict):
         return None
@@ -124,7 +127,7 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         }
 
     scratch = json.loads(found.scratch.data) if found.scratch else {}
-    waiting = scratch.get(breaks.PENDING) if isinstance(scratch, dict) else None
+    waiting = scratch.get(PENDING) if isinstance(scratch, dict) else None
     return {
         "telegram_user_id": user.id,
         "display_name": user.display_name,
@@ -220,8 +223,8 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "registration_texts": [
             {
                 "project": title(r.project_id),
-                "field": _plain(t(registration.LABELS[r.field]))
-                if r.field in registration.LABELS
+                "field": _plain(t(REGISTRATION_FIELDS[r.field]))
+                if r.field in REGISTRATION_FIELDS
                 else r.field,
                 "text": r.text,
                 "updated_at": _at(r.updated_at),
@@ -250,8 +253,8 @@ def export(session: Session, actor: Actor) -> dict[str, Any]:
         "risks_you_own": [
             {
                 "project": title(r.project_id),
-                "risk": _plain(t(risk_list.BY_KEY[r.risk].title))
-                if r.risk in risk_list.BY_KEY
+                "risk": _plain(t(guide_risks.BY_KEY[r.risk].title))
+                if r.risk in guide_risks.BY_KEY
                 else r.risk,
                 "applies": r.applies,
                 "mitigation": r.mitigation,
@@ -296,78 +299,10 @@ def my_data(session: Session, actor: Actor) -> Reply:
     return reply
 
 
-def ask_forget(session: Session, actor: Actor) -> Reply:
-    if not actor.private:
-        return only_private(actor)
-    t = actor.t
-    return Reply().say(
-        t(
-            "Delete your data? Your profile, answers, time away and reminders are deleted. What "
-            "you made with your teams (the plan, agreed wordings, deadlines, school breaks) stays "
-            "without your name, and your place in each team becomes anonymous. /mydata sends you "
-            "a copy first. This cannot be undone."
-        ),
-        [[Button(t("Yes, delete my data"), data="forget:yes"), Button(t("No"), data="forget:no")]],
-    )
-
-
-def forget(session: Session, actor: Actor) -> Reply:
-    """One transaction: the teacher's data goes (storage/privacy.py), their teams'
-    reminders are planned again without them, a new coordinator and the groups are told,
-    and the groups' quiz posts no longer name them."""
-    t = actor.t
-    reply = Reply().edit(
-        t("Done: your data is deleted. If you write to me again, I will start from scratch.")
-    )
-    left = privacy.forget(session, user=actor.user)
-    teams_changed(session, left.kept, actor.now)
-    for project, heir_id in left.heirs:
-        heir = session.get(User, heir_id)
-        if heir is not None:
-            tt = actor.translator_for(heir)
-            reply.say(
-                tt(
-                    "You coordinate <b>{title}</b> now: the previous coordinator left. /members lets you manage the team.",
-                    title=project.title,
-                ),
-                chat_id=heir.id,
-            )
-    for project in teams.projects(session, project_ids=left.kept):
-        assert project.id is not None
-        for group in teams.group_chats(session, project_id=project.id):
-            gt = Translator(group.language)
-            reply.say(
-                gt("A teacher left the project and deleted their data."), chat_id=group.chat_id
-            )
-        quiz.refresh_group_posts(session, actor, project, reply)
-    actor.scratch.clear()
-    return reply
-
-
 async def on_mydata(update: Update, context: Ctx) -> None:
     """/mydata: a JSON file with the teacher's data."""
     await respond(update, context, my_data)
 
 
-async def on_forgetme(update: Update, context: Ctx) -> None:
-    """/forgetme: asks to confirm."""
-    await respond(update, context, ask_forget)
-
-
-async def on_forget_answer(update: Update, context: Ctx) -> None:
-    """Yes deletes the teacher's data (and their dialog scratchpad); No changes nothing."""
-    assert update.callback_query is not None
-    if update.callback_query.data != "forget:yes":
-        await respond(update, context, lambda _s, a: Reply().edit(a.t("Nothing changed.")))
-        return
-    await respond(update, context, forget)
-    if update.effective_user is not None:
-        context.application.drop_user_data(update.effective_user.id)
-
-
 def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("mydata", on_mydata),
-        CommandHandler("forgetme", on_forgetme),
-        CallbackQueryHandler(on_forget_answer, pattern="^forget:"),
-    ]
+    return [CommandHandler("mydata", on_mydata)]

@@ -1,0 +1,241 @@
+"""One send budget for the whole process: replies (bot/outgoing.py) and reminders
+(scheduler/delivery.py) take each new message's place from the same paces.
+
+Telegram takes 30 new messages a second from one bot and 20 a minute into one group, and
+answers 429 beyond that. With replies and reminders paced apart, each teacher's reply
+during a burst of reminders pushed the bot over 30 (issue 21). Here both wait in one
+`Pace` of the bot's 30 (`SEND_RATE`), replies first: a reminder waiting for a place
+yields to a waiting reply, a freed place waits `GRACE` (5 ms) for a reply before a
+reminder may take it, and reminders go 1/SEND_RATE s apart, so their places free one by
+one and a reply waits for the next (tens of ms), never for the whole second a burst of
+30 at once would hold (0.6-0.8 s measured). A chat's paces (10 a second, a group's 20 a
+minute) are shared too, so a group getting a reminder and replies at once stays within
+its minute.
+
+A place counts from the request's start until its answer came and `seconds` after that:
+Telegram counts a message somewhere between the two, and counting from the start drew
+429s. A place is taken before the wait ends (the waiter is granted it, nothing else can
+take it meanwhile), so several waiting together never overshoot. The clock and the sleep
+are given, so tests can run the paces on a clock of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+
+GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
+BOT_PER_SECOND = 30  # and of messages from one bot
+CHAT_PER_SECOND = 10  # our own: one chat never takes the whole of the bot's second
+GRACE = 0.005  # seconds a freed place of the bot's waits for a reply before a reminder gets it
+_EPSILON = 1e-9  # a place freed at `now`, whatever the float rounding
+
+
+class Pace:
+    """At most `limit` new messages in any `seconds`, counting those on the wire. Waiters
+    are served in order, urgent ones (replies) first; a place freed by time reaches the
+    others `grace` seconds later, and with `spread` the others go no closer together than
+    `seconds / limit`."""
+
+    def __init__(
+        self,
+        limit: int,
+        seconds: float,
+        clock: Clock,
+        sleep: Sleep,
+        *,
+        grace: float = 0.0,
+        spread: bool = False,
+    ) -> None:
+        self.limit, self.seconds, self.grace = limit, seconds, grace
+        # others `seconds / limit` apart, not all at once: their places then free one by
+        # one, so a reply never waits for a whole window to pass
+        self._gap = seconds / limit if spread else 0.0
+        self._next_other = 0.0
+        self._clock, self._sleep = clock, sleep
+        self._sent: deque[float] = deque()  # when the answers of counted requests came
+        self._wire = 0
+        self._waiting: dict[bool, deque[asyncio.Future[None]]] = {True: deque(), False: deque()}
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_at = 0.0
+
+    async def take(self, *, urgent: bool = True) -> None:
+        """Wait until a place is granted; it is held until `give`."""
+        granted = asyncio.get_running_loop().create_future()
+        self._waiting[urgent].append(granted)
+        self._grant()
+        try:
+            await granted
+        except asyncio.CancelledError:
+            if granted.done() and not granted.cancelled():
+                self.give(counted=False)  # granted as the waiter was cancelled
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiting[urgent].remove(granted)
+                self._grant()  # a reminder may have waited behind it
+            raise
+
+    def give(self, *, counted: bool = True) -> None:
+        """Hand the place back; `counted` (a request was made): it stays taken for
+        `seconds` from now."""
+        self._wire -= 1
+        if counted:
+            self._sent.append(self._clock())
+        self._grant()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, *, urgent: bool = True) -> AsyncIterator[None]:
+        """A place while the request is made (counted, whatever its outcome)."""
+        await self.take(urgent=urgent)
+        try:
+            yield
+        finally:
+            self.give()
+
+    def quiet(self) -> bool:
+        """Nothing waiting, nothing on the wire and nothing sent in the last `seconds`."""
+        return (
+            not self._wire
+            and not any(self._waiting.values())
+            and (not self._sent or self._sent[-1] <= self._clock() - self.seconds)
+        )
+
+    def _free_at(self, urgent: bool) -> float | None:
+        """When a place is free for a waiter of this kind (≤ now: free); None: only when a
+        request on the wire is answered."""
+        now = self._clock()
+        window = self.seconds if urgent else self.seconds + self.grace
+        while self._sent and self._sent[0] <= now - self.seconds - self.grace + _EPSILON:
+            self._sent.popleft()
+        counted = [at for at in self._sent if at > now - window + _EPSILON]
+        over = len(counted) + self._wire - self.limit  # ≥ 0: that many must age out first
+        if over >= 0:
+            return counted[over] + window if over < len(counted) else None
+        return now if urgent else max(now, self._next_other)
+
+    def _grant(self) -> None:
+        """Give free places to the first waiters, replies before reminders; set a timer
+        for the next place to free up when someone still waits."""
+        while True:
+            for queue in self._waiting.values():
+                while queue and queue[0].done():  # cancelled meanwhile
+                    queue.popleft()
+            urgent = bool(self._waiting[True])
+            if not urgent and not self._waiting[False]:
+                self._stop_timer()
+                return
+            at = self._free_at(urgent)
+            if at is None or at > self._clock():
+                self._wake_at(at)
+                return
+            self._wire += 1
+            self._waiting[urgent].popleft().set_result(None)
+            if not urgent:
+                self._next_other = self._clock() + self._gap
+
+    def _wake_at(self, at: float | None) -> None:
+        if at is None:  # a `give` will wake the waiters
+            self._stop_timer()
+            return
+        if self._timer is not None and not self._timer.done() and self._timer_at <= at:
+            return
+        self._stop_timer()
+        self._timer_at = at
+        self._timer = asyncio.get_running_loop().create_task(self._wake(at - self._clock()))
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None and not self._timer.done():
+            self._timer.cancel()
+        self._timer = None
+
+    async def _wake(self, delay: float) -> None:
+        await self._sleep(delay)
+        self._timer = None
+        self._grant()
+
+
+@dataclass
+class _Chat:
+    paces: tuple[Pace, ...]
+    users: int = 0  # senders waiting for or holding a place: the paces are not forgotten
+
+
+@dataclass
+class Places:
+    """What one new message holds while it is sent: its chat's places and the bot's."""
+
+    chat_id: int | None
+    paces: list[Pace] = field(default_factory=list)
+
+
+class Budget:
+    """The bot's `per_second` (Telegram's 30, or the process's share of them) and each
+    chat's paces, for every sender of the process; replies are `urgent`."""
+
+    def __init__(
+        self,
+        per_second: int = BOT_PER_SECOND,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        grace: float = GRACE,
+    ) -> None:
+        self._clock, self._sleep = clock, sleep
+        self.bot = Pace(per_second, 1.0, clock, sleep, grace=grace, spread=True)
+        self._chats: dict[int, _Chat] = {}  # chats written to lately
+        self._sweep_at = 64
+
+    async def take(self, chat_id: int | None, *, urgent: bool) -> Places:
+        """The chat's places (its 10 a second, a group's 20 a minute), then the bot's: a
+        chat waiting for its own turn holds none of the bot's."""
+        chat = self._enter(chat_id)
+        places = Places(chat_id)
+        try:
+            for pace in (*chat.paces, self.bot):
+                await pace.take(urgent=urgent)
+                places.paces.append(pace)
+        except BaseException:
+            self.give(places, counted=False)
+            raise
+        return places
+
+    def give(self, places: Places, *, counted: bool = True) -> None:
+        for pace in reversed(places.paces):
+            pace.give(counted=counted)
+        places.paces.clear()
+        if places.chat_id is not None:
+            self._chats[places.chat_id].users -= 1
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int | None, *, urgent: bool) -> AsyncIterator[None]:
+        """Places held while one request for a new message is made."""
+        places = await self.take(chat_id, urgent=urgent)
+        try:
+            yield
+        finally:
+            self.give(places)
+
+    def _enter(self, chat_id: int | None) -> _Chat:
+        if chat_id is None:
+            return _Chat(())
+        if chat_id not in self._chats:
+            if len(self._chats) >= self._sweep_at:  # now and then, not at every new chat
+                self._chats = {
+                    chat: known
+                    for chat, known in self._chats.items()
+                    if known.users or not all(pace.quiet() for pace in known.paces)
+                }
+                self._sweep_at = max(64, 2 * len(self._chats))
+            paces = [Pace(CHAT_PER_SECOND, 1.0, self._clock, self._sleep)]
+            if chat_id < 0:
+                paces.append(Pace(GROUP_PER_MINUTE, 60.0, self._clock, self._sleep))
+            self._chats[chat_id] = _Chat(tuple(paces))
+        chat = self._chats[chat_id]
+        chat.users += 1
+        return chat

@@ -36,6 +36,6 @@ i18n: $(STAMP)
 	done
 	$(BIN)/python -m bot.i18n_tools
 
-# The benchmarks (a)–(e) of the README's Performance section and bench/README.md.
+# The benchmarks (a)–(g) of the README's Performance section and bench/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench

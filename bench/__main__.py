@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--pg URL]`: the benchmarks (a)–(f) in one run,
+"""`python -m bench [--quick] [--pg URL]`: the benchmarks (a)–(g) in one run,
 printed as one table with their targets. Not part of the test suite.
 
 PostgreSQL rows use (and drop again) scratch databases on the server of `--pg`
@@ -12,7 +12,7 @@ import os
 import platform
 import time
 
-from bench import delivery, fair, memory, planning, startup, updates
+from bench import burst, delivery, fair, memory, planning, startup, updates
 from bench.report import Result, table
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -30,7 +30,7 @@ async def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        choices=["updates", "planning", "startup", "delivery", "fair", "memory"],
+        choices=["updates", "planning", "startup", "delivery", "fair", "memory", "burst"],
     )
     parser.add_argument(
         "--rtt",
@@ -38,7 +38,8 @@ async def main() -> None:
         nargs="+",
         default=[50.0],
         metavar="MS",
-        help="the Bot API's round trip(s) for (a) and (a'), in ms (0: the fake answers at once)",
+        help="the Bot API's round trip(s) for (a), (a'), (d) and (g), in ms (0: the fake "
+        "answers at once)",
     )
     parser.add_argument(
         "--connections", type=int, help="TwinCoach's TELEGRAM_CONNECTIONS in (a) and (a')"
@@ -51,6 +52,7 @@ async def main() -> None:
         "delivery": delivery,
         "fair": fair,
         "memory": memory,
+        "burst": burst,
     }
     results: list[Result] = []
     began = time.perf_counter()
@@ -62,6 +64,8 @@ async def main() -> None:
             results += await updates.run(
                 args.pg or None, quick=args.quick, rtts=args.rtt, connections=args.connections
             )
+        elif module in (delivery, burst):
+            results += await module.run(args.pg or None, quick=args.quick, rtts=args.rtt)
         else:
             results += await module.run(args.pg or None, quick=args.quick)
     print()

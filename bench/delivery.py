@@ -9,12 +9,15 @@ teachers' private chats (two each) and 600 to 60 linked group chats (each a week
 and nine deadline reminders), all due now; 240 teams of five teachers from five
 countries, in three languages.
 
+The fake answers every method after a round trip (`rtt`, default 50 ms as Telegram's
+usual; 0: at once, the row measured before there was one).
+
 Measured: the time from the first accepted reminder to the last (and from process
 start), against the floor of 3,000 / 30 = 100 s; the 429 answers; and that each reminder
 arrived exactly once (every (chat, text) once at the fake, every row `sent` in the
 database).
 
-Usage: ``python -m bench.delivery [--quick] [postgresql://…]``.
+Usage: ``python -m bench.delivery [--quick] [--rtt MS …] [postgresql://…]``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,7 +170,8 @@ async def _command() -> str:
     return "scheduler" if b"scheduler" in out else "run"
 
 
-def _statuses(url: str, ids: list[int]) -> dict[str, int]:
+def statuses_of(url: str, ids: list[int]) -> dict[str, int]:
+    """How many of these reminder rows are in each status."""
     db = Database(url)
     try:
         query = (
@@ -179,11 +184,16 @@ def _statuses(url: str, ids: list[int]) -> dict[str, int]:
         db.close()
 
 
-async def deliver(url: str, size: Size, ids: list[int], workdir: Path) -> dict[str, Any]:
-    """Start the fake with the limits and the bot's delivery process; wait until every
-    reminder is settled (or a generous time-out); gather the numbers."""
+async def deliver(
+    url: str, size: Size, ids: list[int], workdir: Path, rtt_ms: float = 0.0
+) -> dict[str, Any]:
+    """Start the fake with the limits and the round trip, and the bot's delivery process;
+    wait until every reminder is settled (or a generous time-out); gather the numbers."""
     command = await _command()
-    fake = FakeBotApi(limits=RateLimits(per_second=PER_SECOND, group_per_minute=GROUP_PER_MINUTE))
+    fake = FakeBotApi(
+        limits=RateLimits(per_second=PER_SECOND, group_per_minute=GROUP_PER_MINUTE),
+        latency=rtt_ms / 1000,
+    )
     await fake.start()
     env = bot_env(fake, url)
     if rate := os.environ.get("SEND_RATE"):
@@ -197,7 +207,7 @@ async def deliver(url: str, size: Size, ids: list[int], workdir: Path) -> dict[s
             await asyncio.sleep(1.0)
             process.check_alive()
             if sum(1 for c in fake.calls if _sent(c)) >= size.reminders:
-                statuses = await asyncio.to_thread(_statuses, url, ids)
+                statuses = await asyncio.to_thread(statuses_of, url, ids)
                 if statuses.get(reminders.PENDING, 0) + statuses.get(reminders.SENDING, 0) == 0:
                     break
         await asyncio.sleep(2.0)  # anything sent twice would show up now
@@ -206,7 +216,7 @@ async def deliver(url: str, size: Size, ids: list[int], workdir: Path) -> dict[s
         await fake.stop()
     sends = [c for c in fake.calls if _sent(c)]
     copies = Counter((c.chat_id, c.params.get("text")) for c in sends)
-    statuses = await asyncio.to_thread(_statuses, url, ids)
+    statuses = await asyncio.to_thread(statuses_of, url, ids)
     first = min((c.at for c in sends), default=float("nan"))
     last = max((c.at for c in sends), default=float("nan"))
     return {
@@ -227,7 +237,17 @@ def _sent(call: ApiCall) -> bool:
     return call.method == "sendMessage" and call.ok
 
 
-async def run(pg_url: str | None, *, quick: bool = False) -> list[Result]:
+async def run(
+    pg_url: str | None, *, quick: bool = False, rtts: Sequence[float] = (50.0,)
+) -> list[Result]:
+    """(d) on SQLite, or on PostgreSQL when a URL is given, at each round trip (ms)."""
+    results: list[Result] = []
+    for rtt in rtts:
+        results += await run_rtt(pg_url, quick=quick, rtt_ms=rtt)
+    return results
+
+
+async def run_rtt(pg_url: str | None, *, quick: bool, rtt_ms: float) -> list[Result]:
     size = QUICK if quick else FULL
     backend = "PostgreSQL" if pg_url else "SQLite"
     now = datetime.now(UTC)
@@ -236,31 +256,32 @@ async def run(pg_url: str | None, *, quick: bool = False) -> list[Result]:
         tempfile.TemporaryDirectory(prefix="bench-delivery-") as workdir,
     ):
         ids = await asyncio.to_thread(seed, url, size, now)
-        got = await deliver(url, size, ids, Path(workdir))
+        got = await deliver(url, size, ids, Path(workdir), rtt_ms)
         if got["sent"] < size.reminders:
             log = await asyncio.to_thread(Path(got["log"]).read_text, errors="replace")
             print(log[-3000:], file=sys.stderr)
     ratio = got["span"] / size.floor
     sent_rows = got["statuses"].get(reminders.SENT, 0)
     once = got["duplicates"] == 0 and got["distinct"] == size.reminders == sent_rows
+    load = os.getloadavg()[0]
     print(
-        f"(d) {backend}, python -m bot {got['command']}: {got['sent']} sends, "
-        f"{got['distinct']} distinct (chat, text), {got['duplicates']} duplicates, "
+        f"(d) {backend}, rtt {rtt_ms:g} ms, python -m bot {got['command']}: {got['sent']} "
+        f"sends, {got['distinct']} distinct (chat, text), {got['duplicates']} duplicates, "
         f"{got['too_many']} answered 429; first accepted {got['first_after_start']:.1f} s "
         f"after process start, last {got['from_start']:.1f} s; rows {got['statuses']}; "
-        f"load average {os.getloadavg()[0]:.1f}",
+        f"load average {load:.1f}",
         file=sys.stderr,
     )
     label = (
         f"{size.reminders:,} reminders ({size.teachers * PRIVATE_PER_TEACHER:,} private, "
-        f"{size.groups * PER_GROUP} to {size.groups} groups), {backend}, "
+        f"{size.groups * PER_GROUP} to {size.groups} groups), {backend}, rtt {rtt_ms:g} ms, "
         f"python -m bot {got['command']}"
     )
     return [
         Result(
             f"(d) delivery time, {label}",
             f"{got['span']:.1f} s first→last = {ratio:.2f} × floor {size.floor:.0f} s "
-            f"({got['from_start']:.1f} s from process start)",
+            f"({got['from_start']:.1f} s from process start; load {load:.1f})",
             f"≤ {TARGET_RATIO} × floor",
             ratio <= TARGET_RATIO,
         ),
@@ -284,8 +305,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.delivery", description=__doc__)
     parser.add_argument("pg_url", nargs="?", help="PostgreSQL server URL (SQLite by default)")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK.reminders} reminders")
+    parser.add_argument("--rtt", type=float, nargs="+", default=[50.0], help="round trips, ms")
     options = parser.parse_args()
-    print(table(asyncio.run(run(options.pg_url, quick=options.quick))))
+    print(table(asyncio.run(run(options.pg_url, quick=options.quick, rtts=options.rtt))))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from bench.harness import (
     is_reply_in,
     percentile,
     seed_teachers,
+    spread,
     teacher_ids,
     wait_for_calls,
 )
@@ -68,11 +69,7 @@ async def _private_load(
     factory = updates.UpdateFactory()
     chats = teacher_ids(TEACHERS)
     who = {uid: updates.user(uid, f"Teacher {uid}", "en") for uid in chats}
-    due = sorted(
-        (i * PERIOD / TEACHERS + k * PERIOD, uid)
-        for i, uid in enumerate(chats)
-        for k in range(int(seconds / PERIOD))
-    )
+    due = spread(chats, PERIOD, seconds)
     queued: list[tuple[int, float]] = []
     flooded: float | None = None
     start = time.perf_counter()

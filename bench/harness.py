@@ -87,6 +87,16 @@ def teacher_ids(count: int) -> list[int]:
     return list(range(FIRST_TEACHER, FIRST_TEACHER + count))
 
 
+def spread(chats: Sequence[int], period: float, seconds: float) -> list[tuple[float, int]]:
+    """(seconds from the start, chat) of an open-loop load: each chat every `period`
+    seconds for `seconds`, the i-th of n first at i·period/n, in the order they come."""
+    return sorted(
+        (i * period / len(chats) + k * period, uid)
+        for i, uid in enumerate(chats)
+        for k in range(int(seconds / period))
+    )
+
+
 def seed_teachers(url: str, count: int) -> dict[int, int]:
     """`count` teachers (English), each the coordinator of a project of their own, through
     the storage functions the bot uses. Returns teacher id → project id."""

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # processes on one database theirs must add up to at most 30.
     run_scheduler: bool = True
     send_rate: int = Field(default=30, ge=1, le=30)
+    # Days a sent, failed or dropped reminder row is kept (a daily job deletes older ones,
+    # scheduler/reminders/prune.py); at least 30, past the 14 days after which a quiet
+    # teacher's ignored reminders are counted for a check-in.
+    reminder_retention_days: int = Field(default=90, ge=30)
     health_port: int = 0  # /healthz and /metrics; 0 = off
     health_listen: str = "127.0.0.1"
 

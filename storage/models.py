@@ -325,7 +325,21 @@ class Reminder(SQLModel, table=True):
     """One message to send at one moment. Rows are the truth; a short repeating job claims
     due rows atomically (pending → sending), so two bot processes never send one twice."""
 
-    __table_args__ = (sa.Index("ix_reminder_status_due", "status", "due_at"),)
+    __table_args__ = (
+        sa.Index("ix_reminder_status_due", "status", "due_at"),
+        # "Due now" (storage/reminders.due): the pending rows alone, in the order they are
+        # sent, so the oldest due are the first entries whatever else the table holds.
+        sa.Index(
+            "ix_reminder_pending_due",
+            "due_at",
+            "id",
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+        # A chat's pending row of one kind (the group's next digest, replace_digest)
+        # without walking every pending row of every chat.
+        sa.Index("ix_reminder_chat_kind_status", "chat_id", "kind", "status", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")

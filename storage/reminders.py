@@ -12,10 +12,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.util import await_only
 from sqlmodel import Session, col, select
 
-from storage.models import Reminder, ReminderKind, ReminderSettings, ReminderStatus, User
+from storage.models import (
+    Deadline,
+    Reminder,
+    ReminderKind,
+    ReminderSettings,
+    ReminderStatus,
+    User,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -29,6 +37,8 @@ PENDING, SENDING, SENT, FAILED, DROPPED = (
 )
 # A row is `sending` only while its request is in flight (seconds); older: its process died.
 STALE_CLAIM = timedelta(minutes=2)
+SETTLED = (SENT, FAILED, DROPPED)
+PRUNE_BATCH = 2_000  # rows a pruning transaction deletes (SQLite: one short write lock)
 
 
 def add(
@@ -396,3 +406,42 @@ def silent(session: Session, *, now: datetime, quiet: timedelta) -> list[tuple[i
         if u.last_seen is None or r.due_at > u.last_seen
     }
     return sorted(key for key, n in ignored.items() if n >= 2 and key not in asked)
+
+
+def prune(session: Session, *, before: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` settled rows (sent, failed, dropped) due and sent before
+    `before`, so the table holds what is still to come and what planning still reads.
+    Kept whatever their age: rows of a deadline that is open, or was due or done after
+    `before` (plan_deadlines must not plan an overdue note again, finished()); a meeting
+    note for a meeting after `before` (meeting_notes_sent); a check-in its teacher has not
+    answered by writing since (silent() asks each quiet teacher once). Returns how many
+    went; fewer than `limit`: nothing older is left."""
+    deadline = aliased(Deadline)
+    reader = aliased(User)
+    ids = (
+        session.execute(
+            sa.select(col(Reminder.id))
+            .outerjoin(deadline, col(deadline.id) == Reminder.deadline_id)
+            .outerjoin(reader, col(reader.id) == Reminder.user_id)
+            .where(
+                col(Reminder.status).in_(SETTLED),
+                col(Reminder.due_at) < before,
+                sa.or_(col(Reminder.sent_at).is_(None), col(Reminder.sent_at) < before),
+                sa.or_(
+                    col(Reminder.deadline_id).is_(None),
+                    sa.and_(col(deadline.done_at) < before, col(deadline.due_at) < before),
+                ),
+                sa.or_(col(Reminder.meeting_at).is_(None), col(Reminder.meeting_at) < before),
+                sa.or_(
+                    col(Reminder.kind) != ReminderKind.CHECKIN,
+                    col(reader.last_seen) >= Reminder.due_at,
+                ),
+            )
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    if ids:
+        session.execute(sa.delete(Reminder).where(col(Reminder.id).in_(ids)))
+    return len(ids)

@@ -24,7 +24,7 @@ from bot.reply import Message
 from bot.send import deliver
 from scheduler import break_refresh
 from scheduler.delivery import Dispatcher, Pacer
-from scheduler.reminders import plans
+from scheduler.reminders import plans, prune
 from scheduler.reminders.render import render
 from storage import users
 from storage.models import Reminder
@@ -99,6 +99,9 @@ def schedule(job_queue: JobQueue[Ctx], services: Services, bot: Bot, budget: Bud
         first=60.0,
         name="check-in-on-quiet-teachers",
         job_kwargs=ALWAYS_RUN,
+    )
+    job_queue.run_repeating(
+        prune.prune_job, interval=prune.EVERY, first=300.0, name=prune.JOB, job_kwargs=ALWAYS_RUN
     )
     job_queue.run_repeating(
         break_refresh.refresh_job,

@@ -13,7 +13,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
 
+from bot.i18n import Html
+from bot.reply import Button, Message
+from bot.send import deliver, edit_text
 from storage.db import Database, is_sqlite
 from tests.conftest import _pg_admin
 from tests.driver import Driver
@@ -104,3 +109,33 @@ async def test_a_connection_postgresql_closed_is_replaced_at_once(
     sent = await anna.click("2")
     assert time.perf_counter() - started < 0.4  # the first pause would be 0.5 s
     assert "14/20" in anna.last_text() and "Sorry" not in sent.text
+
+
+async def test_an_edit_without_parsing_sends_what_the_bot_method_sends(driver: Driver):
+    """bot/send.py's `edit_text` sends the request `Bot.edit_message_text` sends (the
+    bot's defaults filled in: HTML, no link previews); an edit that changes nothing or
+    finds no message is no failure, another refusal is raised as before."""
+    bot, fake = driver.app.bot, driver.fake
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("2", callback_data="quiz:x:2")]])
+    shown = await bot.send_message(101, "before")
+    await bot.edit_message_text(
+        "<b>after</b>", chat_id=101, message_id=shown.message_id, reply_markup=keyboard
+    )
+    by_ptb = fake.calls[-1]
+    await edit_text(bot, 101, shown.message_id)(
+        "<b>again</b> https://example.org", reply_markup=keyboard
+    )
+    lean = fake.calls[-1]
+    assert lean.ok and lean.method == by_ptb.method == "editMessageText"
+    assert {**by_ptb.params, "text": "<b>again</b> https://example.org"} == lean.params
+    assert fake.message(101, shown.message_id)["text"] == "again https://example.org"
+
+    edit = edit_text(bot, 101, shown.message_id)
+    same = Message(Html("<b>again</b> https://example.org"), [[Button("2", data="quiz:x:2")]])
+    await deliver(bot, 101, same, edit=edit)  # "message is not modified": quietly
+    assert fake.calls[-1].error is not None and "not modified" in fake.calls[-1].error
+    await deliver(bot, 101, same, edit=edit_text(bot, 101, 999_999))  # "not found"
+    assert fake.calls[-1].error is not None and "not found" in fake.calls[-1].error
+    fake.fail_next("editMessageText", error_code=400, description="Bad Request: oops")
+    with pytest.raises(BadRequest, match=r"(?i)oops"):
+        await deliver(bot, 101, Message(Html("changed")), edit=edit)

@@ -17,7 +17,7 @@ from bot.context import Ctx
 from bot.i18n import Html
 from bot.outgoing import Lane, Post
 from bot.reply import Message, Reply
-from bot.send import Edit, deliver, quietly
+from bot.send import Edit, deliver, edit_text, quietly
 from storage import answers, teams, users
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ async def _send_one(
 def _edit(context: Ctx, message: Message, chat_id: int, query: CallbackQuery | None) -> Edit | None:
     """How the message replaces an earlier one, if it does."""
     if message.edit_id is not None:
-        return partial(context.bot.edit_message_text, chat_id=chat_id, message_id=message.edit_id)
+        return edit_text(context.bot, chat_id, message.edit_id)
     # A photo or a file has no text to edit (a press on one is forged), and of a message
     # older than 48 hours Telegram sends no content: answer with a new message.
     if (
@@ -130,5 +130,11 @@ def _edit(context: Ctx, message: Message, chat_id: int, query: CallbackQuery | N
         and isinstance(query.message, TgMessage)
         and query.message.text is not None
     ):
-        return query.edit_message_text
+        shown = query.message
+        return edit_text(
+            context.bot,
+            shown.chat.id,
+            shown.message_id,
+            business_connection_id=shown.business_connection_id,
+        )
     return None

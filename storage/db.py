@@ -63,8 +63,15 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+# An execution option: on SQLite, run the connection's statements without a BEGIN (each
+# a transaction by itself, as sqlite3 does with isolation_level None), for `read_row`.
+READ_ALONE = "twincoach_read_alone"
+
+
 # Every engine has hide_parameters: an SQL error's message then never quotes the values (a
 # teacher's text), and neither does any log line or traceback made from it.
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
@@ -90,7 +97,8 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not conn.get_execution_options().get(READ_ALONE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -115,9 +123,12 @@ class Database:
         self.async_engine: AsyncEngine | None = (
             None
             if is_sqlite(self.url)
-            else create_async_engine(
-                self.url, pool_pre_ping=True, pool_size=8, max_overflow=4, hide_parameters=True
-            )
+            # No pool_pre_ping: it cost a round trip before every update's transaction
+            # and every read (two of a press's nine). A connection found dead (PostgreSQL
+            # restarted, an idle connection cut) fails its first statement instead, the
+            # pool drops it with every connection as old, and `_retrying` runs the whole
+            # transaction again at once.
+            else create_async_engine(self.url, pool_size=8, max_overflow=4, hide_parameters=True)
         )
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:
@@ -145,14 +156,13 @@ class Database:
         """The one row `statement` selects, read on its own, without an ORM session: the
         read before every update (storage/persistence.py), where a session costs more than
         the query (PostgreSQL: no BEGIN and COMMIT around the one statement, which is a
-        transaction by itself). Tried again like `run`."""
+        transaction by itself; SQLite: nor BEGIN IMMEDIATE, which would wait for the write
+        lock, and COMMIT). Tried again like `run`."""
 
         async def read() -> sa.Row[Any]:
-            if self.async_engine is None:
-                with self.engine.connect() as conn:
-                    row = conn.execute(statement, values).one()
-                    conn.commit()  # SQLite: ends the BEGIN IMMEDIATE (make_engine)
-                    return row
+            if self.async_engine is None:  # one SELECT: no BEGIN IMMEDIATE and COMMIT
+                with self.engine.connect().execution_options(**{READ_ALONE: True}) as conn:
+                    return conn.execute(statement, values).one()
             async with self.async_engine.connect() as conn:
                 alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 return (await alone.execute(statement, values)).one()
@@ -160,10 +170,17 @@ class Database:
         return await self._retrying(read)
 
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        for pause in (*RECONNECT_PAUSES, None):
+        pauses = iter((*RECONNECT_PAUSES, None))
+        at_once = not is_sqlite(self.url)  # once: for a pooled connection found dead
+        while True:
             try:
                 return await attempt()
             except sa.exc.OperationalError as exc:
+                if at_once and exc.connection_invalidated:
+                    at_once = False  # the pool has dropped it, and every one as old
+                    log.info("a pooled database connection was closed; trying again at once")
+                    continue
+                pause = next(pauses)
                 transient = not is_sqlite(self.url) or "locked" in str(exc)
                 if pause is None or not transient:  # SQLite's others are bugs, e.g. no table
                     raise
@@ -171,7 +188,6 @@ class Database:
                     "database unavailable (%s); trying again in %ss", _first_line(exc), pause
                 )
                 await asyncio.sleep(pause)
-        raise AssertionError("unreachable")
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -50,7 +50,6 @@ from handlers import (
     questionnaire,
     quiz,
     quiz_results,
-    reminders,
     rhythm,
     start,
     status,
@@ -61,6 +60,7 @@ from handlers import (
 from handlers.buttons import buttons_of_this_chat
 from handlers.common import OUTBOX
 from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
+from handlers.flows import buttons
 from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
 from storage.db import Database
@@ -247,7 +247,10 @@ def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the input limits see every update first (group
     -2, bot/fair.py), then a group's buttons are checked against the group (-1); the
     dialog comes next so its answers win; group
-    /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
+    /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last.
+    Routed buttons go by the registry (handlers/buttons.py): the presses that open a dialog
+    among its entry points, the others after it; between them order plays no part."""
+    opening, routed = buttons().handlers()
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
@@ -257,6 +260,7 @@ def register(app: TwinApp) -> None:
         *agreements.entry_points(),
         *questionnaire.entry_points(list(QUESTIONNAIRES)),
         *(entry for module in LATER for entry in module.entry_points()),
+        opening,
     ]
     app.add_handlers(start.gate(), group=-2)
     app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
@@ -273,7 +277,7 @@ def register(app: TwinApp) -> None:
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),
-        reminders.handlers(),
+        [routed],
         ics.handlers(),
         breaks.handlers(),
         team_calendar.handlers(),

@@ -4,13 +4,15 @@ stale-button answer, and in a group only the group's own buttons act at all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import Ctx
 from bot.reply import Reply
@@ -48,3 +50,166 @@ def button(
         return await respond(update, context, lambda s, a: step(s, a, match))
 
     return handle
+
+
+# --- one way to route a button ------------------------------------------------------------------
+# Callback data are `prefix:part:…:action`, at most 64 bytes (Telegram's limit). Each prefix is
+# declared once, in the flow that owns it, as one or more `Route`s: the parts after the prefix
+# (each a pattern and a type) and the step that gets them. A press is dispatched by its exact
+# prefix, then by its last part (the action) where the prefix's routes tell actions apart, so a
+# route's precedence never depends on the order handlers were added.
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of callback data after the prefix: what it may look like, and its type."""
+
+    pattern: str
+    kind: Callable[[str], object] = str
+    optional: bool = False
+
+
+ID = Part(r"\d{1,12}", int)
+GROUP_ID = Part(r"-\d{1,16}", int)  # a group chat's id
+
+
+def word(longest: int, also: str = "") -> Part:
+    """Letters, digits and _ (and the characters in `also`), 1 to `longest` of them."""
+    return Part(rf"[\w{re.escape(also)}]{{1,{longest}}}")
+
+
+def one_of(*words: str) -> Part:
+    return Part("|".join(re.escape(w) for w in words))
+
+
+def maybe(part: Part) -> Part:
+    """A trailing part that may be left out (its value is then None)."""
+    return Part(part.pattern, part.kind, optional=True)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A button of a flow: `prefix:parts` runs `step(session, actor, *typed parts)`.
+    `actions` names the last part's words this route alone answers, when routes share a
+    prefix (dl:<id>:more opens a dialog, dl:<id>:done and :snooze do not); `opens_dialog`
+    puts it among the dialog's entry points, so its step may return a dialog state."""
+
+    prefix: str
+    parts: tuple[Part, ...]
+    step: Callable[..., Reply]
+    actions: frozenset[str] | None = None
+    opens_dialog: bool = False
+
+    def read(self, rest: list[str]) -> tuple[object, ...] | None:
+        """The typed parts of `rest` (the data after the prefix), or None when malformed."""
+        required = [p for p in self.parts if not p.optional]
+        if not len(required) <= len(rest) <= len(self.parts):
+            return None
+        values: list[object] = []
+        for part, raw in zip_longest(self.parts, rest):
+            if raw is None:
+                values.append(None)
+            elif re.fullmatch(part.pattern, raw) is None:
+                return None
+            else:
+                values.append(part.kind(raw))
+        return tuple(values)
+
+
+def route(
+    prefix: str,
+    parts: tuple[Part, ...],
+    step: Callable[..., Reply],
+    *,
+    actions: tuple[str, ...] | None = None,
+    opens_dialog: bool = False,
+) -> Route:
+    return Route(prefix, parts, step, frozenset(actions) if actions else None, opens_dialog)
+
+
+class Registry:
+    """Every routed prefix, declared once: a second route that could answer the same data
+    is an error when the application is assembled, not a question of registration order."""
+
+    def __init__(self, routes: Iterable[Route] = ()) -> None:
+        self._routes: dict[str, list[Route]] = {}
+        for r in routes:
+            self.add(r)
+
+    def add(self, new: Route) -> None:
+        for old in self._routes.get(new.prefix, []):
+            if old.actions is None or new.actions is None or old.actions & new.actions:
+                raise ValueError(f"callback prefix {new.prefix!r} is routed twice")
+        self._routes.setdefault(new.prefix, []).append(new)
+
+    @property
+    def prefixes(self) -> list[str]:
+        return sorted(self._routes)
+
+    def find(self, data: str) -> Route | None:
+        """The route of `data`: by exact prefix, then by action; None for an unknown prefix
+        or an action no route of the prefix answers."""
+        prefix, _, rest = data.partition(":")
+        routes = self._routes.get(prefix)
+        if not routes:
+            return None
+        action = rest.rsplit(":", 1)[-1]
+        fallback = None
+        for r in routes:
+            if r.actions is None:
+                fallback = r
+            elif action in r.actions:
+                return r
+        return fallback
+
+    def parse(self, data: str) -> tuple[Route, tuple[object, ...]] | None:
+        """The one parse of callback data: its route and typed parts, or None (stale)."""
+        found = self.find(data)
+        if found is None:
+            return None
+        values = found.read(data.split(":")[1:])
+        return None if values is None else (found, values)
+
+    def knows(self, data: object) -> bool:
+        return isinstance(data, str) and data.partition(":")[0] in self._routes
+
+    def handlers(self) -> tuple[CallbackQueryHandler, CallbackQueryHandler]:
+        """Two handlers for every routed button: the presses that open a dialog (the
+        dialog's entry points) and all the others, a malformed press among them."""
+
+        def opens_dialog(data: object) -> bool:
+            parsed = self.parse(data) if isinstance(data, str) else None
+            return parsed is not None and parsed[0].opens_dialog
+
+        def the_rest(data: object) -> bool:
+            return self.knows(data) and not opens_dialog(data)
+
+        return Routed(self, opens_dialog), Routed(self, the_rest)
+
+
+class Routed(CallbackQueryHandler[Ctx, object]):
+    """A CallbackQueryHandler for the presses of a registry (the tests read its prefixes)."""
+
+    def __init__(self, registry: Registry, accepts: Callable[[object], bool]) -> None:
+        super().__init__(self._press, pattern=accepts)
+        self.registry = registry
+
+    async def _press(self, update: Update, context: Ctx) -> object:
+        data = update.callback_query.data if update.callback_query else None
+        parsed = self.registry.parse(data or "")
+        if parsed is None:
+            return await respond(update, context, stale)
+        found, values = parsed
+        return await respond(update, context, lambda s, a: found.step(s, a, *values))
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a flow puts in front of the teacher: its buttons (and which open a dialog)."""
+
+    buttons: tuple[Route, ...] = ()
+
+
+def registry_of(flows: Iterable[Flow]) -> Registry:
+    """Every flow's buttons in one registry (a prefix routed twice stops the start-up)."""
+    return Registry(r for flow in flows for r in flow.buttons)

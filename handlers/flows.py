@@ -1,0 +1,14 @@
+"""Every flow whose buttons go through the one registry (handlers/buttons.py), listed once:
+the application registers their buttons from here, and the tests read the same registry."""
+
+from __future__ import annotations
+
+from handlers import more_time, reminders
+from handlers.buttons import Flow, Registry, registry_of
+
+FLOWS: tuple[Flow, ...] = (reminders.FLOW, more_time.FLOW)
+
+
+def buttons() -> Registry:
+    """The registry of every flow's buttons; a prefix routed twice raises here, at start-up."""
+    return registry_of(FLOWS)

@@ -67,6 +67,7 @@ class Part:
     pattern: str
     kind: Callable[[str], object] = str
     optional: bool = False
+    rest: bool = False  # the last part, taking the remainder, colons and all (a time)
 
 
 ID = Part(r"\d{1,12}", int)
@@ -87,6 +88,11 @@ def maybe(part: Part) -> Part:
     return Part(part.pattern, part.kind, optional=True)
 
 
+def remainder(pattern: str) -> Part:
+    """The last part, colons and all: `08:00` is one value."""
+    return Part(pattern, rest=True)
+
+
 @dataclass(frozen=True)
 class Route:
     """A button of a flow: `prefix:parts` runs `step(session, actor, *typed parts)`.
@@ -100,13 +106,15 @@ class Route:
     actions: frozenset[str] | None = None
     opens_dialog: bool = False
 
-    def read(self, rest: list[str]) -> tuple[object, ...] | None:
-        """The typed parts of `rest` (the data after the prefix), or None when malformed."""
+    def read(self, given: list[str]) -> tuple[object, ...] | None:
+        """The typed parts of `given` (the data after the prefix, split at colons), or None when malformed."""
+        if self.parts and self.parts[-1].rest and len(given) >= len(self.parts):
+            given = [*given[: len(self.parts) - 1], ":".join(given[len(self.parts) - 1 :])]
         required = [p for p in self.parts if not p.optional]
-        if not len(required) <= len(rest) <= len(self.parts):
+        if not len(required) <= len(given) <= len(self.parts):
             return None
         values: list[object] = []
-        for part, raw in zip_longest(self.parts, rest):
+        for part, raw in zip_longest(self.parts, given):
             if raw is None:
                 values.append(None)
             elif re.fullmatch(part.pattern, raw) is None:

@@ -3,10 +3,30 @@ the application registers their buttons from here, and the tests read the same r
 
 from __future__ import annotations
 
-from handlers import more_time, reminders
+from handlers import (
+    agreements,
+    break_file,
+    linking,
+    more_time,
+    registration,
+    reminders,
+    rhythm,
+    shared_breaks,
+    team,
+)
 from handlers.buttons import Flow, Registry, registry_of
 
-FLOWS: tuple[Flow, ...] = (reminders.FLOW, more_time.FLOW)
+FLOWS: tuple[Flow, ...] = (
+    reminders.FLOW,
+    more_time.FLOW,
+    agreements.FLOW,
+    registration.FLOW,
+    rhythm.FLOW,
+    team.FLOW,
+    linking.FLOW,
+    break_file.FLOW,
+    shared_breaks.FLOW,
+)
 
 
 def buttons() -> Registry:

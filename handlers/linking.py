@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
-from handlers.buttons import button
+from handlers.buttons import GROUP_ID, ID, Flow, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, lead_of, stale
 from scheduler.reminders.plans import schedule_digest
@@ -25,7 +25,6 @@ from storage.models import ChatBinding, Membership, Project
 # lnk:<group>:<project>:<language>:yes|no, under the coordinator's approval question
 APPROVE = re.compile(r"^lnk:(-\d{1,16}):(\d{1,12}):(\w{2}):(yes|no)$")
 # grp:<project>:<group>, an Unlink button under /groups
-UNLINK = re.compile(r"^grp:(\d{1,12}):(-\d{1,16})$")
 LINKED = N_("🔗 {name} linked the group “{group}” to <b>{title}</b>.")
 UNLINKED = N_("The group “{group}” is no longer linked to <b>{title}</b>.")
 
@@ -245,12 +244,12 @@ async def on_approve(update: Update, context: Ctx) -> None:
     await respond(update, context, step)
 
 
-on_unlink = button(UNLINK, lambda s, a, m: unlink(s, a, int(m[1]), int(m[2])))
+# grp:<project>:<group> under /groups (coordinator): unlinks the group.
+FLOW = Flow(buttons=(route("grp", (ID, GROUP_ID), unlink),))
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("groups", on_groups),
         CallbackQueryHandler(on_approve, pattern="^lnk:"),
-        CallbackQueryHandler(on_unlink, pattern="^grp:"),
     ]

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
 from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
@@ -15,7 +13,7 @@ from bot.countries import country_name, flag
 from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, route, word
 from handlers.common import Actor, respond
 from handlers.guards import (
     active_project,
@@ -31,8 +29,6 @@ from handlers.newproject import invite_buttons, invite_link
 from storage import teams
 from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
-
-REVOKE = re.compile(r"^inv:(\d{1,12}):([\w-]{1,50})$")
 
 ROLE_NAMES = {
     Role.COORDINATOR: N_("coordinator"),
@@ -265,7 +261,7 @@ async def on_invites(update: Update, context: Ctx) -> None:
 
 
 # inv:<project>:<token>, a Stop button under /invites
-on_revoke = button(REVOKE, lambda s, a, m: revoke(s, a, int(m[1]), m[2]))
+FLOW = Flow(buttons=(route("inv", (ID, word(50, also="-")), revoke),))
 
 
 def handlers() -> list[BaseHandler]:
@@ -275,5 +271,4 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(on_project_chosen, pattern="^proj:"),
         CommandHandler("invite", on_invite),
         CommandHandler("invites", on_invites),
-        CallbackQueryHandler(on_revoke, pattern="^inv:"),
     ]

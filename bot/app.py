@@ -254,7 +254,6 @@ def register(app: TwinApp) -> None:
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
-        *profile.entry_points(),
         *quiz.entry_points(),
         *partners.entry_points(),
         *agreements.entry_points(),

@@ -4,7 +4,7 @@ stale-button answer, and in a group only the group's own buttons act at all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
@@ -93,18 +93,32 @@ def remainder(pattern: str) -> Part:
     return Part(pattern, rest=True)
 
 
+def anything(part: Part, otherwise: object) -> Part:
+    """The rest of the data, whatever it is: `part`'s value where it reads as `part`, else
+    `otherwise`. For buttons whose malformed press has its own answer, not the stale one
+    (leave:<junk> says "Nothing changed.", proj:<junk> is someone else's project)."""
+
+    def read(raw: str) -> object:
+        return part.kind(raw) if re.fullmatch(part.pattern, raw) else otherwise
+
+    return Part(r".*", read, rest=True)
+
+
 @dataclass(frozen=True)
 class Route:
-    """A button of a flow: `prefix:parts` runs `step(session, actor, *typed parts)`.
+    """A button of a flow: `prefix:parts` runs `step(session, actor, *typed parts)`, or
+    `press(update, context, typed parts)` where the flow must ask Telegram something
+    around its step (is the sender a group admin?).
     `actions` names the last part's words this route alone answers, when routes share a
     prefix (dl:<id>:more opens a dialog, dl:<id>:done and :snooze do not); `opens_dialog`
     puts it among the dialog's entry points, so its step may return a dialog state."""
 
     prefix: str
     parts: tuple[Part, ...]
-    step: Callable[..., Reply]
+    step: Callable[..., Reply] | None
     actions: frozenset[str] | None = None
     opens_dialog: bool = False
+    press: Callable[..., Awaitable[object]] | None = None
 
     def read(self, given: list[str]) -> tuple[object, ...] | None:
         """The typed parts of `given` (the data after the prefix, split at colons), or None when malformed."""
@@ -127,12 +141,15 @@ class Route:
 def route(
     prefix: str,
     parts: tuple[Part, ...],
-    step: Callable[..., Reply],
+    step: Callable[..., Reply] | None = None,
     *,
     actions: tuple[str, ...] | None = None,
     opens_dialog: bool = False,
+    press: Callable[..., Awaitable[object]] | None = None,
 ) -> Route:
-    return Route(prefix, parts, step, frozenset(actions) if actions else None, opens_dialog)
+    assert (step is None) != (press is None), "a route runs a step or a press"
+    chosen = frozenset(actions) if actions else None
+    return Route(prefix, parts, step, chosen, opens_dialog, press)
 
 
 class Registry:
@@ -208,7 +225,11 @@ class Routed(CallbackQueryHandler[Ctx, object]):
         if parsed is None:
             return await respond(update, context, stale)
         found, values = parsed
-        return await respond(update, context, lambda s, a: found.step(s, a, *values))
+        if found.press is not None:
+            return await found.press(update, context, values)
+        step = found.step
+        assert step is not None
+        return await respond(update, context, lambda s, a: step(s, a, *values))
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,20 @@ from __future__ import annotations
 from handlers import (
     agreements,
     break_file,
+    forgetme,
+    group,
+    join,
     linking,
+    members,
     more_time,
+    newproject,
+    profile,
+    progress,
     registration,
     reminders,
     rhythm,
     shared_breaks,
+    start,
     team,
 )
 from handlers.buttons import Flow, Registry, registry_of
@@ -26,6 +34,14 @@ FLOWS: tuple[Flow, ...] = (
     linking.FLOW,
     break_file.FLOW,
     shared_breaks.FLOW,
+    members.FLOW,
+    forgetme.FLOW,
+    progress.FLOW,
+    group.FLOW,
+    start.FLOW,
+    newproject.FLOW,
+    join.FLOW,
+    profile.FLOW,
 )
 
 

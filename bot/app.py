@@ -47,7 +47,6 @@ from handlers import (
     partners,
     profile,
     progress,
-    questionnaire,
     quiz,
     quiz_results,
     rhythm,
@@ -59,7 +58,7 @@ from handlers import (
 )
 from handlers.buttons import buttons_of_this_chat
 from handlers.common import OUTBOX
-from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
+from handlers.dialogs import LATER, all_forms
 from handlers.flows import buttons
 from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
@@ -257,7 +256,6 @@ def register(app: TwinApp) -> None:
         *quiz.entry_points(),
         *partners.entry_points(),
         *agreements.entry_points(),
-        *questionnaire.entry_points(list(QUESTIONNAIRES)),
         *(entry for module in LATER for entry in module.entry_points()),
         opening,
     ]

@@ -4,19 +4,17 @@ stale-button answer, and in a group only the group's own buttons act at all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Any
 
-from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import Ctx
 from bot.reply import Reply
-from handlers.common import Actor, respond
+from handlers.common import respond
 from handlers.guards import stale
 
 # The only buttons the bot puts in a group: the group's language and the project to link.
@@ -34,22 +32,6 @@ async def buttons_of_this_chat(update: Update, context: Ctx) -> None:
     if not (query.data or "").startswith(GROUP_BUTTONS):
         await respond(update, context, stale)
         raise ApplicationHandlerStop
-
-
-def button(
-    pattern: re.Pattern[str], step: Callable[[Session, Actor, re.Match[str]], Reply]
-) -> Callable[[Update, Ctx], Coroutine[Any, Any, object]]:
-    """A button handler: data that do not match `pattern` get the stale-button answer;
-    otherwise `step` runs with the match (ids in it are re-checked by the step)."""
-
-    async def handle(update: Update, context: Ctx) -> object:
-        data = update.callback_query.data if update.callback_query else None
-        match = pattern.match(data or "")
-        if match is None:
-            return await respond(update, context, stale)
-        return await respond(update, context, lambda s, a: step(s, a, match))
-
-    return handle
 
 
 # --- one way to route a button ------------------------------------------------------------------
@@ -153,8 +135,9 @@ def route(
 
 
 class Registry:
-    """Every routed prefix, declared once: a second route that could answer the same data
-    is an error when the application is assembled, not a question of registration order."""
+    """Every routed prefix, declared once: per prefix at most one route for any action and
+    routes for distinct actions; a second route that could answer the same data is an
+    error when the application is assembled, not a question of registration order."""
 
     def __init__(self, routes: Iterable[Route] = ()) -> None:
         self._routes: dict[str, list[Route]] = {}
@@ -163,7 +146,9 @@ class Registry:
 
     def add(self, new: Route) -> None:
         for old in self._routes.get(new.prefix, []):
-            if old.actions is None or new.actions is None or old.actions & new.actions:
+            if old.actions == new.actions or (
+                old.actions and new.actions and old.actions & new.actions
+            ):
                 raise ValueError(f"callback prefix {new.prefix!r} is routed twice")
         self._routes.setdefault(new.prefix, []).append(new)
 
@@ -171,29 +156,31 @@ class Registry:
     def prefixes(self) -> list[str]:
         return sorted(self._routes)
 
-    def find(self, data: str) -> Route | None:
-        """The route of `data`: by exact prefix, then by action; None for an unknown prefix
-        or an action no route of the prefix answers."""
+    def candidates(self, data: str) -> list[Route]:
+        """The routes that may answer `data`: by exact prefix, then the route of its action
+        (the last part) before the prefix's route for any action. Empty for an unknown
+        prefix or an action no route of the prefix answers."""
         prefix, _, rest = data.partition(":")
-        routes = self._routes.get(prefix)
-        if not routes:
-            return None
         action = rest.rsplit(":", 1)[-1]
-        fallback = None
-        for r in routes:
-            if r.actions is None:
-                fallback = r
-            elif action in r.actions:
-                return r
-        return fallback
+        routes = self._routes.get(prefix, [])
+        return [r for r in routes if r.actions and action in r.actions] + [
+            r for r in routes if r.actions is None
+        ]
+
+    def find(self, data: str) -> Route | None:
+        found = self.candidates(data)
+        return found[0] if found else None
 
     def parse(self, data: str) -> tuple[Route, tuple[object, ...]] | None:
-        """The one parse of callback data: its route and typed parts, or None (stale)."""
-        found = self.find(data)
-        if found is None:
-            return None
-        values = found.read(data.split(":")[1:])
-        return None if values is None else (found, values)
+        """The one parse of callback data: its route and typed parts, or None (stale).
+        ts:<p>:<step>:t is a tick and ts:<p>:t a part called t: where a prefix has both an
+        action's route and a route for any action, data the first cannot read go to the
+        second."""
+        for found in self.candidates(data):
+            values = found.read(data.split(":")[1:])
+            if values is not None:
+                return found, values
+        return None
 
     def knows(self, data: object) -> bool:
         return isinstance(data, str) and data.partition(":")[0] in self._routes

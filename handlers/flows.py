@@ -13,16 +13,22 @@ from handlers import (
     members,
     more_time,
     newproject,
+    plan,
     profile,
     progress,
+    questionnaire,
     registration,
     reminders,
     rhythm,
+    risks,
     shared_breaks,
     start,
+    status,
     team,
+    twinspace,
 )
 from handlers.buttons import Flow, Registry, registry_of
+from handlers.dialogs import QUESTIONNAIRES
 
 FLOWS: tuple[Flow, ...] = (
     reminders.FLOW,
@@ -42,6 +48,11 @@ FLOWS: tuple[Flow, ...] = (
     newproject.FLOW,
     join.FLOW,
     profile.FLOW,
+    status.FLOW,
+    twinspace.FLOW,
+    risks.FLOW,
+    plan.FLOW,
+    questionnaire.flow(list(QUESTIONNAIRES)),
 )
 
 

@@ -26,8 +26,10 @@ MORE = route("dl", (ID, one_of("more")), step("more"), actions=("more",), opens_
 
 
 def test_a_prefix_routed_twice_is_refused_at_start_up():
+    anything = route("dl", (ID, word(8)), step("any"))
     with pytest.raises(ValueError, match="'dl' is routed twice"):
-        Registry([DONE, route("dl", (ID,), step("other"))])
+        Registry([anything, route("dl", (ID,), step("other"))])
+    Registry([DONE, MORE, anything])  # distinct actions, and one route for the rest
     with pytest.raises(ValueError, match="'dl' is routed twice"):
         Registry([DONE, route("dl", (ID, word(8)), step("other"), actions=("snooze",))])
     buttons()  # the bot's own flows: every prefix once

@@ -17,7 +17,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     ContextTypes,
     ConversationHandler,
     Defaults,
@@ -56,7 +55,6 @@ from handlers import (
     team_calendar,
     twinspace,
 )
-from handlers.buttons import buttons_of_this_chat
 from handlers.common import OUTBOX
 from handlers.dialogs import LATER, all_forms
 from handlers.flows import buttons
@@ -249,7 +247,8 @@ def register(app: TwinApp) -> None:
     /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last.
     Routed buttons go by the registry (handlers/buttons.py): the presses that open a dialog
     among its entry points, the others after it; between them order plays no part."""
-    opening, routed = buttons().handlers()
+    registry = buttons()
+    opening, routed = registry.handlers()
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
@@ -260,7 +259,7 @@ def register(app: TwinApp) -> None:
         opening,
     ]
     app.add_handlers(start.gate(), group=-2)
-    app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
+    app.add_handler(registry.group_guard(), group=-1)
     app.add_handler(forms.conversation(all_forms(), starts))
     for module_handlers in (
         group.handlers(),

@@ -1,5 +1,6 @@
-"""How a button press reaches its step: data that do not match the flow's pattern get the
-stale-button answer, and in a group only the group's own buttons act at all."""
+"""How a button press reaches its step: one registry of callback prefixes, each declared
+once by the flow that owns it, and one parse of the data into typed parts; data that do
+not parse get the stale-button answer, and in a group only the group's own buttons act."""
 
 from __future__ import annotations
 
@@ -16,23 +17,6 @@ from bot.context import Ctx
 from bot.reply import Reply
 from handlers.common import respond
 from handlers.guards import stale
-
-# The only buttons the bot puts in a group: the group's language and the project to link.
-GROUP_BUTTONS = ("lang:", "link:")
-
-
-async def buttons_of_this_chat(update: Update, context: Ctx) -> None:
-    """Runs before every button handler: in a group only a group's own buttons act, so
-    forged data cannot show a project's members or deadlines in another project's group
-    (private buttons re-check membership and role themselves)."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or chat.type == ChatType.PRIVATE:
-        return
-    if not (query.data or "").startswith(GROUP_BUTTONS):
-        await respond(update, context, stale)
-        raise ApplicationHandlerStop
-
 
 # --- one way to route a button ------------------------------------------------------------------
 # Callback data are `prefix:part:…:action`, at most 64 bytes (Telegram's limit). Each prefix is
@@ -101,6 +85,7 @@ class Route:
     actions: frozenset[str] | None = None
     opens_dialog: bool = False
     press: Callable[..., Awaitable[object]] | None = None
+    in_groups: bool = False
 
     def read(self, given: list[str]) -> tuple[object, ...] | None:
         """The typed parts of `given` (the data after the prefix, split at colons), or None when malformed."""
@@ -128,10 +113,13 @@ def route(
     actions: tuple[str, ...] | None = None,
     opens_dialog: bool = False,
     press: Callable[..., Awaitable[object]] | None = None,
+    in_groups: bool = False,
 ) -> Route:
+    """A route; `in_groups` for the few buttons the bot puts in a group (its language, the
+    project to link): in a group every other press is stale."""
     assert (step is None) != (press is None), "a route runs a step or a press"
     chosen = frozenset(actions) if actions else None
-    return Route(prefix, parts, step, chosen, opens_dialog, press)
+    return Route(prefix, parts, step, chosen, opens_dialog, press, in_groups)
 
 
 class Registry:
@@ -184,6 +172,27 @@ class Registry:
 
     def knows(self, data: object) -> bool:
         return isinstance(data, str) and data.partition(":")[0] in self._routes
+
+    def acts_in_groups(self, data: str) -> bool:
+        """Whether `data` has the prefix of a button the bot puts in a group."""
+        prefix, colon, _ = data.partition(":")
+        return bool(colon) and any(r.in_groups for r in self._routes.get(prefix, []))
+
+    def group_guard(self) -> CallbackQueryHandler:
+        """Runs before every button handler (group -1): in a group only a group's own
+        buttons act, so forged data cannot show a project's members or deadlines in another
+        project's group (private buttons re-check membership and role themselves)."""
+
+        async def buttons_of_this_chat(update: Update, context: Ctx) -> None:
+            query = update.callback_query
+            chat = update.effective_chat
+            if query is None or chat is None or chat.type == ChatType.PRIVATE:
+                return
+            if not self.acts_in_groups(query.data or ""):
+                await respond(update, context, stale)
+                raise ApplicationHandlerStop
+
+        return CallbackQueryHandler(buttons_of_this_chat)
 
     def handlers(self) -> tuple[CallbackQueryHandler, CallbackQueryHandler]:
         """Two handlers for every routed button: the presses that open a dialog (the

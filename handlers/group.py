@@ -128,7 +128,7 @@ async def on_link_chosen(update: Update, context: Ctx, parts: tuple[int]) -> Non
 
 
 # link:<project> under /link in a group (other data: a project not theirs).
-FLOW = Flow(buttons=(route("link", (anything(ID, -1),), press=on_link_chosen),))
+FLOW = Flow(buttons=(route("link", (anything(ID, -1),), press=on_link_chosen, in_groups=True),))
 
 
 def _bot_status_change(member: ChatMemberUpdated) -> tuple[bool, bool]:

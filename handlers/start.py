@@ -186,7 +186,7 @@ async def on_language(update: Update, context: Ctx) -> None:
 FLOW = Flow(
     buttons=(
         route("menu", (one_of("lang"),), lambda _s, a, _: language_menu(a), actions=("lang",)),
-        route("lang", (remainder(r".*"),), choose_language),
+        route("lang", (remainder(r".*"),), choose_language, in_groups=True),
     )
 )
 

@@ -62,8 +62,14 @@ def test_the_action_decides_not_the_order(order):
 
 def test_every_flow_declares_its_buttons_once():
     declared = [r.prefix for flow in FLOWS for r in flow.buttons]
-    assert {"dl", "dlx"} <= set(declared)
+    assert {"dl", "dlx", "menu", "rk", "ts", "qn", "plan"} <= set(declared)
     assert buttons().prefixes == sorted(set(declared))
+
+
+def test_only_the_buttons_declared_for_groups_act_in_a_group():
+    registry = buttons()
+    assert [p for p in registry.prefixes if registry.acts_in_groups(f"{p}:1")] == ["lang", "link"]
+    assert not registry.acts_in_groups("lang") and not registry.acts_in_groups("language:en")
 
 
 async def test_a_reminders_buttons_reach_their_own_steps(driver: Driver, app, db):

@@ -33,7 +33,7 @@ from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.util import await_only
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.config import Settings
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi

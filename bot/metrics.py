@@ -1,4 +1,4 @@
-"""Prometheus metrics, served with /healthz by bot/health.py.
+"""Prometheus metrics, served with /healthz by bot/app/health.py.
 
 Counters live in this process; pending reminders are counted in the database when scraped,
 so every worker reports the same truth about the queue."""

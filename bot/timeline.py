@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Why a day is off (scheduler.calendar.ReasonKind values), then the other legend entries.
+# Why a day is off (bot.rules.calendar.ReasonKind values), then the other legend entries.
 SHADES = {"weekend": "#e5e7eb", "public_holiday": "#fdba74", "school_break": "#93c5fd"}
 AWAY, COMMON, DEADLINE = "personal_pause", "common", "deadline"
 COLOURS = {**SHADES, AWAY: "#7e22ce", COMMON: "#bbf7d0", DEADLINE: "#b91c1c"}

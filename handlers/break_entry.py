@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.countries import country_name
 from bot.reply import Reply
+from bot.rules.countries import country_name
 from handlers.common import Actor
 from scheduler.dates import read_range
 from scheduler.ics_import import break_problem

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from telegram import Document, Update
 
 from bot.context import Ctx
-from bot.countries import country_name
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
+from bot.rules.countries import country_name
 from handlers.break_entry import region_of, replan_author
 from handlers.buttons import ID, Flow, one_of, route
 from handlers.common import Actor, respond

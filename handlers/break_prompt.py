@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.countries import country_name
 from bot.i18n import Html
+from bot.rules.countries import country_name
 from handlers.common import Actor
 from scheduler.moments import zone_of
 from storage import shared_breaks, teams

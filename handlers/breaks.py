@@ -14,9 +14,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.i18n import Html, escape, lines
 from bot.reply import Reply
+from bot.rules.countries import country_name, flag
 from handlers import break_file
 from handlers import shared_breaks as shared
 from handlers.break_entry import add_break

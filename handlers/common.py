@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 Step = Callable[[Session, "Actor"], Reply]
 
-# Replies wait here until the dialog state is in the database (see bot/app.py), so a
+# Replies wait here until the dialog state is in the database (see bot/app/application.py), so a
 # teacher never sees a question that a crash could make the bot forget it asked.
 OUTBOX: ContextVar[list[Post] | None] = ContextVar("outbox", default=None)
 
@@ -132,7 +132,7 @@ async def respond(update: Update, context: Ctx, step: Step) -> object:
 
 
 def queue(update: Update, context: Ctx, reply: Reply) -> None:
-    """Send `reply` once the update's state is saved (bot/app.py)."""
+    """Send `reply` once the update's state is saved (bot/app/application.py)."""
     outbox = OUTBOX.get()
     assert outbox is not None, "replies are queued in TwinApplication.process_update"
     outbox += posts(update, context, reply)

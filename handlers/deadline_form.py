@@ -12,14 +12,14 @@ from babel.dates import format_date
 from sqlmodel import Session
 
 from bot.i18n import N_, Html, lines
-from bot.precision import ADVICE
 from bot.reply import Reply
+from bot.rules.calendar import affected, nearest_common_working_day
+from bot.rules.precision import ADVICE
 from handlers import forms
 from handlers.common import Actor
 from handlers.deadline_news import tell_team
 from handlers.dialog_team import by_eve, owner_field, owner_place, owner_zone, team
 from handlers.guards import member_of
-from scheduler.calendar import affected, nearest_common_working_day
 from scheduler.dates import END_OF_DAY, Reading
 from scheduler.deadlines import read_deadline
 from scheduler.moments import when, zone_of

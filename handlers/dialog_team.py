@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.rules.calendar import Place
 from handlers import forms
-from scheduler.calendar import Place
 from scheduler.moments import zone_of
 from scheduler.places import team_places
 from storage import reminders, teams

@@ -1,5 +1,6 @@
-"""Every dialog and questionnaire, listed once: the application registers them (bot/app.py)
-and /mydata words a teacher's answers with the questions they answered."""
+"""Every dialog and questionnaire, listed once: the application registers them
+(bot/app/application.py) and /mydata words a teacher's answers with the questions they
+answered."""
 
 from __future__ import annotations
 

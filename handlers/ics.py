@@ -20,11 +20,11 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.reply import Document, Message, Reply
+from bot.rules.calendar import Break, holiday_name
+from bot.rules.countries import country_name, flag
 from handlers.common import Actor, respond
 from handlers.guards import for_member
-from scheduler.calendar import Break, holiday_name
 from scheduler.openholidays import CREDIT
 from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from scheduler.reminders.plans import meeting_after

@@ -14,9 +14,9 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from bot.countries import flag
 from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
+from bot.rules.countries import flag
 from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
 from handlers.buttons import Flow, one_of, route
 from handlers.common import Actor, Step, respond

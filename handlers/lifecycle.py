@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from bot.guide.stages import OWNER_LABELS, STAGES, Owner
 from bot.i18n import N_, Html, Translator, lines
-from bot.plan_checks import review
 from bot.reply import Message
 from bot.rules.lifecycle import Facts, advanced, current_stage, finished, next_step
+from bot.rules.plan_checks import review
 from handlers.common import Actor
 from handlers.guards import is_lead
 from storage import answers, checklists, plan, teams

@@ -1,5 +1,5 @@
 """The plan sheet as the team sees it: the whole plan (/plan), one section with its
-buttons, what the guide would point out about the items (bot/plan_checks.py), and the
+buttons, what the guide would point out about the items (bot/rules/plan_checks.py), and the
 notes to the groups when an agreed (locked) section changes or is locked."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from bot.guide.plan import ACTIVITY_LABELS, BY_KEY, SECTIONS, Section
 from bot.i18n import Html, Translator, escape, lines
-from bot.plan_checks import MIN_COLLAB, Flag, flags, review, too_many_new_tools
 from bot.reply import Button, Keyboard, Message, Reply, rows
+from bot.rules.plan_checks import MIN_COLLAB, Flag, flags, review, too_many_new_tools
 from bot.rules.risks import NEW_TOOLS
 from handlers.common import Actor
 from handlers.guards import is_lead
@@ -93,7 +93,7 @@ def tell_lock(
 
 
 def _warnings(t: Translator, section: str, items: list[PlanItem]) -> list[Html]:
-    """What the guide would point out about these items (bot/plan_checks.py)."""
+    """What the guide would point out about these items (bot/rules/plan_checks.py)."""
     out: list[Html] = []
     for row in items:
         for flag in flags(section, row.text):

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.i18n import N_
 from bot.reply import Button, Reply, rows
+from bot.rules.countries import country_name, flag
 from handlers import break_prompt, forms, profile_fields
 from handlers.buttons import Flow, remainder, route
 from handlers.common import Actor, respond

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.countries import COMMON, country_name, flag, parse_country
 from bot.i18n import N_
+from bot.rules.countries import COMMON, country_name, flag, parse_country
+from bot.rules.timezones import guess_zone, parse_zone, zones_of
 from handlers.forms import Asking, Choice, Field, Invalid, Teacher, text_answer
 from scheduler import regions
 from scheduler.reminders.plans import teams_changed
-from scheduler.timezones import guess_zone, parse_zone, zones_of
 from storage import teams, users
 
 NAME_MAX = 64

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Ctx
-from bot.guide.quiz import SCALES, WORDS
+from bot.guide.quiz import QUIZ_ID, QUIZ_VERSION, SCALES, WORDS
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
@@ -46,8 +46,8 @@ def _finish(session: Session, actor: Actor, project: Project, _given: forms.Answ
 
 
 QUIZ = Questionnaire(
-    id="quiz",
-    version=1,
+    id=QUIZ_ID,
+    version=QUIZ_VERSION,
     title=N_("Work-style quiz"),
     intro=N_(
         "Two short tasks, about ten minutes. First: what do eleven everyday words mean to you? "

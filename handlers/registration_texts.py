@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.i18n import N_, Translator
-from bot.plan_checks import Flag, flags
+from bot.rules.plan_checks import Flag, flags
 from handlers.plan_sheet import day
 from storage import plan
 from storage.models import PlanItem

@@ -13,9 +13,9 @@ from babel.dates import format_date
 from sqlmodel import Session
 
 from bot.i18n import Translator
-from bot.plan_checks import review
+from bot.rules.calendar import Place, ReasonKind, affected, works_on
+from bot.rules.plan_checks import review
 from bot.rules.risks import Flag, auto_flags
-from scheduler.calendar import Place, ReasonKind, affected, works_on
 from scheduler.deadlines import stored_moment
 from scheduler.places import REASONS, team_places
 from storage import plan, teams
@@ -48,7 +48,7 @@ def project_flags(
     session: Session, *, project_id: int, team: list[Member], now: datetime
 ) -> dict[str, Flag]:
     """`auto_flags` for one project, read from its team, plan and the partners' calendars.
-    Only collaboration lines the plan's review accepts count (bot/plan_checks.py)."""
+    Only collaboration lines the plan's review accepts count (bot/rules/plan_checks.py)."""
     plan_review = review(plan.section_texts(session, project_id=project_id))
     return auto_flags(
         schools=teams.school_count(team),

@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.countries import country_name
 from bot.i18n import Html, escape
 from bot.reply import Button, Keyboard, Reply
+from bot.rules.countries import country_name
 from handlers.buttons import ID, Flow, one_of, route
 from handlers.common import Actor
 from handlers.guards import stale

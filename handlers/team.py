@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
-from bot.countries import country_name, flag
 from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
+from bot.rules.countries import country_name, flag
 from handlers.buttons import ID, Flow, anything, route, word
 from handlers.common import Actor, respond
 from handlers.guards import (

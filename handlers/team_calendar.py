@@ -15,14 +15,14 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import timeline
 from bot.context import Ctx
-from bot.countries import flag
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Message, Reply, clip
+from bot.rules.calendar import Break, Place, ReasonKind, common_weeks, shown_name, why_not_working
+from bot.rules.countries import flag
 from handlers.breaks import refresh_for_sender
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler import regions
-from scheduler.calendar import Break, Place, ReasonKind, common_weeks, shown_name, why_not_working
 from scheduler.moments import zone_of
 from scheduler.openholidays import CREDIT
 from scheduler.places import REASONS, team_places

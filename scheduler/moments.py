@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time, get_timezone_location
 
 from bot.i18n import Html, Translator
+from bot.rules.timezones import guess_zone
 from bot.timetag import time_tag
-from scheduler.timezones import guess_zone
 from storage.models import User
 
 

@@ -12,8 +12,8 @@ from holidays.registry import EntityLoader
 from sqlmodel import Session
 
 from bot.i18n import N_
+from bot.rules.calendar import Break, Pause, Place, ReasonKind, works_on
 from scheduler import regions
-from scheduler.calendar import Break, Pause, Place, ReasonKind, works_on
 from storage import breaks, teams, users
 from storage.models import SchoolBreak, User
 from storage.teams import Member

@@ -2,7 +2,7 @@
 
 JSON, never pickle. Only what a dialog needs to resume is kept: ConversationHandler
 states and each teacher's scratchpad of unfinished answers. The application flushes
-after every update (see bot/app.py), so a crash loses at most the update in flight,
+after every update (see bot/app/application.py), so a crash loses at most the update in flight,
 which Telegram delivers again.
 
 The database is the only copy that counts: several workers share it, and any of them

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.config import Settings
 from bot.context import TwinApp
 from bot.fakeapi.server import FakeBotApi

@@ -12,14 +12,14 @@ from sqlmodel import select
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
+from bot.rules.calendar import Break, Place
 from handlers import break_file
 from handlers.break_entry import parse_range
 from handlers.team_calendar import lanes
 from scheduler import break_refresh, ics_import, school_data
-from scheduler.calendar import Break, Place
 from scheduler.reminders import plans as reminders_flow
 from scheduler.school_data.seed import seed
 from storage import breaks as stored_breaks

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.calendar import (
+from bot.rules.calendar import (
     Break,
     Pause,
     Place,

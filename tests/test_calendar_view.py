@@ -18,10 +18,10 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from bot import chart, timeline, timeline_figure
-from bot.countries import country_name
 from bot.i18n import Translator
+from bot.rules.calendar import Break, Pause, Place
+from bot.rules.countries import country_name
 from handlers.team_calendar import LEGEND, days_off_text, lanes
-from scheduler.calendar import Break, Pause, Place
 from scheduler.places import REASONS
 from tests.driver import Driver, Sent, Teacher
 from tests.test_quiz import png_text

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import _database
-from bot.console import run_console
+from bot.app.cli import _database
+from bot.app.console import run_console
 from storage.db import Database
 from tests.conftest import settings_for_console
 

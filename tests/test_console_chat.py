@@ -7,7 +7,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.console_chat import chat_loop, render_html
+from bot.app.console_chat import chat_loop, render_html
 from bot.fakeapi.server import FakeBotApi
 
 Step = str | Callable[[], Awaitable[object]]

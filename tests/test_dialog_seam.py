@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
 from storage import plan
 from storage.db import Database

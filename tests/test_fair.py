@@ -19,14 +19,14 @@ from functools import partial
 import pytest
 from telegram import Update
 
-import bot.app
+import bot.app.application
 import bot.budget
 import bot.outgoing
+from bot.app.incoming import ChatOrderedProcessor
 from bot.context import TwinApp
 from bot.fair import InputLimits
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from bot.fakeapi.updates import UpdateFactory, private_chat, user
-from bot.updates import ChatOrderedProcessor
 from storage.db import Database
 from tests.conftest import settings_for
 from tests.driver import Driver, Group, Teacher
@@ -84,7 +84,7 @@ class Clock:
 @pytest.fixture(autouse=True)
 def quick_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
     """A group's paced backlog is given up after 2 s, not 5, when a test ends."""
-    monkeypatch.setattr(bot.app, "SHUTDOWN_SECONDS", 2.0)
+    monkeypatch.setattr(bot.app.application, "SHUTDOWN_SECONDS", 2.0)
 
 
 # --- item 1: replies leave per chat -------------------------------------------------------
@@ -221,7 +221,9 @@ async def test_a_429_in_one_chat_does_not_delay_another(
 ):
     """One update slot (TELEGRAM_CONNECTIONS=1): a reply told to wait 2 s keeps no slot,
     so the next chat's update is handled and answered at once."""
-    app = bot.app.build_application(settings_for(fake, db_url, telegram_connections=1), db)
+    app = bot.app.application.build_application(
+        settings_for(fake, db_url, telegram_connections=1), db
+    )
     await app.initialize()
     try:
         driver = Driver(app, fake)
@@ -268,7 +270,7 @@ async def test_stop_sends_what_is_queued_and_gives_up_a_group_backlog_in_time(
     """At shutdown a private reply still queued (behind a slow one) is sent; a group's
     replies waiting for Telegram's next minute are given up after SHUTDOWN_SECONDS, and
     that is logged."""
-    bound = bot.app.SHUTDOWN_SECONDS
+    bound = bot.app.application.SHUTDOWN_SECONDS
     anna = driver.teacher(101, "Anna", "en")
     group = driver.group()
     fake.limits = RateLimits()

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
 from scheduler.reminders import jobs as flow
 from storage.db import Database

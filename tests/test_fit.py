@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from bot.guide.agreements import TOPICS

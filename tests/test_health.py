@@ -4,7 +4,7 @@ import asyncio
 import re
 import time
 
-from bot.health import HealthServer
+from bot.app.health import HealthServer
 from storage import reminders
 from storage.db import Database
 from tests.driver import Driver

@@ -22,8 +22,8 @@ LATER = ("matplotlib", "numpy", "dateparser", "icalendar", "psycopg", "alembic")
 # What `python -m bot run` does before it polls: settings, the database, the application.
 START = f"""
 import sys
-from bot.__main__ import _database, _settings
-from bot.app import build_application
+from bot.app.cli import _database, _settings
+from bot.app.application import build_application
 settings = _settings()
 build_application(settings, _database(settings))
 print(" ".join(m for m in {LATER!r} if m in sys.modules))

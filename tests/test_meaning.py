@@ -10,7 +10,7 @@ from bot.meaning.compare import Verdict, compare
 from bot.meaning.reader import read
 from bot.meaning.say import describe
 from bot.meaning.units import Unit
-from bot.precision import find_vague
+from bot.rules.precision import find_vague
 
 EN = Translator("en")
 

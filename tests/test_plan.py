@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
+from bot.rules.plan_checks import Gap, looks_like_plain_exchange, smart_gaps, title_too_long
 from handlers.plan_form import ITEMS_MAX
 from storage import plan
 from storage.db import Database

@@ -4,7 +4,7 @@ caught, the precise ones ("divu darba dienu laikā", "17:00 Vilniaus laiku") are
 
 import pytest
 
-from bot.precision import Vague, find_vague
+from bot.rules.precision import Vague, find_vague
 from tests.driver import Driver
 from tests.test_quiz import team_in_three_languages
 

@@ -56,7 +56,7 @@ from prometheus_client import REGISTRY
 from sqlmodel import select
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fair import PERSON, InputLimits
 from bot.fakeapi import updates

@@ -5,7 +5,7 @@ from io import BytesIO
 from PIL import Image
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
 from bot.guide.quiz import SCALES
 from bot.meaning.compare import Verdict

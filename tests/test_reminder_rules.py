@@ -13,9 +13,9 @@ import sqlalchemy as sa
 import time_machine
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
-from scheduler.calendar import Place
+from bot.rules.calendar import Place
 from scheduler.planning import reminder_moments
 from scheduler.recurrence import next_occurrence
 from scheduler.reminders import jobs

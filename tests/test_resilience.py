@@ -4,7 +4,7 @@ import asyncio
 
 from sqlmodel import select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from storage.models import Answer, Project, User

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from bot.guide.risks import RISKS
 from bot.i18n import Translator
+from bot.rules.calendar import Place
 from bot.rules.risks import auto_flags
 from handlers.risk_flags import DayOff
-from scheduler.calendar import Place
 from storage.db import Database
 from storage.models import PlanItem, Project, RiskMark, SchoolBreak
 from tests.driver import Driver

@@ -34,12 +34,12 @@ import time_machine
 from babel.dates import get_day_names, get_month_names
 from sqlmodel import Session, col, select
 
-from bot.app import build_application
+from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from bot.fakeapi.updates import utf16_len
 from bot.i18n import catalog
-from scheduler.calendar import Place, works_on
+from bot.rules.calendar import Place, works_on
 from scheduler.moments import LV_WEEKDAYS
 from scheduler.places import team_places
 from scheduler.reminders import jobs, render

@@ -15,10 +15,10 @@ import pytest
 from sqlmodel import select
 from telegram import Update
 
-from bot.app import build_application
+from bot.app.application import build_application
+from bot.app.incoming import ChatOrderedProcessor
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
-from bot.updates import ChatOrderedProcessor
 from handlers import quiz
 from storage.db import Database
 from storage.migrate import upgrade

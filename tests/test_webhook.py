@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 from telegram.ext import Application
 
-from bot.__main__ import ALLOWED_UPDATES, webhook_options
-from bot.app import build_application
+from bot.app.application import build_application
+from bot.app.cli import ALLOWED_UPDATES, webhook_options
 from bot.fakeapi import updates
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database

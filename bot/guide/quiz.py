@@ -25,6 +25,9 @@ class Scale(NamedTuple):
     talk: str  # msgid: what to agree on when the team's answers differ
 
 
+# Stored with every answer, as the keys are: never change them (a new version is a new quiz).
+QUIZ_ID, QUIZ_VERSION = "quiz", 1
+
 # Task 1: what does each word mean to you?
 WORDS = (
     Word("w_soon", N_("What does “soon” mean to you?")),

@@ -21,7 +21,7 @@ class Facts:
     founders_chosen: bool
     national: bool  # both founders in one country: no label, no awards
     school_of: Mapping[int, str]  # each teacher's school (user id → school key)
-    plan: frozenset[str]  # plan sections the guide's checks accept (bot/plan_checks.py)
+    plan: frozenset[str]  # plan sections the guide's checks accept (bot/rules/plan_checks.py)
     agreed: frozenset[str]  # agreement topics marked agreed
     risks_marked: frozenset[str]  # risks the team has a view on
     ticks: frozenset[str]

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from bot.guide.partners import MIN_SCHOOLS
 from bot.i18n import N_, Html, Translator
-from bot.plan_checks import too_many_new_tools
+from bot.rules.plan_checks import too_many_new_tools
 
 NEW_TOOLS = N_("New ICT tools in the plan: {tools}. The guide advises at most two.")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 from bot.i18n import Html, Translator, escape, lines
-from bot.precision import ADVICE, find_vague
 from bot.reply import Button, Message, Reply, clip, rows
+from bot.rules.precision import ADVICE, find_vague
 from handlers.forms.fields import KEEP, KEEP_VAGUE, Asking, Choice, Field, Kind, State, Teacher
 from handlers.forms.form import Form
 

@@ -40,7 +40,7 @@ The rules:
 * "in two weeks", "pēc divām nedēļām", "po dviejų savaičių": today plus that many days,
   weeks or months (a month after 31 January is the last day of February).
 * A time alone ("18:00") is today.
-* Nothing for vague words (`bot.precision` and a few more: "sometime", "kaut kad"), for
+* Nothing for vague words (`bot.rules.precision` and a few more: "sometime", "kaut kad"), for
   a moment before `now`, for dates that do not exist ("31. februārī") and for phrases
   neither the takers nor dateparser understand.
 """

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import LANGUAGES, fold
-from bot.precision import Vague, find_vague
+from bot.rules.precision import Vague, find_vague
 from scheduler.dates import words
 from scheduler.dates.found import Found
 from scheduler.dates.periods import Works, weekdays_only

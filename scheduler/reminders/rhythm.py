@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.quiz import QUIZ  # the quiz's identity; the guide's content moves out in #22
-from scheduler.calendar import Place
+from bot.guide.quiz import QUIZ_ID, QUIZ_VERSION
+from bot.rules.calendar import Place
 from scheduler.moments import zone_of
 from scheduler.places import teams_places, working_days
 from scheduler.planning import next_working_moment
@@ -29,7 +29,14 @@ def scale_value(value: str | None) -> int | None:
 
 def quiz_value(session: Session, project_id: int, user_id: int, scale: str) -> int | None:
     """The teacher's answer on one work-style scale (1–5), if they took the quiz."""
-    return scale_value(QUIZ.answers_of(session, project_id, user_id).get(scale))
+    given = answers.load(
+        session,
+        project_id=project_id,
+        user_id=user_id,
+        questionnaire=QUIZ_ID,
+        version=QUIZ_VERSION,
+    )
+    return scale_value(given.get(scale))
 
 
 def fitted_offsets(team: tuple[int, ...], deadlines_scale: int | None) -> tuple[int, ...]:
@@ -70,8 +77,8 @@ class TeamRhythm:
         scales = answers.item_values(
             session,
             project_ids=ids,
-            questionnaire=QUIZ.id,
-            version=QUIZ.version,
+            questionnaire=QUIZ_ID,
+            version=QUIZ_VERSION,
             item="s_deadlines",
         )
         loaded = {}

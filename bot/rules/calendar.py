@@ -16,7 +16,7 @@ from functools import lru_cache
 import holidays
 from holidays import HolidayBase
 
-from bot.countries import country_name
+from bot.rules.countries import country_name
 
 _DAY = timedelta(days=1)
 _ENGLISH = "en"  # the language of the package's names where a country has no default

@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 
 from pydantic import SecretStr
 
-from bot.app import build_application
+from bot.app.application import build_application
+from bot.app.console_chat import chat_loop
 from bot.config import Settings
-from bot.console_chat import chat_loop
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot import logs, metrics
+from bot.app.incoming import ChatOrderedProcessor, without_controls
 from bot.budget import Budget
 from bot.commands import set_default_menus
 from bot.config import Settings
@@ -30,7 +31,6 @@ from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.outgoing import Outgoing, Post
 from bot.request import AiohttpRequest
-from bot.updates import ChatOrderedProcessor, without_controls
 from handlers import (
     agreements,
     breaks,
@@ -63,7 +63,7 @@ from scheduler.reminders import jobs
 from storage.db import Database
 from storage.persistence import DbPersistence
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.app")  # the name operators filter logs by
 
 # docker stop and systemd wait 10 s before SIGKILL; the rest of a shutdown takes well
 # under a second, so queued replies get five (a private chat's go in milliseconds).

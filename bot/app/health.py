@@ -19,7 +19,7 @@ from bot import metrics
 from storage import reminders
 from storage.db import Database
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.health")  # the name operators filter logs by
 
 
 class _Health(RequestHandler):

@@ -18,7 +18,6 @@ from bot.reply import Reply
 from handlers.common import respond
 from handlers.guards import stale
 
-# --- one way to route a button ------------------------------------------------------------------
 # Callback data are `prefix:part:…:action`, at most 64 bytes (Telegram's limit). Each prefix is
 # declared once, in the flow that owns it, as one or more `Route`s: the parts after the prefix
 # (each a pattern and a type) and the step that gets them. A press is dispatched by its exact

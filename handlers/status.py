@@ -28,7 +28,7 @@ from bot.rules.lifecycle import (
     schools_ticked,
     tick_item,
 )
-from handlers.buttons import ID, Flow, one_of, route, word
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.lifecycle import (
@@ -39,6 +39,7 @@ from handlers.lifecycle import (
     owner_text,
     settle,
     standing,
+    tick_button,
     ticked_by_me,
 )
 from storage import teams
@@ -163,15 +164,7 @@ async def on_status(update: Update, context: Ctx) -> None:
 
 
 # lc:<project>:<step>:t|u, a number under /status: tick or undo a step.
-FLOW = Flow(
-    buttons=(
-        route(
-            LIFECYCLE,
-            (ID, word(48, also="."), one_of("t", "u")),
-            lambda s, a, p, key, action: tick_step(s, a, p, key, action == "u"),
-        ),
-    )
-)
+FLOW = Flow(buttons=(tick_button(LIFECYCLE, tick_step),))
 
 
 def handlers() -> list[BaseHandler]:

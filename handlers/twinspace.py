@@ -17,10 +17,10 @@ from bot.context import Ctx
 from bot.guide.twinspace import NSS_LOOKS, PART_BY_KEY, PART_OF_ITEM, PARTS, Part
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
-from handlers.buttons import ID, Flow, one_of, route, word
+from handlers.buttons import ID, Flow, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
-from handlers.lifecycle import UNDO_REFUSED, change_tick, undoable
+from handlers.lifecycle import UNDO_REFUSED, change_tick, tick_button, undoable
 from storage import checklists
 from storage.models import Membership, Project
 
@@ -127,12 +127,7 @@ async def on_twinspace(update: Update, context: Ctx) -> None:
 # ts:<project>:<item>:t|u ticks or undoes an item; ts:<project>:<part> opens a part (or the menu).
 FLOW = Flow(
     buttons=(
-        route(
-            TWINSPACE,
-            (ID, word(48, also="."), one_of("t", "u")),
-            lambda s, a, p, key, action: tick_item(s, a, p, key, action == "u"),
-            actions=("t", "u"),
-        ),
+        tick_button(TWINSPACE, tick_item),
         route(TWINSPACE, (ID, word(16)), open_part),
     )
 )

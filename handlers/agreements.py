@@ -4,25 +4,21 @@ agree on" topics privately (/agree); the group sees the answers side by side per
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.agreements import LABELS, TOPICS
 from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms, lifecycle
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of
 from handlers.questionnaire import Questionnaire, command
 from storage import answers, teams
 from storage.models import Membership, Project
-
-CALLBACK = re.compile(r"^agr:(\d{1,12}):(\w{1,32})$")
 
 
 def _thanks(session: Session, actor: Actor, project: Project, _given: forms.Answers) -> Reply:
@@ -160,11 +156,11 @@ async def on_overview(update: Update, context: Ctx) -> None:
 
 
 # A topic button under /agreements (coordinator, founders): asks for the final wording.
-on_mark = button(CALLBACK, lambda s, a, m: start_wording(s, a, int(m[1]), m[2]))
+FLOW = Flow(buttons=(route("agr", (ID, word(32)), start_wording, opens_dialog=True),))
 
 
 def entry_points() -> list[BaseHandler]:
-    return [command("agree", AGREEMENTS), CallbackQueryHandler(on_mark, pattern="^agr:")]
+    return [command("agree", AGREEMENTS)]
 
 
 def handlers() -> list[BaseHandler]:

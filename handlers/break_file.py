@@ -5,7 +5,6 @@ teacher confirms, once (the preview waits in the scratchpad under PENDING)."""
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -17,7 +16,7 @@ from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Reply
 from bot.rules.countries import country_name
 from handlers.break_entry import region_of, replan_author
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, one_of, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, stale
 from scheduler.ics_import import (
@@ -34,7 +33,6 @@ from storage.models import Membership, Project
 PENDING = "ics_import"  # scratch key: the breaks a teacher is asked to confirm
 PREVIEW_LINES = 30
 PARSE_SECONDS = 10.0
-CONFIRM = re.compile(r"^ics:(\d{1,12}):(yes|no)$")
 UNREADABLE = {
     "size": N_(
         "That file is larger than {most} KB. School holidays fit in a much smaller one: export only the holidays, or use /breaks add."
@@ -191,4 +189,11 @@ async def on_ics_file(update: Update, context: Ctx) -> None:
     )
 
 
-on_confirm = button(CONFIRM, lambda s, a, m: confirm_ics(s, a, int(m[1]), m[2] == "yes"))
+# ics:<project>:yes|no under the preview of a calendar file.
+FLOW = Flow(
+    buttons=(
+        route(
+            "ics", (ID, one_of("yes", "no")), lambda s, a, p, y: confirm_ics(s, a, p, y == "yes")
+        ),
+    )
+)

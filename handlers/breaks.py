@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
 from bot.i18n import Html, escape, lines
@@ -124,8 +124,6 @@ async def on_breaks(update: Update, context: Ctx) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("breaks", on_breaks),
-        CallbackQueryHandler(break_file.on_confirm, pattern="^ics:"),
-        CallbackQueryHandler(shared.on_decide, pattern="^brk:"),
         MessageHandler(
             filters.UpdateType.MESSAGE  # not a caption edited later: imported once
             & filters.ChatType.PRIVATE

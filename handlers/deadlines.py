@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, lines
@@ -56,12 +56,10 @@ async def on_deadlines(update: Update, context: Ctx) -> None:
 def entry_points() -> list[BaseHandler]:
     return [
         CommandHandler("deadline", on_deadline),
-        CallbackQueryHandler(more_time.on_more_time, pattern=r"^dl:\d+:more$"),
     ]
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("deadlines", on_deadlines),
-        CallbackQueryHandler(more_time.on_decision, pattern="^dlx:"),
     ]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.reply import Button, Reply
 from handlers import quiz
+from handlers.buttons import Flow, remainder, route
 from handlers.common import Actor, respond
 from handlers.guards import only_private
 from scheduler.reminders.plans import teams_changed
@@ -74,10 +75,9 @@ async def on_forgetme(update: Update, context: Ctx) -> None:
     await respond(update, context, ask_forget)
 
 
-async def on_forget_answer(update: Update, context: Ctx) -> None:
+async def on_forget_answer(update: Update, context: Ctx, answer: tuple[str]) -> None:
     """Yes deletes the teacher's data (and their dialog scratchpad); No changes nothing."""
-    assert update.callback_query is not None
-    if update.callback_query.data != "forget:yes":
+    if answer != ("yes",):
         await respond(update, context, lambda _s, a: Reply().edit(a.t("Nothing changed.")))
         return
     await respond(update, context, forget)
@@ -85,8 +85,11 @@ async def on_forget_answer(update: Update, context: Ctx) -> None:
         context.application.drop_user_data(update.effective_user.id)
 
 
+# forget:yes|no under /forgetme; anything but yes is No.
+FLOW = Flow(buttons=(route("forget", (remainder(r".*"),), press=on_forget_answer),))
+
+
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("forgetme", on_forgetme),
-        CallbackQueryHandler(on_forget_answer, pattern="^forget:"),
     ]

@@ -11,7 +11,6 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
@@ -21,6 +20,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.reply import Button, Reply, clip
 from handlers import linking
+from handlers.buttons import ID, Flow, anything, route
 from handlers.common import Actor, respond
 from handlers.guards import lead_of, not_a_member, private_chat_button
 from storage import teams, users
@@ -113,11 +113,9 @@ async def on_start_in_group(update: Update, context: Ctx) -> None:
     )
 
 
-async def on_link_chosen(update: Update, context: Ctx) -> None:
+async def on_link_chosen(update: Update, context: Ctx, parts: tuple[int]) -> None:
     """A project button under /link: the same checks again, the data carry no trust."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    raw = update.callback_query.data.removeprefix("link:")
-    project_id = int(raw) if raw.isdigit() else -1
+    (project_id,) = parts
     is_admin = await _is_admin(update, context)
 
     def step(session: Session, actor: Actor) -> Reply:
@@ -127,6 +125,10 @@ async def on_link_chosen(update: Update, context: Ctx) -> None:
         return reply
 
     await respond(update, context, step)
+
+
+# link:<project> under /link in a group (other data: a project not theirs).
+FLOW = Flow(buttons=(route("link", (anything(ID, -1),), press=on_link_chosen, in_groups=True),))
 
 
 def _bot_status_change(member: ChatMemberUpdated) -> tuple[bool, bool]:
@@ -173,5 +175,4 @@ def handlers() -> list[BaseHandler]:
             on_start_in_group,
             filters.ChatType.GROUPS & filters.Regex(r"^/start(@\w+)? p\d"),
         ),
-        CallbackQueryHandler(on_link_chosen, pattern="^link:"),
     ]

@@ -8,7 +8,6 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     filters,
@@ -19,6 +18,7 @@ from bot.i18n import N_, Html, Translator
 from bot.reply import Reply
 from bot.rules.countries import flag
 from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
+from handlers.buttons import Flow, one_of, route
 from handlers.common import Actor, Step, respond
 from handlers.guards import too_many_projects
 from scheduler.reminders.plans import teams_changed
@@ -163,9 +163,18 @@ async def join_by_link(update: Update, context: Ctx) -> object:
     return await respond(update, context, _start_with(match.group(1) if match else "-invalid-"))
 
 
-async def join_by_menu(update: Update, context: Ctx) -> object:
-    """The start menu's "join" button: asks for the link first."""
-    return await respond(update, context, _start_with(None))
+# menu:join under /start: the dialog, asking for the link first.
+FLOW = Flow(
+    buttons=(
+        route(
+            "menu",
+            (one_of("join"),),
+            lambda s, a, _: _start_with(None)(s, a),
+            actions=("join",),
+            opens_dialog=True,
+        ),
+    )
+)
 
 
 def entry_points() -> list[BaseHandler]:
@@ -173,5 +182,4 @@ def entry_points() -> list[BaseHandler]:
         CommandHandler(
             "start", join_by_link, filters.ChatType.PRIVATE & filters.Regex(r"^/start j_")
         ),
-        CallbackQueryHandler(join_by_menu, pattern="^menu:join$"),
     ]

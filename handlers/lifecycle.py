@@ -8,15 +8,17 @@ The stages are the guide's (bot/guide/stages.py); the rules are pure
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlmodel import Session
 
 from bot.guide.stages import OWNER_LABELS, STAGES, Owner
 from bot.i18n import N_, Html, Translator, lines
-from bot.reply import Message
+from bot.reply import Message, Reply
 from bot.rules.lifecycle import Facts, advanced, current_stage, finished, next_step
 from bot.rules.plan_checks import review
+from handlers.buttons import ID, Route, one_of, route, word
 from handlers.common import Actor
 from handlers.guards import is_lead
 from storage import answers, checklists, plan, teams
@@ -186,3 +188,14 @@ def undoable(session: Session, project_id: int, me: Membership) -> frozenset[str
 UNDO_REFUSED = N_(
     "Only the teacher who ticked it, the coordinator and the founders can undo a tick."
 )
+
+
+def tick_button(prefix: str, step: Callable[[Session, Actor, int, str, bool], Reply]) -> Route:
+    """<prefix>:<project>:<step or item>:t|u, a number to tick (t) or undo (u), as /status
+    and /twinspace show them; `step` gets the project, the key and whether to undo."""
+    return route(
+        prefix,
+        (ID, word(48, also="."), one_of("t", "u")),
+        lambda s, a, project_id, key, action: step(s, a, project_id, key, action == "u"),
+        actions=("t", "u"),
+    )

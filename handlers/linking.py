@@ -6,16 +6,17 @@ unlinks one."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
-from handlers.buttons import button
+from handlers.buttons import GROUP_ID, ID, Flow, Part, one_of, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, lead_of, stale
 from scheduler.reminders.plans import schedule_digest
@@ -25,7 +26,6 @@ from storage.models import ChatBinding, Membership, Project
 # lnk:<group>:<project>:<language>:yes|no, under the coordinator's approval question
 APPROVE = re.compile(r"^lnk:(-\d{1,16}):(\d{1,12}):(\w{2}):(yes|no)$")
 # grp:<project>:<group>, an Unlink button under /groups
-UNLINK = re.compile(r"^grp:(\d{1,12}):(-\d{1,16})$")
 LINKED = N_("🔗 {name} linked the group “{group}” to <b>{title}</b>.")
 UNLINKED = N_("The group “{group}” is no longer linked to <b>{title}</b>.")
 
@@ -226,14 +226,10 @@ async def on_groups(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(group_list, private_only=True))
 
 
-async def on_approve(update: Update, context: Ctx) -> None:
+async def on_approve(update: Update, context: Ctx, parts: tuple[Any, ...]) -> None:
     """Link it / No under a participant's request; the group's name is asked of Telegram."""
-    assert update.callback_query is not None
-    match = APPROVE.match(update.callback_query.data or "")
-    if match is None:
-        await respond(update, context, stale)
-        return
-    group, project_id, language, yes = int(match[1]), int(match[2]), match[3], match[4] == "yes"
+    group, project_id, language, answer = parts
+    yes = answer == "yes"
     try:
         title = (await context.bot.get_chat(group)).title or ""
     except TelegramError:  # the bot was removed meanwhile: linked without a name
@@ -245,12 +241,17 @@ async def on_approve(update: Update, context: Ctx) -> None:
     await respond(update, context, step)
 
 
-on_unlink = button(UNLINK, lambda s, a, m: unlink(s, a, int(m[1]), int(m[2])))
+# lnk:<group>:<project>:<language>:yes|no under a request (coordinator);
+# grp:<project>:<group> under /groups (coordinator): unlinks the group.
+FLOW = Flow(
+    buttons=(
+        route("lnk", (GROUP_ID, ID, Part(r"\w{2}"), one_of("yes", "no")), press=on_approve),
+        route("grp", (ID, GROUP_ID), unlink),
+    )
+)
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("groups", on_groups),
-        CallbackQueryHandler(on_approve, pattern="^lnk:"),
-        CallbackQueryHandler(on_unlink, pattern="^grp:"),
     ]

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply, clip
 from handlers import lifecycle
+from handlers.buttons import ID, Flow, Part, anything, route
 from handlers.common import Actor, respond
-from handlers.guards import for_member, stale
+from handlers.guards import for_member
 from handlers.team import role_label
 from scheduler.reminders.plans import teams_changed
 from storage import teams
@@ -233,36 +234,29 @@ async def on_members(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(members_screen, private_only=True))
 
 
-async def on_member_action(update: Update, context: Ctx) -> None:
-    """A button on the /members screen: mem:<project>:<user>:<action>."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    parts = update.callback_query.data.split(":")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-        await respond(update, context, stale)
-        return
-    project_id, user_id, action = int(parts[1]), int(parts[2]), parts[3]
-    await respond(update, context, lambda s, a: manage(s, a, project_id, user_id, action))
-
-
 async def on_leave(update: Update, context: Ctx) -> None:
     """/leave: asks to confirm."""
     await respond(update, context, for_member(ask_leave, private_only=True))
 
 
-async def on_leave_confirmed(update: Update, context: Ctx) -> None:
-    """The Yes/No under /leave."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    raw = update.callback_query.data.removeprefix("leave:")
-    if not raw.isdigit():
-        await respond(update, context, lambda _s, a: Reply().edit(a.t("Nothing changed.")))
-        return
-    await respond(update, context, lambda s, a: leave(s, a, int(raw)))
+def leave_or_not(session: Session, actor: Actor, project_id: int | None) -> Reply:
+    """The Yes (leave:<project>) or No (leave:no) under /leave."""
+    if project_id is None:
+        return Reply().edit(actor.t("Nothing changed."))
+    return leave(session, actor, project_id)
+
+
+# mem:<project>:<user>:<action> on the /members screen; leave:<project>|no under /leave.
+FLOW = Flow(
+    buttons=(
+        route("mem", (ID, ID, Part(r"[^:]*")), manage),
+        route("leave", (anything(Part(r"\d+", int), None),), leave_or_not),
+    )
+)
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("members", on_members),
-        CallbackQueryHandler(on_member_action, pattern="^mem:"),
         CommandHandler("leave", on_leave),
-        CallbackQueryHandler(on_leave_confirmed, pattern="^leave:"),
     ]

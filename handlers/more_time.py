@@ -4,18 +4,15 @@ approves it or keeps the old date with a button; the owner and the groups hear w
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
-from telegram import Update
 
-from bot.context import Ctx
 from bot.i18n import N_
 from bot.reply import Button, Reply
 from handlers import forms
-from handlers.buttons import button
-from handlers.common import Actor, respond
+from handlers.buttons import ID, Flow, one_of, route
+from handlers.common import Actor
 from handlers.deadline_form import CONFIRM, DUE
 from handlers.deadline_news import tell_groups
 from handlers.guards import stale
@@ -25,7 +22,6 @@ from storage import deadlines, teams
 from storage.models import Deadline, Role, User
 
 PROPOSAL_WINDOW = timedelta(days=3 * 366)  # a proposed date from a button is near today
-DECISION = re.compile(r"^dlx:(\d{1,12}):(\d{1,12}):(yes|no)$")
 
 
 def _own_deadline(session: Session, actor: Actor, deadline_id: int) -> Deadline | None:
@@ -149,15 +145,21 @@ def decide_more_time(
     return reply
 
 
-async def on_more_time(update: Update, context: Ctx) -> object:
-    """dl:<deadline>:more under a reminder: opens the "new date" dialog."""
-    assert update.callback_query is not None
-    raw = (update.callback_query.data or "").split(":")
-    deadline_id = int(raw[1]) if len(raw) == 3 and raw[1].isdigit() else -1
-    return await respond(update, context, lambda s, a: ask_more_time(s, a, deadline_id))
-
-
-# dlx:<deadline>:<new date as a timestamp>:yes|no (the coordinator).
-on_decision = button(
-    DECISION, lambda s, a, m: decide_more_time(s, a, int(m[1]), int(m[2]), m[3] == "yes")
+# dl:<deadline>:more under a reminder opens the "new date" dialog;
+# dlx:<deadline>:<new date as a timestamp>:yes|no is the coordinator's decision.
+FLOW = Flow(
+    buttons=(
+        route(
+            "dl",
+            (ID, one_of("more")),
+            lambda s, a, d, _: ask_more_time(s, a, d),
+            actions=("more",),
+            opens_dialog=True,
+        ),
+        route(
+            "dlx",
+            (ID, ID, one_of("yes", "no")),
+            lambda s, a, d, when, yes: decide_more_time(s, a, d, when, yes == "yes"),
+        ),
+    )
 )

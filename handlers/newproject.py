@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers import break_prompt, forms, profile_fields
+from handlers.buttons import Flow, one_of, route
 from handlers.common import Actor, respond
 from handlers.guards import only_private, too_many_projects
 from storage import teams
@@ -89,8 +90,21 @@ async def start_newproject(update: Update, context: Ctx) -> object:
     return await respond(update, context, _start)
 
 
+# menu:new under /start opens the dialog.
+FLOW = Flow(
+    buttons=(
+        route(
+            "menu",
+            (one_of("new"),),
+            lambda s, a, _: _start(s, a),
+            actions=("new",),
+            opens_dialog=True,
+        ),
+    )
+)
+
+
 def entry_points() -> list[BaseHandler]:
     return [
         CommandHandler("newproject", start_newproject),
-        CallbackQueryHandler(start_newproject, pattern="^menu:new$"),
     ]

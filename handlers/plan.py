@@ -6,17 +6,15 @@ the dialogs handlers/plan_form.py."""
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.plan import ACTIVITY_LABELS, BY_KEY
 from bot.reply import Button, Message, Reply, rows
 from handlers import forms, plan_form
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, Part, maybe, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.plan_form import FORM_OF, section_full
@@ -24,7 +22,6 @@ from handlers.plan_sheet import section_screen, tell_if_locked, tell_lock, whole
 from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 
-CALLBACK = re.compile(r"^plan:(\d{1,12}):(\w{1,16})(?::(\w{1,16}))?(?::(\d{1,12}))?$")
 FORMS = plan_form.FORMS  # the dialogs, registered with the others (handlers/dialogs.py)
 
 
@@ -175,30 +172,23 @@ async def on_plan(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(plan_command))
 
 
-# plan:<project>:<action>[:<section>[:<item>]]; may open a dialog (add, edit).
-on_plan_button = button(
-    CALLBACK,
-    lambda s, a, m: act(s, a, int(m[1]), m[2], key=m[3], item_id=int(m[4]) if m[4] else None),
+# plan:<project>:<action>[:<section>[:<item>]] and planf:<project>:<item>:<field> (one
+# detail of an activity); both may open a dialog (add, edit).
+FLOW = Flow(
+    buttons=(
+        route(
+            "plan",
+            (ID, word(16), maybe(word(16)), maybe(ID)),
+            lambda s, a, p, action, key, item: act(s, a, p, action, key=key, item_id=item),
+            opens_dialog=True,
+        ),
+        route("planf", (ID, ID, Part(r"[^:]*")), edit_activity_field, opens_dialog=True),
+    )
 )
 
 
-async def on_activity_field(update: Update, context: Ctx) -> object:
-    """planf:<project>:<item>:<field>: change one detail of an activity."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    parts = update.callback_query.data.split(":")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-        return await respond(update, context, stale)
-    project_id, item_id, field = int(parts[1]), int(parts[2]), parts[3]
-    return await respond(
-        update, context, lambda s, a: edit_activity_field(s, a, project_id, item_id, field)
-    )
-
-
 def entry_points() -> list[BaseHandler]:
-    return [
-        CallbackQueryHandler(on_plan_button, pattern="^plan:"),
-        CallbackQueryHandler(on_activity_field, pattern="^planf:"),
-    ]
+    return []
 
 
 def handlers() -> list[BaseHandler]:

@@ -6,13 +6,14 @@ from dataclasses import replace
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot.context import Ctx
 from bot.i18n import N_
 from bot.reply import Button, Reply, rows
 from bot.rules.countries import country_name, flag
 from handlers import break_prompt, forms, profile_fields
+from handlers.buttons import Flow, remainder, route
 from handlers.common import Actor, respond
 from handlers.guards import only_private, stale
 
@@ -87,15 +88,8 @@ async def on_profile(update: Update, context: Ctx) -> None:
     await respond(update, context, card)
 
 
-async def on_edit(update: Update, context: Ctx) -> object:
-    """A field button under /profile: asks for the new value."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    key = update.callback_query.data.removeprefix("prof:")
-    return await respond(update, context, lambda s, a: edit_field(s, a, key))
-
-
-def entry_points() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_edit, pattern="^prof:")]
+# prof:<field> under /profile: asks for the new value (a dialog).
+FLOW = Flow(buttons=(route("prof", (remainder(r".*"),), edit_field, opens_dialog=True),))
 
 
 def handlers() -> list[BaseHandler]:

@@ -4,17 +4,17 @@ day per teacher) whose buttons open the questionnaires of the project it names."
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, Translator, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.agreements import AGREEMENTS
+from handlers.buttons import ID, Flow, anything, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of
 from handlers.partners import PARTNERS
@@ -25,7 +25,6 @@ from storage.models import Membership, Project, Role, User
 
 QUESTIONNAIRES: tuple[Questionnaire, ...] = (PARTNERS, AGREEMENTS, QUIZ)
 NUDGE_GAP = timedelta(days=1)
-CALLBACK = re.compile(r"^prog:(\d{1,12})$")
 
 
 def answered(session: Session, project_id: int, user_id: int) -> list[tuple[Questionnaire, int]]:
@@ -121,16 +120,11 @@ async def on_progress(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(board, private_only=True))
 
 
-async def on_remind(update: Update, context: Ctx) -> None:
-    """The "remind the others" button: prog:<project>."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    match = CALLBACK.match(update.callback_query.data)
-    project_id = int(match.group(1)) if match else -1
-    await respond(update, context, lambda s, a: remind(s, a, project_id))
+# The "remind the others" button: prog:<project> (other data: a project not theirs).
+FLOW = Flow(buttons=(route("prog", (anything(ID, -1),), remind),))
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("progress", on_progress),
-        CallbackQueryHandler(on_remind, pattern="^prog:"),
     ]

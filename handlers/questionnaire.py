@@ -5,17 +5,19 @@ offered again at the end and by the next /command, and counts as open on /progre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
+from handlers.buttons import ID, Flow, Part, remainder, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from storage import answers
@@ -235,20 +237,12 @@ def command(name: str, q: Questionnaire) -> CommandHandler:
     return CommandHandler(name, on_command)
 
 
-def entry_points(questionnaires: list[Questionnaire]) -> list[BaseHandler]:
-    """The buttons under finished questionnaires (they may start a dialog)."""
+def flow(questionnaires: list[Questionnaire]) -> Flow:
+    """qn:<questionnaire>:<project>:<action>, the buttons under finished questionnaires
+    (they may start a dialog)."""
     by_id = {q.id: q for q in questionnaires}
-
-    async def on_manage(update: Update, context: Ctx) -> object:
-        assert update.callback_query is not None and update.callback_query.data is not None
-        parts = update.callback_query.data.split(":", 3)
-        q = by_id.get(parts[1]) if len(parts) == 4 else None
-        if q is None or not parts[2].isdigit():
-            return await respond(update, context, stale)
-        project_id, action = int(parts[2]), parts[3]
-        return await respond(update, context, lambda s, a: _manage(s, a, q, project_id, action))
-
-    return [CallbackQueryHandler(on_manage, pattern="^qn:")]
+    which = Part("|".join(re.escape(name) for name in by_id), by_id.__getitem__)
+    return Flow(buttons=(route("qn", (which, ID, remainder(r".*")), _manage, opens_dialog=True),))
 
 
 def summary_lines(actor: Actor, q: Questionnaire, given: forms.Answers) -> list[Html]:

@@ -5,26 +5,21 @@ the draft for everyone, so only they may, and each press checks it again."""
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html
 from bot.reply import Reply
 from handlers import forms
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, one_of, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, stale
 from handlers.registration_kit import LABELS, NOTES, field_message, kit_messages, read_kit
 from storage import plan
 from storage.models import Membership, Project
 
-CALLBACK = re.compile(r"^reg:(\d{1,12}):(\w{1,16})$")  # edit a field (the dialog's entry)
-CHOOSE = re.compile(r"^regl:(\d{1,12}):(lv|lt|en)$")  # the working language
-USE_TITLE = re.compile(r"^regt:(\d{1,12}):(\d{1,12})$")  # register the plan's title
 ONLY_LEADS = N_("Only the coordinator and the founders can edit the registration texts.")
 
 
@@ -120,20 +115,22 @@ async def on_registration(update: Update, context: Ctx) -> None:
 
 
 # reg:<project>:<field> (coordinator, founders): asks for the new text.
-on_edit = button(CALLBACK, lambda s, a, m: start_edit(s, a, int(m[1]), m[2]))
 # regl:<project>:<language> (coordinator, founders): the texts again in that language.
-on_choose = button(CHOOSE, lambda s, a, m: choose_language(s, a, int(m[1]), m[2]))
 # regt:<project>:<plan item> (coordinator, founders): registers the plan's title.
-on_use_title = button(USE_TITLE, lambda s, a, m: use_plan_title(s, a, int(m[1]), int(m[2])))
+FLOW = Flow(
+    buttons=(
+        route("reg", (ID, word(16)), start_edit, opens_dialog=True),
+        route("regl", (ID, one_of("lv", "lt", "en")), choose_language),
+        route("regt", (ID, ID), use_plan_title),
+    )
+)
 
 
 def entry_points() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_edit, pattern="^reg:")]
+    return []
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("registration", on_registration),
-        CallbackQueryHandler(on_choose, pattern="^regl:"),
-        CallbackQueryHandler(on_use_title, pattern="^regt:"),
     ]

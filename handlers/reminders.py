@@ -4,20 +4,15 @@ may press them."""
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
-from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.reply import Reply
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, one_of, route
 from handlers.common import Actor
 from handlers.guards import stale
 from scheduler.reminders.plans import plan_deadline, snooze
 from storage import deadlines
 from storage.models import Role
-
-CALLBACK = re.compile(r"^dl:(\d{1,12}):(done|snooze)$")
 
 
 def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: str) -> Reply:
@@ -44,9 +39,9 @@ def answer_reminder(session: Session, actor: Actor, deadline_id: int, action: st
     return Reply(clear_buttons=True).say(t("I will remind you again on your next working day."))
 
 
-# dl:<deadline>:done|snooze under a reminder.
-on_reminder_button = button(CALLBACK, lambda s, a, m: answer_reminder(s, a, int(m[1]), m[2]))
-
-
-def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_reminder_button, pattern="^dl:")]
+# dl:<deadline>:done|snooze under a reminder (dl:<deadline>:more is handlers/more_time.py's).
+FLOW = Flow(
+    buttons=(
+        route("dl", (ID, one_of("done", "snooze")), answer_reminder, actions=("done", "snooze")),
+    )
+)

@@ -4,19 +4,18 @@ coordinator sets the team's reminder rhythm (how many days before, at what local
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Reply, rows
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, one_of, remainder, route
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, stale
 from scheduler.dates import END_OF_DAY, read_moment, read_range
@@ -30,7 +29,6 @@ TIMES = ("08:00", "09:00", "12:00", "15:00")
 DAYS = ("0", "1", "2", "3", "4")  # Monday to Friday, for the weekly digest
 BY_DAY = ("end", "eve")  # "by Friday": the end of Friday, or of Thursday
 AWAY_MAX = timedelta(days=366)  # a pause longer than a school year is not a pause
-CALLBACK = re.compile(r"^rs:(\d{1,12}):(offsets|time|day|digest|by):([\w,:]{1,16})$")
 
 
 def _replan_mine(session: Session, actor: Actor) -> None:
@@ -234,12 +232,19 @@ async def on_reminders(update: Update, context: Ctx) -> None:
 
 
 # rs:<project>:<setting>:<value> (coordinator).
-on_change = button(CALLBACK, lambda s, a, m: change(s, a, int(m[1]), m[2], m[3]))
+FLOW = Flow(
+    buttons=(
+        route(
+            "rs",
+            (ID, one_of("offsets", "time", "day", "digest", "by"), remainder(r"[\w,:]{1,16}")),
+            change,
+        ),
+    )
+)
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("away", on_away),
         CommandHandler("reminders", on_reminders),
-        CallbackQueryHandler(on_change, pattern="^rs:"),
     ]

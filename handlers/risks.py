@@ -8,27 +8,24 @@ re-checks membership, so forged data change nothing."""
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.risks import BY_KEY
 from bot.i18n import N_, lines
 from bot.reply import Reply
 from handlers import forms, lifecycle
+from handlers.buttons import ID, Flow, Part, maybe, one_of, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
 from handlers.risk_cards import PREFIX, card, list_buttons, list_text, owner_picker, read_view
 from storage import risks as store
 from storage import teams
 from storage.models import Membership, Project
-
-CALLBACK = re.compile(r"^rk:(\d{1,12}):(?:(\w{1,16}):)?(\w{1,8})(?::(\d{1,16}))?$")
-WRITE = r"^rk:\d{1,12}:\w{1,16}:write$"
 
 
 def overview(session: Session, actor: Actor, project: Project, _me: Membership) -> Reply:
@@ -44,6 +41,9 @@ def overview(session: Session, actor: Actor, project: Project, _me: Membership) 
     return Reply().say(lines(list_text(t, view), hint, blank=True), list_buttons(view))
 
 
+ACTION_LONGEST = 8
+
+
 class Press(NamedTuple):
     """A parsed risk button: rk:<project>[:<risk>]:<action>[:<teacher>]."""
 
@@ -53,12 +53,11 @@ class Press(NamedTuple):
     arg: int | None
 
 
-def parse(data: str | None) -> Press | None:
-    match = CALLBACK.match(data or "")
-    if match is None:
-        return None
-    project_id, key, action, arg = match.groups()
-    return Press(int(project_id), key or "", action, int(arg) if arg else None)
+def read_press(project_id: int, first: str, second: str | None, arg: int | None) -> Press | None:
+    """rk:<project>:<action> (the list) or rk:<project>:<risk>:<action>[:<teacher>]."""
+    if second is None:
+        return Press(project_id, "", first, arg) if len(first) <= ACTION_LONGEST else None
+    return Press(project_id, first, second, arg)
 
 
 def press(session: Session, actor: Actor, pressed: Press) -> Reply:
@@ -148,36 +147,33 @@ async def on_risks(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(overview))
 
 
-async def on_press(update: Update, context: Ctx) -> None:
-    """A button under /risks: open a risk, mark it, choose its owner, back to the list."""
-    assert update.callback_query is not None
-    pressed = parse(update.callback_query.data)
-    if pressed is None:
-        await respond(update, context, stale)
-        return
-    await respond(update, context, lambda s, a: press(s, a, pressed))
-
-
-async def on_write(update: Update, context: Ctx) -> object:
-    """ "Write how we handle it": asks for the mitigation (one question, precision-checked)."""
-    assert update.callback_query is not None
-    pressed = parse(update.callback_query.data)
-    assert pressed is not None  # the pattern WRITE only lets well-formed data through
-    return await respond(
-        update, context, lambda s, a: start_mitigation(s, a, pressed.project_id, pressed.key)
+# A button under /risks: open a risk, mark it, choose its owner, back to the list;
+# rk:<project>:<risk>:write ("Write how we handle it") asks for the mitigation in a dialog.
+FLOW = Flow(
+    buttons=(
+        route(
+            PREFIX,
+            (ID, word(16), maybe(word(ACTION_LONGEST)), maybe(Part(r"\d{1,16}", int))),
+            lambda s, a, *parts: press(s, a, p) if (p := read_press(*parts)) else stale(s, a),
+        ),
+        route(
+            PREFIX,
+            (ID, word(16), one_of("write")),
+            lambda s, a, p, key, _: start_mitigation(s, a, p, key),
+            actions=("write",),
+            opens_dialog=True,
+        ),
     )
-
+)
 
 FORMS: list[forms.Form] = [MITIGATION]
 
 
 def entry_points() -> list[BaseHandler]:
-    """The mitigation button opens a dialog, so it lives inside the dialog handler."""
-    return [CallbackQueryHandler(on_write, pattern=WRITE)]
+    return []
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("risks", on_risks),
-        CallbackQueryHandler(on_press, pattern=f"^{PREFIX}:"),
     ]

@@ -7,7 +7,6 @@ it (storage/shared_breaks.py). Confirming and removing re-plan the country's tea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,7 +15,7 @@ from sqlmodel import Session
 from bot.i18n import Html, escape
 from bot.reply import Button, Keyboard, Reply
 from bot.rules.countries import country_name
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, one_of, route
 from handlers.common import Actor
 from handlers.guards import stale
 from scheduler.reminders.plans import teams_changed
@@ -25,7 +24,6 @@ from storage.models import SchoolBreak
 
 FETCHED = "OpenHolidays"  # the API and its shipped snapshot: a name, not translated
 LABEL_NAME = 24  # characters of a break's name on a button
-DECIDE = re.compile(r"^brk:(ok|rm):(\d{1,12})$")
 
 
 def break_line(
@@ -125,4 +123,5 @@ def decide(session: Session, actor: Actor, action: str, break_id: int) -> Reply:
     )
 
 
-on_decide = button(DECIDE, lambda s, a, m: decide(s, a, m[1], int(m[2])))
+# brk:ok|rm:<school break> (a teacher of that country).
+FLOW = Flow(buttons=(route("brk", (one_of("ok", "rm"), ID), decide),))

@@ -19,6 +19,7 @@ from bot.context import Ctx
 from bot.fair import Verdict
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply
+from handlers.buttons import Flow, one_of, remainder, route
 from handlers.common import Actor, queue, respond
 from handlers.guards import active_project, stale
 from handlers.progress import unfinished
@@ -180,11 +181,14 @@ async def on_language(update: Update, context: Ctx) -> None:
     await respond(update, context, lambda _s, a: language_menu(a))
 
 
-async def on_language_chosen(update: Update, context: Ctx) -> None:
-    """A language button: saves the choice and switches the command menu too."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    lang = update.callback_query.data.removeprefix("lang:")
-    await respond(update, context, lambda s, a: choose_language(s, a, lang))
+# menu:lang under /start shows the languages; lang:<code> saves the choice and switches
+# the command menu too.
+FLOW = Flow(
+    buttons=(
+        route("menu", (one_of("lang"),), lambda _s, a, _: language_menu(a), actions=("lang",)),
+        route("lang", (remainder(r".*"),), choose_language, in_groups=True),
+    )
+)
 
 
 async def on_unknown(update: Update, context: Ctx) -> None:
@@ -217,8 +221,6 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("start", on_start),
         CommandHandler("help", on_help),
         CommandHandler("language", on_language),
-        CallbackQueryHandler(on_language, pattern="^menu:lang$"),
-        CallbackQueryHandler(on_language_chosen, pattern="^lang:"),
     ]
 
 

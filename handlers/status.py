@@ -9,11 +9,9 @@ Callback data: lc:<project>:<step>:<t|u> (tick, undo); every press re-checks mem
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.stages import STAGE_OF_STEP, STAGES, STEP_BY_KEY, Owner, Stage, Step
@@ -30,6 +28,7 @@ from bot.rules.lifecycle import (
     schools_ticked,
     tick_item,
 )
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.lifecycle import (
@@ -40,6 +39,7 @@ from handlers.lifecycle import (
     owner_text,
     settle,
     standing,
+    tick_button,
     ticked_by_me,
 )
 from storage import teams
@@ -47,7 +47,6 @@ from storage.models import Membership, Project
 from storage.teams import Member, ProjectType
 
 LIFECYCLE = "lc"
-TICK_CALLBACK = re.compile(r"^lc:(\d{1,12}):([\w.]{1,48}):([tu])$")
 
 
 def _status(
@@ -164,21 +163,11 @@ async def on_status(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(status))
 
 
-async def on_press(update: Update, context: Ctx) -> None:
-    """A number under /status: tick or undo a step."""
-    assert update.callback_query is not None
-    ticked = TICK_CALLBACK.match(update.callback_query.data or "")
-    if ticked is None:
-        await respond(update, context, stale)
-        return
-    project_id, key, action = ticked.groups()
-    await respond(
-        update, context, lambda s, a: tick_step(s, a, int(project_id), key, action == "u")
-    )
+# lc:<project>:<step>:t|u, a number under /status: tick or undo a step.
+FLOW = Flow(buttons=(tick_button(LIFECYCLE, tick_step),))
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("status", on_status),
-        CallbackQueryHandler(on_press, pattern=f"^{LIFECYCLE}:"),
     ]

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import re
-
 from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.partners import MAX_SCHOOLS
 from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
 from bot.rules.countries import country_name, flag
-from handlers.buttons import button
+from handlers.buttons import ID, Flow, anything, route, word
 from handlers.common import Actor, respond
 from handlers.guards import (
     active_project,
@@ -31,8 +29,6 @@ from handlers.newproject import invite_buttons, invite_link
 from storage import teams
 from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType
-
-REVOKE = re.compile(r"^inv:(\d{1,12}):([\w-]{1,50})$")
 
 ROLE_NAMES = {
     Role.COORDINATOR: N_("coordinator"),
@@ -246,14 +242,6 @@ async def on_projects(update: Update, context: Ctx) -> None:
     await respond(update, context, project_list)
 
 
-async def on_project_chosen(update: Update, context: Ctx) -> None:
-    """A project button under /projects: switches the active project."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    raw = update.callback_query.data.removeprefix("proj:")
-    project_id = int(raw) if raw.isdigit() else -1
-    await respond(update, context, lambda s, a: switch_project(s, a, project_id))
-
-
 async def on_invite(update: Update, context: Ctx) -> None:
     """/invite: a fresh invite link (coordinator and founders only)."""
     await respond(update, context, for_member(new_invite, private_only=True))
@@ -265,15 +253,19 @@ async def on_invites(update: Update, context: Ctx) -> None:
 
 
 # inv:<project>:<token>, a Stop button under /invites
-on_revoke = button(REVOKE, lambda s, a, m: revoke(s, a, int(m[1]), m[2]))
+# proj:<project> under /projects switches the active project (other data: not theirs).
+FLOW = Flow(
+    buttons=(
+        route("inv", (ID, word(50, also="-")), revoke),
+        route("proj", (anything(ID, -1),), switch_project),
+    )
+)
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("team", on_team),
         CommandHandler("projects", on_projects),
-        CallbackQueryHandler(on_project_chosen, pattern="^proj:"),
         CommandHandler("invite", on_invite),
         CommandHandler("invites", on_invites),
-        CallbackQueryHandler(on_revoke, pattern="^inv:"),
     ]

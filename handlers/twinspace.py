@@ -9,25 +9,22 @@ Callback data: ts:<project>:<part> (open a part, or the menu), ts:<project>:<ite
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Ctx
 from bot.guide.twinspace import NSS_LOOKS, PART_BY_KEY, PART_OF_ITEM, PARTS, Part
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
+from handlers.buttons import ID, Flow, route, word
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
-from handlers.lifecycle import UNDO_REFUSED, change_tick, undoable
+from handlers.lifecycle import UNDO_REFUSED, change_tick, tick_button, undoable
 from storage import checklists
 from storage.models import Membership, Project
 
 TWINSPACE = "ts"
-TICK_CALLBACK = re.compile(r"^ts:(\d{1,12}):([\w.]{1,48}):([tu])$")
-PART_CALLBACK = re.compile(r"^ts:(\d{1,12}):(\w{1,16})$")
 MENU = "menu"
 
 
@@ -127,24 +124,16 @@ async def on_twinspace(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(twinspace, private_only=True))
 
 
-async def on_press(update: Update, context: Ctx) -> None:
-    """A button under /twinspace: tick, undo, or open a part (or the menu)."""
-    assert update.callback_query is not None
-    data = update.callback_query.data or ""
-    if ticked := TICK_CALLBACK.match(data):
-        project_id, key, action = ticked.groups()
-        await respond(
-            update, context, lambda s, a: tick_item(s, a, int(project_id), key, action == "u")
-        )
-    elif opened := PART_CALLBACK.match(data):
-        project_id, key = opened.groups()
-        await respond(update, context, lambda s, a: open_part(s, a, int(project_id), key))
-    else:
-        await respond(update, context, stale)
+# ts:<project>:<item>:t|u ticks or undoes an item; ts:<project>:<part> opens a part (or the menu).
+FLOW = Flow(
+    buttons=(
+        tick_button(TWINSPACE, tick_item),
+        route(TWINSPACE, (ID, word(16)), open_part),
+    )
+)
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("twinspace", on_twinspace),
-        CallbackQueryHandler(on_press, pattern=f"^{TWINSPACE}:"),
     ]

@@ -63,6 +63,7 @@ from bot.fakeapi import updates
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from bot.i18n import LANGUAGES, Translator
 from bot.outgoing import Outgoing
+from handlers.buttons import Routed
 from storage.db import Database, normalise_url
 from storage.models import ChatBinding, Membership, Project
 from tests.conftest import settings_for
@@ -382,6 +383,8 @@ def registered(app: TwinApp) -> tuple[list[str], list[str]]:
                     walk(state)
             elif isinstance(handler, CommandHandler):
                 commands.update(handler.commands)
+            elif isinstance(handler, Routed):  # the registry's buttons (handlers/buttons.py)
+                prefixes.update(handler.registry.prefixes)
             elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
                 source = getattr(handler.pattern, "pattern", handler.pattern)
                 prefixes.update(re.findall(r"[a-z_]+", str(source).split(":")[0]))

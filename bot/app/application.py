@@ -17,7 +17,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     ContextTypes,
     ConversationHandler,
     Defaults,
@@ -47,10 +46,8 @@ from handlers import (
     partners,
     profile,
     progress,
-    questionnaire,
     quiz,
     quiz_results,
-    reminders,
     rhythm,
     start,
     status,
@@ -58,9 +55,9 @@ from handlers import (
     team_calendar,
     twinspace,
 )
-from handlers.buttons import buttons_of_this_chat
 from handlers.common import OUTBOX
-from handlers.dialogs import LATER, QUESTIONNAIRES, all_forms
+from handlers.dialogs import LATER, all_forms
+from handlers.flows import buttons
 from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
 from storage.db import Database
@@ -247,19 +244,22 @@ def register(app: TwinApp) -> None:
     """Handlers in order. Order matters: the input limits see every update first (group
     -2, bot/fair.py), then a group's buttons are checked against the group (-1); the
     dialog comes next so its answers win; group
-    /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last."""
+    /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last.
+    Routed buttons go by the registry (handlers/buttons.py): the presses that open a dialog
+    among its entry points, the others after it; between them order plays no part."""
+    registry = buttons()
+    opening, routed = registry.handlers()
     starts = [
         *newproject.entry_points(),
         *join.entry_points(),
-        *profile.entry_points(),
         *quiz.entry_points(),
         *partners.entry_points(),
         *agreements.entry_points(),
-        *questionnaire.entry_points(list(QUESTIONNAIRES)),
         *(entry for module in LATER for entry in module.entry_points()),
+        opening,
     ]
     app.add_handlers(start.gate(), group=-2)
-    app.add_handler(CallbackQueryHandler(buttons_of_this_chat), group=-1)
+    app.add_handler(registry.group_guard(), group=-1)
     app.add_handler(forms.conversation(all_forms(), starts))
     for module_handlers in (
         group.handlers(),
@@ -273,7 +273,7 @@ def register(app: TwinApp) -> None:
         quiz_results.handlers(),
         agreements.handlers(),
         progress.handlers(),
-        reminders.handlers(),
+        [routed],
         ics.handlers(),
         breaks.handlers(),
         team_calendar.handlers(),

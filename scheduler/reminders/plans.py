@@ -248,6 +248,8 @@ def schedule_digest(session: Session, *, project_id: int, chat_id: int, now: dat
 def follow_up(session: Session, reminder: Reminder, now: datetime) -> None:
     """After a digest or a meeting note is finished (sent, dropped or refused), the next
     one of its series, always strictly later than the row that plans it."""
+    if reminder.kind not in (ReminderKind.DIGEST, ReminderKind.MEETING):
+        return  # a deadline's rows are planned all at once, not one after another
     after = max(now, reminder.due_at)
     teams.lock_series(session, [reminder.project_id])
     if reminder.kind == ReminderKind.DIGEST:

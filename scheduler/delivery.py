@@ -41,7 +41,7 @@ from telegram.error import (
 )
 
 from bot import metrics
-from bot.budget import Budget, Places, Sleep
+from bot.budget import GROUP_PER_MINUTE, Budget, Places, Sleep
 from bot.outgoing import Call, retry_seconds
 from bot.reply import Message
 from storage import reminders, teams
@@ -70,7 +70,7 @@ class Pacer:
     one every `60 / group_per_minute` s per group, so a burst spreads over the chats; `hold`
     pauses every reminder after a 429."""
 
-    group_per_minute: int = 20
+    group_per_minute: int = GROUP_PER_MINUTE
     clock: Callable[[], float] = time.monotonic
     sleep: Sleep = asyncio.sleep
     _held: float = 0.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.agreements import LABELS, TOPICS
@@ -156,12 +156,8 @@ async def on_overview(update: Update, context: Ctx) -> None:
 
 
 # A topic button under /agreements (coordinator, founders): asks for the final wording.
-FLOW = Flow(buttons=(route("agr", (ID, word(32)), start_wording, opens_dialog=True),))
-
-
-def entry_points() -> list[BaseHandler]:
-    return [command("agree", AGREEMENTS)]
-
-
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("agreements", on_overview)]
+FLOW = Flow(
+    commands=(CommandHandler("agreements", on_overview),),
+    opens=(command("agree", AGREEMENTS),),
+    buttons=(route("agr", (ID, word(32)), start_wording, opens_dialog=True),),
+)

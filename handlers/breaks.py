@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
 from bot.i18n import Html, escape, lines
@@ -20,6 +20,7 @@ from bot.rules.countries import country_name, flag
 from handlers import break_file
 from handlers import shared_breaks as shared
 from handlers.break_entry import add_break
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler import break_refresh, openholidays
@@ -121,8 +122,8 @@ async def on_breaks(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(overview))
 
 
-def handlers() -> list[BaseHandler]:
-    return [
+FLOW = Flow(
+    commands=(
         CommandHandler("breaks", on_breaks),
         MessageHandler(
             filters.UpdateType.MESSAGE  # not a caption edited later: imported once
@@ -130,4 +131,5 @@ def handlers() -> list[BaseHandler]:
             & filters.Document.FileExtension("ics"),
             break_file.on_ics_file,
         ),
-    ]
+    )
+)

@@ -11,7 +11,7 @@ from itertools import zip_longest
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
 from bot.context import Ctx
 from bot.reply import Reply
@@ -229,8 +229,12 @@ class Routed(CallbackQueryHandler[Ctx, object]):
 
 @dataclass(frozen=True)
 class Flow:
-    """What a flow puts in front of the teacher: its buttons (and which open a dialog)."""
+    """What a flow puts in front of the teacher, declared once where the flow lives: its
+    commands (and the messages it reads), the commands that open one of its dialogs, and
+    its buttons, each saying whether it opens one."""
 
+    commands: tuple[BaseHandler[Update, Ctx, object], ...] = ()
+    opens: tuple[BaseHandler[Update, Ctx, object], ...] = ()
     buttons: tuple[Route, ...] = ()
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, lines
 from bot.reply import Reply
 from handlers import deadline_form, more_time
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler.moments import shared_when, zone_of
@@ -53,13 +54,7 @@ async def on_deadlines(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(upcoming))
 
 
-def entry_points() -> list[BaseHandler]:
-    return [
-        CommandHandler("deadline", on_deadline),
-    ]
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("deadlines", on_deadlines),
-    ]
+FLOW = Flow(
+    commands=(CommandHandler("deadlines", on_deadlines),),
+    opens=(CommandHandler("deadline", on_deadline),),
+)

@@ -4,8 +4,6 @@ answered."""
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from handlers import (
     agreements,
     deadlines,
@@ -24,8 +22,6 @@ from handlers.partners import PARTNERS
 from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ
 
-# Modules with their own dialogs (FORMS), entry points and commands, registered after the rest.
-LATER: tuple[ModuleType, ...] = (plan, registration, risks, quality, deadlines, meetings)
 QUESTIONNAIRES: tuple[Questionnaire, ...] = (QUIZ, PARTNERS, AGREEMENTS, quality.QUALITY)
 
 
@@ -33,5 +29,6 @@ def all_forms() -> list[Form]:
     """Every form the one dialog handler runs, by its place in the conversation."""
     dialogs = [newproject.FORM, join.FORM, profile.FORM, agreements.WORDING]
     dialogs += [q.form for q in (QUIZ, PARTNERS, AGREEMENTS)]
-    dialogs += [form for module in LATER for form in module.FORMS]
+    for module in (plan, registration, risks, quality, deadlines, meetings):
+        dialogs += module.FORMS
     return dialogs

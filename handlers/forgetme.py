@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Translator
@@ -86,10 +86,7 @@ async def on_forget_answer(update: Update, context: Ctx, answer: tuple[str]) -> 
 
 
 # forget:yes|no under /forgetme; anything but yes is No.
-FLOW = Flow(buttons=(route("forget", (remainder(r".*"),), press=on_forget_answer),))
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("forgetme", on_forgetme),
-    ]
+FLOW = Flow(
+    commands=(CommandHandler("forgetme", on_forgetme),),
+    buttons=(route("forget", (remainder(r".*"),), press=on_forget_answer),),
+)

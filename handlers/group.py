@@ -10,7 +10,6 @@ from sqlmodel import Session
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import (
-    BaseHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
@@ -127,10 +126,6 @@ async def on_link_chosen(update: Update, context: Ctx, parts: tuple[int]) -> Non
     await respond(update, context, step)
 
 
-# link:<project> under /link in a group (other data: a project not theirs).
-FLOW = Flow(buttons=(route("link", (anything(ID, -1),), press=on_link_chosen, in_groups=True),))
-
-
 def _bot_status_change(member: ChatMemberUpdated) -> tuple[bool, bool]:
     """(was in the chat, is in the chat) for the bot itself."""
     inside = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
@@ -165,8 +160,9 @@ async def on_migrated(update: Update, context: Ctx) -> None:
     await context.db.run(partial(teams.migrate_group, old=old, new=new))
 
 
-def handlers() -> list[BaseHandler]:
-    return [
+# link:<project> under /link in a group (other data: a project not theirs).
+FLOW = Flow(
+    commands=(
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
         ChatMemberHandler(on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         CommandHandler("link", on_link),
@@ -175,4 +171,6 @@ def handlers() -> list[BaseHandler]:
             on_start_in_group,
             filters.ChatType.GROUPS & filters.Regex(r"^/start(@\w+)? p\d"),
         ),
-    ]
+    ),
+    buttons=(route("link", (anything(ID, -1),), press=on_link_chosen, in_groups=True),),
+)

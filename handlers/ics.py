@@ -17,12 +17,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.reply import Document, Message, Reply
 from bot.rules.calendar import Break, holiday_name
 from bot.rules.countries import country_name, flag
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler.openholidays import CREDIT
@@ -148,5 +149,4 @@ async def on_ics(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(export))
 
 
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("ics", on_ics)]
+FLOW = Flow(commands=(CommandHandler("ics", on_ics),))

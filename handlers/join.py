@@ -7,7 +7,6 @@ import re
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CommandHandler,
     ConversationHandler,
     filters,
@@ -165,6 +164,11 @@ async def join_by_link(update: Update, context: Ctx) -> object:
 
 # menu:join under /start: the dialog, asking for the link first.
 FLOW = Flow(
+    opens=(
+        CommandHandler(
+            "start", join_by_link, filters.ChatType.PRIVATE & filters.Regex(r"^/start j_")
+        ),
+    ),
     buttons=(
         route(
             "menu",
@@ -173,13 +177,5 @@ FLOW = Flow(
             actions=("join",),
             opens_dialog=True,
         ),
-    )
+    ),
 )
-
-
-def entry_points() -> list[BaseHandler]:
-    return [
-        CommandHandler(
-            "start", join_by_link, filters.ChatType.PRIVATE & filters.Regex(r"^/start j_")
-        ),
-    ]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
@@ -244,14 +244,9 @@ async def on_approve(update: Update, context: Ctx, parts: tuple[Any, ...]) -> No
 # lnk:<group>:<project>:<language>:yes|no under a request (coordinator);
 # grp:<project>:<group> under /groups (coordinator): unlinks the group.
 FLOW = Flow(
+    commands=(CommandHandler("groups", on_groups),),
     buttons=(
         route("lnk", (GROUP_ID, ID, Part(r"\w{2}"), one_of("yes", "no")), press=on_approve),
         route("grp", (ID, GROUP_ID), unlink),
-    )
+    ),
 )
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("groups", on_groups),
-    ]

@@ -10,13 +10,14 @@ from datetime import timedelta
 from babel.dates import get_day_names
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Translator
 from bot.reply import Reply
 from bot.timetag import WEEKDAY_AND_TIME, time_tag
 from handlers import forms
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of
 from scheduler.moments import city, zone_of
@@ -144,9 +145,4 @@ async def on_meeting(update: Update, context: Ctx) -> object:
     return await respond(update, context, for_member(start, private_only=True))
 
 
-def entry_points() -> list[BaseHandler]:
-    return [CommandHandler("meeting", on_meeting)]
-
-
-def handlers() -> list[BaseHandler]:
-    return []
+FLOW = Flow(opens=(CommandHandler("meeting", on_meeting),))

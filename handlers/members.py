@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, lines
@@ -248,15 +248,12 @@ def leave_or_not(session: Session, actor: Actor, project_id: int | None) -> Repl
 
 # mem:<project>:<user>:<action> on the /members screen; leave:<project>|no under /leave.
 FLOW = Flow(
+    commands=(
+        CommandHandler("members", on_members),
+        CommandHandler("leave", on_leave),
+    ),
     buttons=(
         route("mem", (ID, ID, Part(r"[^:]*")), manage),
         route("leave", (anything(Part(r"\d+", int), None),), leave_or_not),
-    )
+    ),
 )
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("members", on_members),
-        CommandHandler("leave", on_leave),
-    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide import risks as guide_risks
@@ -27,6 +27,7 @@ from bot.guide.twinspace import PARTS
 from bot.reply import Document, Message, Reply
 from handlers import forms
 from handlers.break_file import PENDING
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
 from handlers.guards import only_private
@@ -304,5 +305,4 @@ async def on_mydata(update: Update, context: Ctx) -> None:
     await respond(update, context, my_data)
 
 
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("mydata", on_mydata)]
+FLOW = Flow(commands=(CommandHandler("mydata", on_mydata),))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.reply import Button, Reply
@@ -92,6 +92,7 @@ async def start_newproject(update: Update, context: Ctx) -> object:
 
 # menu:new under /start opens the dialog.
 FLOW = Flow(
+    opens=(CommandHandler("newproject", start_newproject),),
     buttons=(
         route(
             "menu",
@@ -100,11 +101,5 @@ FLOW = Flow(
             actions=("new",),
             opens_dialog=True,
         ),
-    )
+    ),
 )
-
-
-def entry_points() -> list[BaseHandler]:
-    return [
-        CommandHandler("newproject", start_newproject),
-    ]

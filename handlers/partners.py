@@ -5,7 +5,6 @@ is ours, not the guide's, is shown as TwinCoach's tip."""
 from __future__ import annotations
 
 from sqlmodel import Session
-from telegram.ext import BaseHandler
 
 from bot.guide.partners import (
     ANSWER_ADVICE,
@@ -20,6 +19,7 @@ from bot.guide.partners import (
 from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
+from handlers.buttons import Flow
 from handlers.common import Actor
 from handlers.guards import lead_of
 from handlers.questionnaire import Questionnaire, command, summary_lines
@@ -130,5 +130,4 @@ PARTNERS = Questionnaire(
 )
 
 
-def entry_points() -> list[BaseHandler]:
-    return [command("partners", PARTNERS)]
+FLOW = Flow(opens=(command("partners", PARTNERS),))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.plan import ACTIVITY_LABELS, BY_KEY
@@ -175,6 +175,7 @@ async def on_plan(update: Update, context: Ctx) -> None:
 # plan:<project>:<action>[:<section>[:<item>]] and planf:<project>:<item>:<field> (one
 # detail of an activity); both may open a dialog (add, edit).
 FLOW = Flow(
+    commands=(CommandHandler("plan", on_plan),),
     buttons=(
         route(
             "plan",
@@ -183,13 +184,5 @@ FLOW = Flow(
             opens_dialog=True,
         ),
         route("planf", (ID, ID, Part(r"[^:]*")), edit_activity_field, opens_dialog=True),
-    )
+    ),
 )
-
-
-def entry_points() -> list[BaseHandler]:
-    return []
-
-
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("plan", on_plan)]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.context import Ctx
 from bot.i18n import N_
@@ -89,8 +89,7 @@ async def on_profile(update: Update, context: Ctx) -> None:
 
 
 # prof:<field> under /profile: asks for the new value (a dialog).
-FLOW = Flow(buttons=(route("prof", (remainder(r".*"),), edit_field, opens_dialog=True),))
-
-
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("profile", on_profile)]
+FLOW = Flow(
+    commands=(CommandHandler("profile", on_profile),),
+    buttons=(route("prof", (remainder(r".*"),), edit_field, opens_dialog=True),),
+)

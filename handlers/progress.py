@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, Translator, escape, lines
@@ -121,10 +121,7 @@ async def on_progress(update: Update, context: Ctx) -> None:
 
 
 # The "remind the others" button: prog:<project> (other data: a project not theirs).
-FLOW = Flow(buttons=(route("prog", (anything(ID, -1),), remind),))
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("progress", on_progress),
-    ]
+FLOW = Flow(
+    commands=(CommandHandler("progress", on_progress),),
+    buttons=(route("prog", (anything(ID, -1),), remind),),
+)

@@ -8,7 +8,6 @@ sees the result again, with the shared "change one answer" and "start again" but
 from __future__ import annotations
 
 from sqlmodel import Session
-from telegram.ext import BaseHandler
 
 from bot.guide.quality import ADVICE, NAMES, QUESTIONS, SHORT, Condition, Level
 from bot.i18n import N_, Html, Translator, lines
@@ -29,6 +28,7 @@ from bot.rules.quality import (
     assess,
 )
 from handlers import forms
+from handlers.buttons import Flow
 from handlers.common import Actor
 from handlers.forms import Form
 from handlers.questionnaire import Questionnaire, command
@@ -207,11 +207,4 @@ QUALITY = Questionnaire(
 FORMS: list[Form] = [QUALITY.form]
 
 
-def entry_points() -> list[BaseHandler]:
-    """Handlers that open one of FORMS (registered inside the dialog ConversationHandler)."""
-    return [command("quality", QUALITY)]
-
-
-def handlers() -> list[BaseHandler]:
-    """Commands and buttons that do not open a dialog: none, the result is part of /quality."""
-    return []
+FLOW = Flow(opens=(command("quality", QUALITY),))

@@ -11,13 +11,14 @@ from dataclasses import replace
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.context import Ctx
 from bot.guide.quiz import QUIZ_ID, QUIZ_VERSION, SCALES, WORDS
 from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member
 from handlers.questionnaire import Questionnaire, open_in, open_questionnaire
@@ -148,10 +149,11 @@ async def on_quiz_link(update: Update, context: Ctx) -> object:
     return await respond(update, context, lambda s, a: quiz_by_link(s, a, project_id))
 
 
-def entry_points() -> list[BaseHandler]:
-    return [
+FLOW = Flow(
+    opens=(
         CommandHandler("quiz", on_quiz),
         CommandHandler(
             "start", on_quiz_link, filters.ChatType.PRIVATE & filters.Regex(r"^/start quiz_")
         ),
-    ]
+    )
+)

@@ -9,7 +9,7 @@ from functools import partial
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.chart_data import Quiz, Scale, keys
 from bot.context import Ctx
@@ -17,6 +17,7 @@ from bot.guide.quiz import SCALES, WORDS
 from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
 from handlers import quiz_words
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from handlers.quiz import QUIZ
@@ -150,5 +151,4 @@ async def on_results(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(results))
 
 
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("quizresults", on_results)]
+FLOW = Flow(commands=(CommandHandler("quizresults", on_results),))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import N_, Html
@@ -118,19 +118,10 @@ async def on_registration(update: Update, context: Ctx) -> None:
 # regl:<project>:<language> (coordinator, founders): the texts again in that language.
 # regt:<project>:<plan item> (coordinator, founders): registers the plan's title.
 FLOW = Flow(
+    commands=(CommandHandler("registration", on_registration),),
     buttons=(
         route("reg", (ID, word(16)), start_edit, opens_dialog=True),
         route("regl", (ID, one_of("lv", "lt", "en")), choose_language),
         route("regt", (ID, ID), use_plan_title),
-    )
+    ),
 )
-
-
-def entry_points() -> list[BaseHandler]:
-    return []
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("registration", on_registration),
-    ]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_day_names
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.i18n import Html, Translator, lines
@@ -233,18 +233,15 @@ async def on_reminders(update: Update, context: Ctx) -> None:
 
 # rs:<project>:<setting>:<value> (coordinator).
 FLOW = Flow(
+    commands=(
+        CommandHandler("away", on_away),
+        CommandHandler("reminders", on_reminders),
+    ),
     buttons=(
         route(
             "rs",
             (ID, one_of("offsets", "time", "day", "digest", "by"), remainder(r"[\w,:]{1,16}")),
             change,
         ),
-    )
+    ),
 )
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("away", on_away),
-        CommandHandler("reminders", on_reminders),
-    ]

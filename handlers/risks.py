@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.risks import BY_KEY
@@ -147,9 +147,13 @@ async def on_risks(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(overview))
 
 
+FORMS: list[forms.Form] = [MITIGATION]
+
+
 # A button under /risks: open a risk, mark it, choose its owner, back to the list;
 # rk:<project>:<risk>:write ("Write how we handle it") asks for the mitigation in a dialog.
 FLOW = Flow(
+    commands=(CommandHandler("risks", on_risks),),
     buttons=(
         route(
             PREFIX,
@@ -163,17 +167,5 @@ FLOW = Flow(
             actions=("write",),
             opens_dialog=True,
         ),
-    )
+    ),
 )
-
-FORMS: list[forms.Form] = [MITIGATION]
-
-
-def entry_points() -> list[BaseHandler]:
-    return []
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("risks", on_risks),
-    ]

@@ -181,16 +181,6 @@ async def on_language(update: Update, context: Ctx) -> None:
     await respond(update, context, lambda _s, a: language_menu(a))
 
 
-# menu:lang under /start shows the languages; lang:<code> saves the choice and switches
-# the command menu too.
-FLOW = Flow(
-    buttons=(
-        route("menu", (one_of("lang"),), lambda _s, a, _: language_menu(a), actions=("lang",)),
-        route("lang", (remainder(r".*"),), choose_language, in_groups=True),
-    )
-)
-
-
 async def on_unknown(update: Update, context: Ctx) -> None:
     """Text or a command nobody handles, in a private chat."""
     await respond(update, context, lambda _s, a: unknown(a))
@@ -214,14 +204,6 @@ async def on_attachment(update: Update, context: Ctx) -> None:
 async def on_stale_button(update: Update, context: Ctx) -> None:
     """A button whose dialog is over (or forged data): a short pop-up, nothing changes."""
     await respond(update, context, stale)
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("start", on_start),
-        CommandHandler("help", on_help),
-        CommandHandler("language", on_language),
-    ]
 
 
 def slow_down(_session: Session, actor: Actor) -> Reply:
@@ -269,3 +251,18 @@ def last_resort() -> list[BaseHandler]:
         ),
         CallbackQueryHandler(on_stale_button),
     ]
+
+
+# menu:lang under /start shows the languages; lang:<code> saves the choice and switches
+# the command menu too.
+FLOW = Flow(
+    commands=(
+        CommandHandler("start", on_start),
+        CommandHandler("help", on_help),
+        CommandHandler("language", on_language),
+    ),
+    buttons=(
+        route("menu", (one_of("lang"),), lambda _s, a, _: language_menu(a), actions=("lang",)),
+        route("lang", (remainder(r".*"),), choose_language, in_groups=True),
+    ),
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.stages import STAGE_OF_STEP, STAGES, STEP_BY_KEY, Owner, Stage, Step
@@ -164,10 +164,6 @@ async def on_status(update: Update, context: Ctx) -> None:
 
 
 # lc:<project>:<step>:t|u, a number under /status: tick or undo a step.
-FLOW = Flow(buttons=(tick_button(LIFECYCLE, tick_step),))
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("status", on_status),
-    ]
+FLOW = Flow(
+    commands=(CommandHandler("status", on_status),), buttons=(tick_button(LIFECYCLE, tick_step),)
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from babel.dates import format_date
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.partners import MAX_SCHOOLS
@@ -255,17 +255,14 @@ async def on_invites(update: Update, context: Ctx) -> None:
 # inv:<project>:<token>, a Stop button under /invites
 # proj:<project> under /projects switches the active project (other data: not theirs).
 FLOW = Flow(
-    buttons=(
-        route("inv", (ID, word(50, also="-")), revoke),
-        route("proj", (anything(ID, -1),), switch_project),
-    )
-)
-
-
-def handlers() -> list[BaseHandler]:
-    return [
+    commands=(
         CommandHandler("team", on_team),
         CommandHandler("projects", on_projects),
         CommandHandler("invite", on_invite),
         CommandHandler("invites", on_invites),
-    ]
+    ),
+    buttons=(
+        route("inv", (ID, word(50, also="-")), revoke),
+        route("proj", (anything(ID, -1),), switch_project),
+    ),
+)

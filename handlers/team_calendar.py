@@ -11,7 +11,7 @@ from functools import partial
 from babel.dates import format_interval, format_skeleton
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import timeline
 from bot.context import Ctx
@@ -20,6 +20,7 @@ from bot.reply import Message, Reply, clip
 from bot.rules.calendar import Break, Place, ReasonKind, common_weeks, shown_name, why_not_working
 from bot.rules.countries import flag
 from handlers.breaks import refresh_for_sender
+from handlers.buttons import Flow
 from handlers.common import Actor, respond
 from handlers.guards import for_member
 from scheduler import regions
@@ -213,5 +214,4 @@ async def on_calendar(update: Update, context: Ctx) -> None:
     await respond(update, context, for_member(calendar_view))
 
 
-def handlers() -> list[BaseHandler]:
-    return [CommandHandler("calendar", on_calendar)]
+FLOW = Flow(commands=(CommandHandler("calendar", on_calendar),))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import Ctx
 from bot.guide.twinspace import NSS_LOOKS, PART_BY_KEY, PART_OF_ITEM, PARTS, Part
@@ -126,14 +126,9 @@ async def on_twinspace(update: Update, context: Ctx) -> None:
 
 # ts:<project>:<item>:t|u ticks or undoes an item; ts:<project>:<part> opens a part (or the menu).
 FLOW = Flow(
+    commands=(CommandHandler("twinspace", on_twinspace),),
     buttons=(
         tick_button(TWINSPACE, tick_item),
         route(TWINSPACE, (ID, word(16)), open_part),
-    )
+    ),
 )
-
-
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("twinspace", on_twinspace),
-    ]

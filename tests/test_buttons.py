@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from telegram.ext import CommandHandler
 
+from bot.commands import GROUP, PRIVATE
 from bot.reply import Reply
 from handlers.buttons import ID, Registry, maybe, one_of, route, word
 from handlers.flows import FLOWS, buttons
@@ -87,3 +89,18 @@ async def test_a_reminders_buttons_reach_their_own_steps(driver: Driver, app, db
     await jonas.send("/cancel")
     sent = await jonas.press(reminder, "dl:1:snooze")
     assert sent.texts == ["I will remind you again on your next working day."]
+
+
+def test_every_command_in_the_menus_is_declared_by_one_flow():
+    """Registration loops over the flows, so a command no flow declares would never answer."""
+    declared = [
+        name
+        for flow in FLOWS
+        for handler in (*flow.commands, *flow.opens)
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    ]
+    menus = {name for name, _ in (*PRIVATE, *GROUP)} - {"cancel"}  # the dialog's own (forms)
+    assert menus <= set(declared)
+    twice = {name for name in declared if declared.count(name) > 1}
+    assert twice == {"start"}  # /start p<id> in a group, j_ and quiz_ links, the menu

@@ -31,33 +31,10 @@ from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.outgoing import Outgoing, Post
 from bot.request import AiohttpRequest
-from handlers import (
-    agreements,
-    breaks,
-    forgetme,
-    forms,
-    group,
-    ics,
-    join,
-    linking,
-    members,
-    mydata,
-    newproject,
-    partners,
-    profile,
-    progress,
-    quiz,
-    quiz_results,
-    rhythm,
-    start,
-    status,
-    team,
-    team_calendar,
-    twinspace,
-)
+from handlers import forms, start
 from handlers.common import OUTBOX
-from handlers.dialogs import LATER, all_forms
-from handlers.flows import buttons
+from handlers.dialogs import all_forms
+from handlers.flows import FLOWS, buttons
 from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
 from storage.db import Database
@@ -241,49 +218,19 @@ async def apologise(update: object, context: Ctx) -> None:
 
 
 def register(app: TwinApp) -> None:
-    """Handlers in order. Order matters: the input limits see every update first (group
-    -2, bot/fair.py), then a group's buttons are checked against the group (-1); the
-    dialog comes next so its answers win; group
-    /start p<id> and the invite /start j_<token> before the plain /start; the catch-alls last.
-    Routed buttons go by the registry (handlers/buttons.py): the presses that open a dialog
-    among its entry points, the others after it; between them order plays no part."""
+    """Handlers in order. The input limits see every update first (group -2, bot/fair.py),
+    then a group's buttons are checked against the group (-1); the dialog comes next so its
+    answers win, opened by the flows' dialog commands and buttons (the invite /start j_<token>
+    among them); then every flow's commands in the order of handlers/flows.py; the routed
+    buttons; the catch-alls last. Between routed buttons order plays no part."""
     registry = buttons()
     opening, routed = registry.handlers()
-    starts = [
-        *newproject.entry_points(),
-        *join.entry_points(),
-        *quiz.entry_points(),
-        *partners.entry_points(),
-        *agreements.entry_points(),
-        *(entry for module in LATER for entry in module.entry_points()),
-        opening,
-    ]
     app.add_handlers(start.gate(), group=-2)
     app.add_handler(registry.group_guard(), group=-1)
+    starts = [*(entry for flow in FLOWS for entry in flow.opens), opening]
     app.add_handler(forms.conversation(all_forms(), starts))
-    for module_handlers in (
-        group.handlers(),
-        linking.handlers(),
-        start.handlers(),
-        team.handlers(),
-        members.handlers(),
-        profile.handlers(),
-        mydata.handlers(),
-        forgetme.handlers(),
-        quiz_results.handlers(),
-        agreements.handlers(),
-        progress.handlers(),
-        [routed],
-        ics.handlers(),
-        breaks.handlers(),
-        team_calendar.handlers(),
-        rhythm.handlers(),
-        status.handlers(),
-        twinspace.handlers(),
-        *(module.handlers() for module in LATER),
-        start.last_resort(),
-    ):
-        app.add_handlers(module_handlers)
+    app.add_handlers([command for flow in FLOWS for command in flow.commands])
+    app.add_handlers([routed, *start.last_resort()])
     app.add_error_handler(apologise)
 
 

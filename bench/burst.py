@@ -54,7 +54,7 @@ from bench.harness import (
 )
 from bench.report import Result, table
 from bench.seed import insert, seed_teams
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from storage import reminders
 from storage.db import make_engine
@@ -229,15 +229,15 @@ def _cpu_seconds(pid: int) -> float:
 async def _teachers_meanwhile(fake: FakeBotApi, seconds: float) -> list[tuple[int, float]]:
     """Each teacher's /start every PERIOD seconds, spread evenly (open loop); returns
     (chat, queued at) in order."""
-    factory = updates.UpdateFactory()
+    factory = update_factory.UpdateFactory()
     chats = teacher_ids(TEACHERS)
-    who = {uid: updates.user(uid, f"Teacher {uid}", "en") for uid in chats}
+    who = {uid: update_factory.user(uid, f"Teacher {uid}", "en") for uid in chats}
     due = spread(chats, PERIOD, seconds)
     queued = []
     start = time.perf_counter()
     for at, uid in due:
         await asyncio.sleep(max(0.0, start + at - time.perf_counter()))
-        chat = updates.private_chat(who[uid])
+        chat = update_factory.private_chat(who[uid])
         fake.add_update(factory.text(who[uid], chat, "/start", fake.bot_username))
         queued.append((uid, time.perf_counter()))
     return queued

@@ -35,7 +35,7 @@ from sqlalchemy.util import await_only
 
 from bot.app.application import build_application
 from bot.config import Settings
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from storage import teams
 from storage.db import Database
@@ -101,7 +101,7 @@ async def measure(url: str, *, mode: str, rtt_ms: float) -> dict[str, float]:
         database_url=url,
     )  # type: ignore[call-arg]
     app = build_application(settings, db)
-    factory = updates.UpdateFactory()
+    factory = update_factory.UpdateFactory()
     lateness: list[float] = []
     done = asyncio.Event()
 
@@ -120,9 +120,11 @@ async def measure(url: str, *, mode: str, rtt_ms: float) -> dict[str, float]:
         began = time.perf_counter()
         for n in range(UPDATES):
             uid = n % TEACHERS + 1
-            teacher = updates.user(uid, f"Teacher {uid}", "en")
+            teacher = update_factory.user(uid, f"Teacher {uid}", "en")
             fake.add_update(
-                factory.text(teacher, updates.private_chat(teacher), "/team", fake.bot_username)
+                factory.text(
+                    teacher, update_factory.private_chat(teacher), "/team", fake.bot_username
+                )
             )
         replies = 0
         seq = after

@@ -38,7 +38,7 @@ from bench.harness import (
     wait_for_calls,
 )
 from bench.report import Result, table
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 
 TEACHERS = 50
@@ -66,9 +66,9 @@ async def _private_load(
     """Queue each teacher's /team every PERIOD seconds (teacher i at i·PERIOD/50 first),
     and the flood at FLOOD_AT when given. Returns (chat, queued at) in order, and when
     the flood was queued."""
-    factory = updates.UpdateFactory()
+    factory = update_factory.UpdateFactory()
     chats = teacher_ids(TEACHERS)
-    who = {uid: updates.user(uid, f"Teacher {uid}", "en") for uid in chats}
+    who = {uid: update_factory.user(uid, f"Teacher {uid}", "en") for uid in chats}
     due = spread(chats, PERIOD, seconds)
     queued: list[tuple[int, float]] = []
     flooded: float | None = None
@@ -80,16 +80,16 @@ async def _private_load(
                 fake.add_update(payload)
             flooded = time.perf_counter()
         await asyncio.sleep(max(0.0, start + at - time.perf_counter()))
-        chat = updates.private_chat(who[uid])
+        chat = update_factory.private_chat(who[uid])
         fake.add_update(factory.text(who[uid], chat, "/team", fake.bot_username))
         queued.append((uid, time.perf_counter()))
     return queued, flooded
 
 
 def _flood(fake: FakeBotApi, flooder: int) -> list[dict[str, Any]]:
-    factory = updates.UpdateFactory()
-    who = updates.user(flooder, f"Teacher {flooder}", "en")
-    group = updates.group_chat(GROUP_ID, "Project group")
+    factory = update_factory.UpdateFactory()
+    who = update_factory.user(flooder, f"Teacher {flooder}", "en")
+    group = update_factory.group_chat(GROUP_ID, "Project group")
     return [factory.text(who, group, "/help", fake.bot_username) for _ in range(FLOOD)]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from handlers.quiz import QUIZ, SCALES, WORDS
 from storage import answers, teams
@@ -269,10 +269,12 @@ async def wait_for_calls(
 async def bot_answers(fake: FakeBotApi, bot: BotProcess, chat_user: int, timeout: float) -> float:  # noqa: ASYNC109
     """Queue a plain text from `chat_user` and wait for any reply: the bot is polling.
     Returns the perf_counter time at which the reply arrived."""
-    factory = updates.UpdateFactory()
-    who = updates.user(chat_user, f"Teacher {chat_user}", "en")
+    factory = update_factory.UpdateFactory()
+    who = update_factory.user(chat_user, f"Teacher {chat_user}", "en")
     after = fake.last_seq
-    fake.add_update(factory.text(who, updates.private_chat(who), "/start", fake.bot_username))
+    fake.add_update(
+        factory.text(who, update_factory.private_chat(who), "/start", fake.bot_username)
+    )
     calls = await wait_for_calls(
         fake, is_reply_in([chat_user]), 1, after=after, timeout=timeout, bot=bot
     )
@@ -327,11 +329,13 @@ async def quiz_to_first_scale(
     /quiz, which goes on where they stopped, so the first scale question (with its five
     buttons) is on screen, in the same dialog state as after /quiz and eleven /skip.
     Queued all at once. Returns chat id → that question as the fake stores it."""
-    factory = updates.UpdateFactory()
+    factory = update_factory.UpdateFactory()
     after = fake.last_seq
     for uid in chats:
-        who = updates.user(uid, f"Teacher {uid}", "en")
-        fake.add_update(factory.text(who, updates.private_chat(who), "/quiz", fake.bot_username))
+        who = update_factory.user(uid, f"Teacher {uid}", "en")
+        fake.add_update(
+            factory.text(who, update_factory.private_chat(who), "/quiz", fake.bot_username)
+        )
     await wait_for_calls(
         fake, is_reply_in(), WARM_UP_REPLIES * len(chats), after=after, timeout=timeout, bot=bot
     )
@@ -365,12 +369,12 @@ def scale_presses(
     message of the first scale."""
     if not 1 <= per_chat <= len(SCALE_KEYS):
         raise ValueError(f"at most {len(SCALE_KEYS)} scale answers per chat")
-    factory = updates.UpdateFactory()
+    factory = update_factory.UpdateFactory()
     presses = []
     for n in range(per_chat):
         for uid, first in questions.items():
             message = copy.deepcopy(first)
-            who = updates.user(uid, f"Teacher {uid}", "en")
+            who = update_factory.user(uid, f"Teacher {uid}", "en")
             data = f"quiz:{SCALE_KEYS[n]}:{value}"
             presses.append(Press(uid, n, factory.callback(who, message, data)))
     return presses

@@ -26,7 +26,7 @@ from bench.harness import (
     wait_for_calls,
 )
 from bench.report import Result
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from scheduler.school_data.seed import seed
 from storage.db import Database
@@ -63,12 +63,12 @@ async def footprint(fake: FakeBotApi, bot: BotProcess, uid: int) -> Footprint:
         )
         await asyncio.sleep(SETTLE_S)
         started = rss_mb(bot.proc.pid)
-        factory = updates.UpdateFactory()
-        teacher = updates.user(uid, f"Teacher {uid}", "en")
+        factory = update_factory.UpdateFactory()
+        teacher = update_factory.user(uid, f"Teacher {uid}", "en")
         for text in COMMANDS:
             after = fake.last_seq
             fake.add_update(
-                factory.text(teacher, updates.private_chat(teacher), text, fake.bot_username)
+                factory.text(teacher, update_factory.private_chat(teacher), text, fake.bot_username)
             )
             await wait_for_calls(fake, is_reply_in([uid]), 1, after=after, timeout=60, bot=bot)
         await asyncio.sleep(SETTLE_S)

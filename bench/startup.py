@@ -29,7 +29,7 @@ from bench.harness import (
     wait_for_calls,
 )
 from bench.report import Result
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from storage.models import Deadline, Reminder
@@ -100,9 +100,9 @@ async def time_to_first_answer(pg_url: str | None, workdir: Path) -> tuple[float
         projects = seed_teachers(database.url, TEACHERS)
         pending = seed_reminders(database.url, projects)
         uid = teacher_ids(1)[0]
-        teacher = updates.user(uid, f"Teacher {uid}", "en")
-        start = updates.UpdateFactory().text(
-            teacher, updates.private_chat(teacher), "/start", "TwinCoachBot"
+        teacher = update_factory.user(uid, f"Teacher {uid}", "en")
+        start = update_factory.UpdateFactory().text(
+            teacher, update_factory.private_chat(teacher), "/start", "TwinCoachBot"
         )
         async with FakeBotApi() as fake:
             bot = BotProcess.twincoach(fake, database.url, workdir, label)

@@ -14,9 +14,9 @@ from bot.i18n import N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers import forms, lifecycle
 from handlers.buttons import ID, Flow, route, word
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of
 from handlers.questionnaire import Questionnaire, command
+from handlers.step import Actor, respond
 from storage import answers, teams
 from storage.models import Membership, Project
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot.reply import Reply
 from bot.rules.countries import country_name
-from handlers.common import Actor
-from scheduler.dates import read_range
+from handlers.step import Actor
+from scheduler.date_reader import read_range
 from scheduler.ics_import import break_problem
 from scheduler.moments import zone_of
 from scheduler.reminders.plans import teams_changed
@@ -23,7 +23,7 @@ NAME_MAX = 200
 
 def parse_range(text: str, today: date) -> tuple[date, date, str] | None:
     """ "22.12.2026–03.01.2027 Winter break", "no 22.12. līdz 3.01. Ziemassvētki" →
-    (start, end, name), read as every date in the bot is (`scheduler.dates`); None
+    (start, end, name), read as every date in the bot is (`scheduler.date_reader`); None
     without both days or without a name."""
     span = read_range(text, today)
     name = span.rest.strip(" –-:,") if span is not None else ""

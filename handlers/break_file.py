@@ -17,8 +17,8 @@ from bot.reply import Button, Reply
 from bot.rules.countries import country_name
 from handlers.break_entry import region_of, replan_author
 from handlers.buttons import ID, Flow, one_of, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member, stale
+from handlers.step import Actor, respond
 from scheduler.ics_import import (
     MAX_BYTES,
     MAX_EVENTS,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.i18n import Html
 from bot.rules.countries import country_name
-from handlers.common import Actor
+from handlers.step import Actor
 from scheduler.moments import zone_of
 from storage import shared_breaks, teams
 

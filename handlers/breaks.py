@@ -21,8 +21,8 @@ from handlers import break_file
 from handlers import shared_breaks as shared
 from handlers.break_entry import add_break
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member
+from handlers.step import Actor, respond
 from scheduler import break_refresh, openholidays
 from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from storage import breaks, shared_breaks, teams

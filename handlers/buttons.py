@@ -15,8 +15,8 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 
 from bot.context import Ctx
 from bot.reply import Reply
-from handlers.common import respond
 from handlers.guards import stale
+from handlers.step import respond
 
 # Callback data are `prefix:part:…:action`, at most 64 bytes (Telegram's limit). Each prefix is
 # declared once, in the flow that owns it, as one or more `Route`s: the parts after the prefix

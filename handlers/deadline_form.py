@@ -16,11 +16,11 @@ from bot.reply import Reply
 from bot.rules.calendar import affected, nearest_common_working_day
 from bot.rules.precision import ADVICE
 from handlers import forms
-from handlers.common import Actor
 from handlers.deadline_news import tell_team
 from handlers.dialog_team import by_eve, owner_field, owner_place, owner_zone, team
 from handlers.guards import member_of
-from scheduler.dates import END_OF_DAY, Reading
+from handlers.step import Actor
+from scheduler.date_reader import END_OF_DAY, Reading
 from scheduler.deadlines import read_deadline
 from scheduler.moments import when, zone_of
 from scheduler.places import REASONS, working_days

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.i18n import N_, Translator
 from bot.reply import Reply
-from handlers.common import Actor
+from handlers.step import Actor
 from scheduler.moments import shared_when, when, zone_of
 from storage import teams
 from storage.models import Deadline, Project, User

@@ -14,8 +14,8 @@ from bot.i18n import Html, lines
 from bot.reply import Reply
 from handlers import deadline_form, more_time
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member
+from handlers.step import Actor, respond
 from scheduler.moments import shared_when, zone_of
 from scheduler.reminders.render import deadline_lines
 from storage import deadlines

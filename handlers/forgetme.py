@@ -15,8 +15,8 @@ from bot.i18n import Translator
 from bot.reply import Button, Reply
 from handlers import quiz
 from handlers.buttons import Flow, remainder, route
-from handlers.common import Actor, respond
 from handlers.guards import only_private
+from handlers.step import Actor, respond
 from scheduler.reminders.plans import teams_changed
 from storage import privacy, teams
 from storage.models import User

@@ -20,8 +20,8 @@ from bot.context import Ctx
 from bot.reply import Button, Reply, clip
 from handlers import linking
 from handlers.buttons import ID, Flow, anything, route
-from handlers.common import Actor, respond
 from handlers.guards import lead_of, not_a_member, private_chat_button
+from handlers.step import Actor, respond
 from storage import teams, users
 from storage.models import ChatBinding, Project
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.i18n import N_
 from bot.reply import Button, Reply
-from handlers.common import Actor, Step
+from handlers.step import Actor, Step
 from storage import teams
 from storage.models import Membership, Project, Role
 

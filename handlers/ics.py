@@ -24,8 +24,8 @@ from bot.reply import Document, Message, Reply
 from bot.rules.calendar import Break, holiday_name
 from bot.rules.countries import country_name, flag
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member
+from handlers.step import Actor, respond
 from scheduler.openholidays import CREDIT
 from scheduler.places import HOLIDAY_COUNTRIES, team_breaks
 from scheduler.reminders.plans import meeting_after

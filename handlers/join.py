@@ -18,8 +18,8 @@ from bot.reply import Reply
 from bot.rules.countries import flag
 from handlers import break_prompt, forms, lifecycle, profile_fields, quiz
 from handlers.buttons import Flow, one_of, route
-from handlers.common import Actor, Step, respond
 from handlers.guards import too_many_projects
+from handlers.step import Actor, Step, respond
 from scheduler.reminders.plans import teams_changed
 from storage import teams
 from storage.models import Project, User

@@ -19,8 +19,8 @@ from bot.reply import Message, Reply
 from bot.rules.lifecycle import Facts, advanced, current_stage, finished, next_step
 from bot.rules.plan_checks import review
 from handlers.buttons import ID, Route, one_of, route, word
-from handlers.common import Actor
 from handlers.guards import is_lead
+from handlers.step import Actor
 from storage import answers, checklists, plan, teams
 from storage import risks as risk_store
 from storage.models import Membership, Project

@@ -17,8 +17,8 @@ from bot.context import Ctx
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply, rows
 from handlers.buttons import GROUP_ID, ID, Flow, Part, one_of, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, lead_of, stale
+from handlers.step import Actor, respond
 from scheduler.reminders.plans import schedule_digest
 from storage import teams
 from storage.models import ChatBinding, Membership, Project

@@ -18,8 +18,8 @@ from bot.reply import Reply
 from bot.timetag import WEEKDAY_AND_TIME, time_tag
 from handlers import forms
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of
+from handlers.step import Actor, respond
 from scheduler.moments import city, zone_of
 from scheduler.reminders.plans import meeting_after, teams_changed
 from storage import teams

@@ -15,8 +15,8 @@ from bot.i18n import Html, lines
 from bot.reply import Button, Keyboard, Reply, clip
 from handlers import lifecycle
 from handlers.buttons import ID, Flow, Part, anything, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member
+from handlers.step import Actor, respond
 from handlers.team import role_label
 from scheduler.reminders.plans import teams_changed
 from storage import teams

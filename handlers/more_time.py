@@ -12,10 +12,10 @@ from bot.i18n import N_
 from bot.reply import Button, Reply
 from handlers import forms
 from handlers.buttons import ID, Flow, one_of, route
-from handlers.common import Actor
 from handlers.deadline_form import CONFIRM, DUE
 from handlers.deadline_news import tell_groups
 from handlers.guards import stale
+from handlers.step import Actor
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import plan_deadline
 from storage import deadlines, teams

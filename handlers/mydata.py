@@ -28,10 +28,10 @@ from bot.reply import Document, Message, Reply
 from handlers import forms
 from handlers.break_file import PENDING
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.dialogs import QUESTIONNAIRES, all_forms
 from handlers.guards import only_private
 from handlers.registration_kit import LABELS as REGISTRATION_FIELDS
+from handlers.step import Actor, respond
 from storage import privacy
 
 TICKS = {

@@ -10,8 +10,8 @@ from bot.context import Ctx
 from bot.reply import Button, Reply
 from handlers import break_prompt, forms, profile_fields
 from handlers.buttons import Flow, one_of, route
-from handlers.common import Actor, respond
 from handlers.guards import only_private, too_many_projects
+from handlers.step import Actor, respond
 from storage import teams
 
 

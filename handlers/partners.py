@@ -20,9 +20,9 @@ from bot.i18n import N_, Html, escape, lines
 from bot.reply import Reply
 from handlers import forms
 from handlers.buttons import Flow
-from handlers.common import Actor
 from handlers.guards import lead_of
 from handlers.questionnaire import Questionnaire, command, summary_lines
+from handlers.step import Actor
 from storage import teams
 from storage.models import Project
 from storage.teams import ProjectType

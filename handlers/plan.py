@@ -15,10 +15,10 @@ from bot.guide.plan import ACTIVITY_LABELS, BY_KEY
 from bot.reply import Button, Message, Reply, rows
 from handlers import forms, plan_form
 from handlers.buttons import ID, Flow, Part, maybe, route, word
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.plan_form import FORM_OF, section_full
 from handlers.plan_sheet import section_screen, tell_if_locked, tell_lock, whole_plan
+from handlers.step import Actor, respond
 from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 

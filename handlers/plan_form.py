@@ -13,12 +13,12 @@ from bot.guide.plan import BY_KEY, SECTIONS, Section
 from bot.i18n import N_, Html, lines
 from bot.reply import Reply, clip
 from handlers import deadline_form, forms, lifecycle
-from handlers.common import Actor
 from handlers.deadline_news import tell_team
 from handlers.dialog_team import own_place, owner_field
 from handlers.guards import member_of
 from handlers.plan_sheet import day, section_screen, tell_if_locked
-from scheduler.dates import read_moment
+from handlers.step import Actor
+from scheduler.date_reader import read_moment
 from scheduler.deadlines import stored_moment
 from scheduler.moments import when, zone_of
 from scheduler.places import working_days

@@ -14,8 +14,8 @@ from bot.i18n import Html, Translator, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from bot.rules.plan_checks import MIN_COLLAB, Flag, flags, review, too_many_new_tools
 from bot.rules.risks import NEW_TOOLS
-from handlers.common import Actor
 from handlers.guards import is_lead
+from handlers.step import Actor
 from storage import plan, teams
 from storage.models import Membership, PlanItem, Project
 

@@ -14,8 +14,8 @@ from bot.reply import Button, Reply, rows
 from bot.rules.countries import country_name, flag
 from handlers import break_prompt, forms, profile_fields
 from handlers.buttons import Flow, remainder, route
-from handlers.common import Actor, respond
 from handlers.guards import only_private, stale
+from handlers.step import Actor, respond
 
 FIELDS = (
     profile_fields.NAME,

@@ -15,11 +15,11 @@ from bot.i18n import Html, Translator, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.agreements import AGREEMENTS
 from handlers.buttons import ID, Flow, anything, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of
 from handlers.partners import PARTNERS
 from handlers.questionnaire import Questionnaire
 from handlers.quiz import QUIZ
+from handlers.step import Actor, respond
 from storage import answers, teams
 from storage.models import Membership, Project, Role, User
 

@@ -29,9 +29,9 @@ from bot.rules.quality import (
 )
 from handlers import forms
 from handlers.buttons import Flow
-from handlers.common import Actor
 from handlers.forms import Form
 from handlers.questionnaire import Questionnaire, command
+from handlers.step import Actor
 from storage import teams
 from storage.models import Project
 

@@ -18,8 +18,8 @@ from bot.i18n import N_, Html, escape, lines
 from bot.reply import Button, Keyboard, Message, Reply, clip, rows
 from handlers import forms
 from handlers.buttons import ID, Flow, Part, remainder, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
+from handlers.step import Actor, respond
 from storage import answers
 from storage.models import Membership, Project
 

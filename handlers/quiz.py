@@ -19,9 +19,9 @@ from bot.i18n import N_, Html, Translator
 from bot.reply import Button, Message, Reply
 from handlers import forms
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member
 from handlers.questionnaire import Questionnaire, open_in, open_questionnaire
+from handlers.step import Actor, respond
 from storage import answers, teams
 from storage.models import Membership, Project
 

@@ -18,9 +18,9 @@ from bot.i18n import Html, Translator, lines
 from bot.reply import Message, Reply
 from handlers import quiz_words
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member
 from handlers.quiz import QUIZ
+from handlers.step import Actor, respond
 from storage import teams
 from storage.models import Membership, Project
 

@@ -14,9 +14,9 @@ from bot.i18n import N_, Html
 from bot.reply import Reply
 from handlers import forms
 from handlers.buttons import ID, Flow, one_of, route, word
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, stale
 from handlers.registration_kit import LABELS, NOTES, field_message, kit_messages, read_kit
+from handlers.step import Actor, respond
 from storage import plan
 from storage.models import Membership, Project
 

@@ -18,9 +18,9 @@ from sqlmodel import Session
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, fold, lines, translator_for
 from bot.reply import Button, Document, Keyboard, Message, clip
 from bot.written_language import guess
-from handlers.common import Actor
 from handlers.registration_texts import FIELDS, Text, drafts
 from handlers.start import LANGUAGE_NAMES
+from handlers.step import Actor
 from storage import plan, teams
 from storage.models import PlanItem, Project
 

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from bot.reply import Reply
 from handlers.buttons import ID, Flow, one_of, route
-from handlers.common import Actor
 from handlers.guards import stale
+from handlers.step import Actor
 from scheduler.reminders.plans import plan_deadline, snooze
 from storage import deadlines
 from storage.models import Role

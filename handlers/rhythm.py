@@ -16,9 +16,9 @@ from bot.context import Ctx
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Reply, rows
 from handlers.buttons import ID, Flow, one_of, remainder, route
-from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, stale
-from scheduler.dates import END_OF_DAY, read_moment, read_range
+from handlers.step import Actor, respond
+from scheduler.date_reader import END_OF_DAY, read_moment, read_range
 from scheduler.moments import when, zone_of
 from scheduler.reminders.plans import teams_changed
 from storage import reminders, teams, users

@@ -20,9 +20,9 @@ from bot.i18n import N_, lines
 from bot.reply import Reply
 from handlers import forms, lifecycle
 from handlers.buttons import ID, Flow, Part, maybe, one_of, route, word
-from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
 from handlers.risk_cards import PREFIX, card, list_buttons, list_text, owner_picker, read_view
+from handlers.step import Actor, respond
 from storage import risks as store
 from storage import teams
 from storage.models import Membership, Project

@@ -16,8 +16,8 @@ from bot.i18n import Html, escape
 from bot.reply import Button, Keyboard, Reply
 from bot.rules.countries import country_name
 from handlers.buttons import ID, Flow, one_of, route
-from handlers.common import Actor
 from handlers.guards import stale
+from handlers.step import Actor
 from scheduler.reminders.plans import teams_changed
 from storage import shared_breaks, teams
 from storage.models import SchoolBreak

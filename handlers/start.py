@@ -20,9 +20,9 @@ from bot.fair import Verdict
 from bot.i18n import LANGUAGES, N_, Html, Translator, escape, lines
 from bot.reply import Button, Reply
 from handlers.buttons import Flow, one_of, remainder, route
-from handlers.common import Actor, queue, respond
 from handlers.guards import active_project, stale
 from handlers.progress import unfinished
+from handlers.step import Actor, queue, respond
 from storage import teams
 from storage.models import ChatBinding
 

@@ -29,7 +29,6 @@ from bot.rules.lifecycle import (
     tick_item,
 )
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.lifecycle import (
     UNDO_REFUSED,
@@ -42,6 +41,7 @@ from handlers.lifecycle import (
     tick_button,
     ticked_by_me,
 )
+from handlers.step import Actor, respond
 from storage import teams
 from storage.models import Membership, Project
 from storage.teams import Member, ProjectType

@@ -14,7 +14,6 @@ from bot.i18n import N_, Html, Translator, lines
 from bot.reply import Button, Reply, clip, rows
 from bot.rules.countries import country_name, flag
 from handlers.buttons import ID, Flow, anything, route, word
-from handlers.common import Actor, respond
 from handlers.guards import (
     active_project,
     for_member,
@@ -26,6 +25,7 @@ from handlers.guards import (
     stale,
 )
 from handlers.newproject import invite_buttons, invite_link
+from handlers.step import Actor, respond
 from storage import teams
 from storage.models import Membership, Project, Role
 from storage.teams import Member, ProjectType

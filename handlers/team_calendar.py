@@ -21,8 +21,8 @@ from bot.rules.calendar import Break, Place, ReasonKind, common_weeks, shown_nam
 from bot.rules.countries import flag
 from handlers.breaks import refresh_for_sender
 from handlers.buttons import Flow
-from handlers.common import Actor, respond
 from handlers.guards import for_member
+from handlers.step import Actor, respond
 from scheduler import regions
 from scheduler.moments import zone_of
 from scheduler.openholidays import CREDIT

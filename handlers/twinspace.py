@@ -18,9 +18,9 @@ from bot.guide.twinspace import NSS_LOOKS, PART_BY_KEY, PART_OF_ITEM, PARTS, Par
 from bot.i18n import Html, Translator, lines
 from bot.reply import Button, Keyboard, Message, Reply, rows
 from handlers.buttons import ID, Flow, route, word
-from handlers.common import Actor, respond
 from handlers.guards import for_member, member_of, not_a_member, stale
 from handlers.lifecycle import UNDO_REFUSED, change_tick, tick_button, undoable
+from handlers.step import Actor, respond
 from storage import checklists
 from storage.models import Membership, Project
 

@@ -1,5 +1,5 @@
 """Deadlines as teachers type them: "rīt līdz 24.00", "iki gruodžio 15 d.", "end of next
-week". The reading itself is `scheduler.dates` (its docstring has the rules); this
+week". The reading itself is `scheduler.date_reader` (its docstring has the rules); this
 module keeps the deadline's own rules: whose end of day, and plans written in words."""
 
 from __future__ import annotations
@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from scheduler.dates import END_OF_DAY, Reading, Works, is_by_weekday, read_moment, weekdays_only
+from scheduler.date_reader import (
+    END_OF_DAY,
+    Reading,
+    Works,
+    is_by_weekday,
+    read_moment,
+    weekdays_only,
+)
 
 __all__ = ["END_OF_DAY", "is_by_weekday", "parse_deadline", "read_deadline", "stored_moment"]
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 from telegram import Update
 
 from bot.context import TwinApp
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi
 
 SENDS = {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
@@ -65,7 +65,7 @@ class Driver:
     def __init__(self, app: TwinApp, fake: FakeBotApi) -> None:
         self.app = app
         self.fake = fake
-        self.factory = updates.UpdateFactory()
+        self.factory = update_factory.UpdateFactory()
         self._ids = itertools.count(1)
         # until the update's replies are out (they go per chat, after the update); a test
         # that holds the clock replaces it
@@ -93,10 +93,10 @@ class Driver:
     def teacher(
         self, uid: int, name: str, lang: str | None = "en", last_name: str | None = None
     ) -> Teacher:
-        return Teacher(self, updates.user(uid, name, lang, last_name))
+        return Teacher(self, update_factory.user(uid, name, lang, last_name))
 
     def group(self, chat_id: int = -100777, title: str = "Project group") -> Group:
-        return Group(self, updates.group_chat(chat_id, title))
+        return Group(self, update_factory.group_chat(chat_id, title))
 
 
 class Group:
@@ -126,7 +126,7 @@ class Teacher:
         self.id: int = user["id"]
 
     def _chat(self, group: Group | None) -> dict[str, Any]:
-        return group.chat if group else updates.private_chat(self.user)
+        return group.chat if group else update_factory.private_chat(self.user)
 
     async def send(self, text: str, group: Group | None = None) -> Sent:
         d = self.driver

@@ -13,7 +13,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler
 
 from bot.app.application import build_application
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from bot.rules.calendar import Break, Place
 from handlers import break_file
@@ -185,7 +185,7 @@ async def upload(
         "message": {
             "message_id": 900,
             "date": int(time.time()),
-            "chat": updates.private_chat(teacher.user),
+            "chat": update_factory.private_chat(teacher.user),
             "from": teacher.user,
             "document": document,
         }

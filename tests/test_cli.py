@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from storage.models import Project, Reminder, ReminderKind
 from tests.conftest import TOKEN
@@ -147,9 +147,9 @@ def test_migrate_creates_the_schema(tmp_path: Path):
 
 
 async def test_kill_9_mid_dialog_then_run_resumes(tmp_path: Path, fake: FakeBotApi):
-    factory = updates.UpdateFactory()
-    anna = updates.user(101, "Anna", "en")
-    chat = updates.private_chat(anna)
+    factory = update_factory.UpdateFactory()
+    anna = update_factory.user(101, "Anna", "en")
+    chat = update_factory.private_chat(anna)
     bot = BotProcess(tmp_path, fake)
 
     async def say(text: str, expect: str) -> ApiCall:

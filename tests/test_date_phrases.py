@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from bot.rules.calendar import Place
 from handlers.break_entry import parse_range
-from scheduler.dates import read_moment, read_range
+from scheduler.date_reader import read_moment, read_range
 from scheduler.places import working_days
 from tests.date_phrases import ADVICE, MON, PHRASES
 

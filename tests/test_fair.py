@@ -26,7 +26,7 @@ from bot.app.incoming import ChatOrderedProcessor
 from bot.context import TwinApp
 from bot.fair import InputLimits
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
-from bot.fakeapi.updates import UpdateFactory, private_chat, user
+from bot.fakeapi.update_factory import UpdateFactory, private_chat, user
 from storage.db import Database
 from tests.conftest import settings_for
 from tests.driver import Driver, Group, Teacher

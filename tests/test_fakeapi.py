@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.fakeapi.server import FakeBotApi, RateLimits
-from bot.fakeapi.updates import UpdateFactory, group_chat, private_chat, user
+from bot.fakeapi.update_factory import UpdateFactory, group_chat, private_chat, user
 
 TOKEN = "123456:TEST"
 ANNA = user(101, "Anna", "lv")

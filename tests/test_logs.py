@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot import logs
 from bot.config import Settings
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from storage import answers
 from tests.conftest import TOKEN
@@ -37,9 +37,9 @@ async def test_the_token_is_in_no_line_at_debug(tmp_path: Path, fake: FakeBotApi
     bot = BotProcess(tmp_path, fake)
     await bot.start(LOG_LEVEL="DEBUG", LOG_FORMAT=log_format)
     try:
-        anna = updates.user(101, "Anna", "en")
-        chat = updates.private_chat(anna)
-        fake.add_update(updates.UpdateFactory().text(anna, chat, "/help", fake.bot_username))
+        anna = update_factory.user(101, "Anna", "en")
+        chat = update_factory.private_chat(anna)
+        fake.add_update(update_factory.UpdateFactory().text(anna, chat, "/help", fake.bot_username))
         await fake.wait_for(lambda c: c.method == "sendMessage", timeout=30)
     finally:
         assert await bot.stop() == 0

@@ -59,7 +59,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fair import PERSON, InputLimits
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from bot.i18n import LANGUAGES, Translator
 from bot.outgoing import Outgoing
@@ -598,7 +598,9 @@ class Example:
         )
 
     def chat(self, who: Teacher, where: str) -> dict[str, Any]:
-        return updates.private_chat(who.user) if where == "private" else self.groups[where].chat
+        return (
+            update_factory.private_chat(who.user) if where == "private" else self.groups[where].chat
+        )
 
     def message_in(self, chat: dict[str, Any]) -> dict[str, Any]:
         """The newest bot message in the chat, or a made-up one (forged presses need one)."""
@@ -623,7 +625,7 @@ class Example:
         elif kind in ("bot_removed", "bot_added", "joined"):
             chat = self.groups[step[2]].chat
         else:
-            chat = updates.private_chat(who.user)
+            chat = update_factory.private_chat(who.user)
         payloads: list[dict[str, Any]]
         if kind in ("command", "text"):
             payloads = [factory.text(who.user, chat, self.fill(step[3]), fake.bot_username)]
@@ -714,7 +716,7 @@ class Example:
         await self.until_stuck()
         prober = self.teachers["birute" if key == "anna" else "anna"]
         asked = self.fake.last_seq
-        chat = updates.private_chat(prober.user)
+        chat = update_factory.private_chat(prober.user)
         help_ = self.driver.submit(
             self.driver.factory.text(prober.user, chat, "/help", self.fake.bot_username)
         )

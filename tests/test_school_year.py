@@ -37,7 +37,7 @@ from sqlmodel import Session, col, select
 from bot.app.application import build_application
 from bot.context import TwinApp
 from bot.fakeapi.server import ApiCall, FakeBotApi
-from bot.fakeapi.updates import utf16_len
+from bot.fakeapi.update_factory import utf16_len
 from bot.i18n import catalog
 from bot.rules.calendar import Place, works_on
 from scheduler.moments import LV_WEEKDAYS

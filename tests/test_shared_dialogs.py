@@ -17,7 +17,7 @@ from telegram import Update
 
 from bot.app.application import build_application
 from bot.app.incoming import ChatOrderedProcessor
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from handlers import quiz
 from storage.db import Database
@@ -149,9 +149,9 @@ async def test_a_teachers_updates_in_two_chats_wait_for_each_other():
     """Within one worker: each update reads its teacher's scratchpad before its handlers
     and writes it after them, so her update in a group waits for her update in the
     private chat (and the other way round); other teachers' updates do not wait."""
-    factory = updates.UpdateFactory()
-    anna, berta = updates.user(101, "Anna"), updates.user(102, "Berta")
-    group = updates.group_chat(-100777, "Project group")
+    factory = update_factory.UpdateFactory()
+    anna, berta = update_factory.user(101, "Anna"), update_factory.user(102, "Berta")
+    group = update_factory.group_chat(-100777, "Project group")
 
     def update(who: dict[str, Any], chat: dict[str, Any]) -> Update:
         return Update.de_json({"update_id": 1, **factory.text(who, chat, "hi", "Bot")}, None)
@@ -167,7 +167,9 @@ async def test_a_teachers_updates_in_two_chats_wait_for_each_other():
         events.append(f"{name} ends")
 
     first = asyncio.create_task(
-        processor.process_update(update(anna, updates.private_chat(anna)), handle("private", True))
+        processor.process_update(
+            update(anna, update_factory.private_chat(anna)), handle("private", True)
+        )
     )
     await asyncio.sleep(0)
     same_teacher = asyncio.create_task(
@@ -175,7 +177,7 @@ async def test_a_teachers_updates_in_two_chats_wait_for_each_other():
     )
     other_teacher = asyncio.create_task(
         processor.process_update(
-            update(berta, updates.private_chat(berta)), handle("Berta's update", False)
+            update(berta, update_factory.private_chat(berta)), handle("Berta's update", False)
         )
     )
     await other_teacher
@@ -225,9 +227,9 @@ async def test_two_webhook_workers_on_postgresql_share_a_teachers_dialogs(
     work-style quiz, a plan item) goes to the other worker than the one before, and she
     gets every next question, never "did not understand"; all is stored as with one.
     (SQLite is for one process, README "Deployment".)"""
-    factory = updates.UpdateFactory()
-    anna = updates.user(101, "Anna", "en")
-    chat = updates.private_chat(anna)
+    factory = update_factory.UpdateFactory()
+    anna = update_factory.user(101, "Anna", "en")
+    chat = update_factory.private_chat(anna)
     ports = [free_port(), free_port()]
     update_ids = iter(range(1, 1000))
     with pg_database("twincoach_share") as url:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot import split
 from bot.fakeapi.server import parse_html
-from bot.fakeapi.updates import utf16_len
+from bot.fakeapi.update_factory import utf16_len
 from bot.split import CAPTION_LIMIT, split_html, visible_len
 
 CHARS = [*"ab cdé xyz&<>\"'\n\tā", "😀", "🇱🇻", "👨\u200d👩\u200d👧", "e\u0301", "👍🏽", "Ž"]

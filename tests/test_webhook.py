@@ -8,7 +8,7 @@ from telegram.ext import Application
 
 from bot.app.application import build_application
 from bot.app.cli import ALLOWED_UPDATES, webhook_options
-from bot.fakeapi import updates
+from bot.fakeapi import update_factory
 from bot.fakeapi.server import FakeBotApi
 from storage.db import Database
 from tests.conftest import settings_for
@@ -16,9 +16,12 @@ from tests.processes import BotProcess, free_port
 
 
 def help_from_anna() -> dict[str, object]:
-    anna = updates.user(101, "Anna", "en")
-    chat = updates.private_chat(anna)
-    return {"update_id": 1, **updates.UpdateFactory().text(anna, chat, "/help", "TwinCoachBot")}
+    anna = update_factory.user(101, "Anna", "en")
+    chat = update_factory.private_chat(anna)
+    return {
+        "update_id": 1,
+        **update_factory.UpdateFactory().text(anna, chat, "/help", "TwinCoachBot"),
+    }
 
 
 async def test_webhook_refuses_requests_without_the_secret(

@@ -32,9 +32,9 @@ from bot.i18n import Translator, normalise_language
 from bot.outgoing import Outgoing, Post
 from bot.request import AiohttpRequest
 from handlers import forms, start
-from handlers.common import OUTBOX
 from handlers.dialogs import all_forms
 from handlers.flows import FLOWS, buttons
+from handlers.step import OUTBOX
 from scheduler.delivery import Dispatcher
 from scheduler.reminders import jobs
 from storage.db import Database

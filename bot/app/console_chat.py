@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.fakeapi.server import ApiCall, FakeBotApi
-from bot.fakeapi.updates import UpdateFactory, group_chat, private_chat, user
+from bot.fakeapi.update_factory import UpdateFactory, group_chat, private_chat, user
 
 GROUP = group_chat(-100555, "Project group")
 _SHOWN = frozenset(

@@ -25,7 +25,7 @@ from tornado.httputil import HTTPServerRequest
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
-from bot.fakeapi.updates import chat_member, utf16_len
+from bot.fakeapi.update_factory import chat_member, utf16_len
 
 # PTB form-encodes every parameter and JSON-dumps every non-string value (ints, bools, dicts,
 # lists), so everything arrives as a string. Free-text parameters must stay strings even when

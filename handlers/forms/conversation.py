@@ -22,11 +22,11 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
 from bot.reply import Reply
-from handlers.common import Actor, respond
 from handlers.forms.engine import WAITING, answer, ask, back, begin, cancel, skip
 from handlers.forms.form import SCRATCH, Form
 from handlers.forms.questions import KEEP_OR_DROP
 from handlers.guards import stale
+from handlers.step import Actor, respond
 
 
 def conversation(dialogs: list[Form], starts: list[BaseHandler]) -> ConversationHandler:

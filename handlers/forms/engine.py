@@ -10,7 +10,6 @@ from telegram.ext import ConversationHandler
 
 from bot.i18n import Html, escape, lines
 from bot.reply import Message, Reply
-from handlers.common import Actor
 from handlers.forms.fields import (
     KEEP,
     KEEP_VAGUE,
@@ -38,6 +37,7 @@ from handlers.forms.questions import (
     question,
     recall_choices,
 )
+from handlers.step import Actor
 
 WAITING = "form_waiting"  # a form asked for while another had answers: kept or dropped first
 OFFERED, RECALLED = "offered", "recalled"  # state["recall"]: the offer is open, or was made

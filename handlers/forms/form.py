@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from bot.i18n import N_
 from bot.reply import Reply
-from handlers.common import Actor
 from handlers.forms.fields import Answers, Asking, Field, State
 from handlers.guards import not_a_member
+from handlers.step import Actor
 from storage import teams
 
 SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)

@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from scheduler.dates.periods import Period, Works, weekdays_only, working_day
+from scheduler.date_reader.periods import Period, Works, weekdays_only, working_day
 
 
 def make_date(year: int, month: int, day: int) -> date | None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.i18n import fold
-from scheduler.dates.found import Found
-from scheduler.dates.moment import leftover
+from scheduler.date_reader.found import Found
+from scheduler.date_reader.moment import leftover
 
 # A hyphen between two dates is a dash: "22/12/2026-03/01/2027", "22.12.-3.01.",
 # "2026-12-22-2027-01-03"; a hyphen inside "2026-12-22" or "01-10" is not.

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 from datetime import time, timedelta
 
-from scheduler.dates import holidays, words
-from scheduler.dates.found import (
+from scheduler.date_reader import holidays, words
+from scheduler.date_reader.found import (
     Found,
     add_months,
     make_date,
@@ -17,7 +17,7 @@ from scheduler.dates.found import (
     next_day_of_month,
     next_occurrence,
 )
-from scheduler.dates.periods import Period
+from scheduler.date_reader.periods import Period
 
 END_OF_DAY = time(23, 59)
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import LANGUAGES, fold
 from bot.rules.precision import Vague, find_vague
-from scheduler.dates import words
-from scheduler.dates.found import Found
-from scheduler.dates.periods import Works, weekdays_only
-from scheduler.dates.takers import END_OF_DAY, take
+from scheduler.date_reader import words
+from scheduler.date_reader.found import Found
+from scheduler.date_reader.periods import Works, weekdays_only
+from scheduler.date_reader.takers import END_OF_DAY, take
 
 _BY_WEEKDAY = re.compile(rf"\b(?:by|until|before|lidz|iki)\s+(?:{'|'.join(words.WEEKDAYS)})\b")
 

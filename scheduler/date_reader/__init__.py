@@ -45,10 +45,10 @@ The rules:
   neither the takers nor dateparser understand.
 """
 
-from scheduler.dates.moment import Reading, is_by_weekday, read_moment
-from scheduler.dates.periods import Works, weekdays_only
-from scheduler.dates.ranges import Span, read_range
-from scheduler.dates.takers import END_OF_DAY
+from scheduler.date_reader.moment import Reading, is_by_weekday, read_moment
+from scheduler.date_reader.periods import Works, weekdays_only
+from scheduler.date_reader.ranges import Span, read_range
+from scheduler.date_reader.takers import END_OF_DAY
 
 __all__ = [
     "END_OF_DAY",

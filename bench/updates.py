@@ -94,6 +94,7 @@ class Subject:
 
     echo: str | None = None
     pg: bool = False
+    code: str | None = None  # TwinCoach from another source tree (BENCH_BEFORE), for (a)
 
     @property
     def name(self) -> str:
@@ -103,7 +104,8 @@ class Subject:
                 "aiogram": "aiogram echo bot",
                 "ptb-aiohttp": "PTB echo bot on TwinCoach's Bot API requests (aiohttp)",
             }[self.echo]
-        return f"TwinCoach, {'PostgreSQL' if self.pg else 'SQLite'}"
+        before = f" before ({self.code})" if self.code else ""
+        return f"TwinCoach{before}, {'PostgreSQL' if self.pg else 'SQLite'}"
 
 
 PTB, AIOGRAM, REFERENCE = (Subject(echo) for echo in ECHOES)
@@ -155,6 +157,8 @@ def _process(subject: Subject, fake: FakeBotApi, setup: Setup, url: str | None) 
     assert url is not None
     label = "pg" if subject.pg else "sqlite"
     bot = BotProcess.twincoach(fake, url, setup.workdir, label)
+    if subject.code is not None:  # e.g. `git archive main | tar -x -C DIR`
+        bot.env["PYTHONPATH"] = subject.code
     if setup.connections is not None:
         bot.env["TELEGRAM_CONNECTIONS"] = str(setup.connections)
     if profiles := os.environ.get("BENCH_PROFILE"):  # a directory: profile the timed part
@@ -334,7 +338,15 @@ async def run_rtt(setup: Setup, seconds: float) -> list[Result]:
     """(a) and (a') at one round trip."""
     subjects = [PTB, AIOGRAM, *([REFERENCE] if setup.rtt_ms == 0 else []), SQLITE]
     subjects += [POSTGRES] if setup.pg_url else []
-    rates = {subject: await rate(subject, setup) for subject in subjects}
+    # BENCH_BEFORE=DIR: (a) also for TwinCoach from the source tree DIR, each database's
+    # row right before the current code's, so a change is measured within one run
+    before = os.environ.get("BENCH_BEFORE")
+    timed = [
+        d
+        for s in subjects
+        for d in ([Subject(pg=s.pg, code=before)] if before and s.echo is None else []) + [s]
+    ]
+    rates = {subject: await rate(subject, setup) for subject in timed}
     what = f"{setup.chats * PER_CHAT:,} presses, {setup.chats} chats × {PER_CHAT}"
     results = _throughput_rows(setup, what, rates)
     if not setup.pg_url:

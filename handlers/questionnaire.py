@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
@@ -21,7 +22,7 @@ from handlers.buttons import ID, Flow, Part, remainder, route
 from handlers.guards import for_member, is_lead, member_of, not_a_member, stale
 from handlers.step import Actor, respond
 from storage import answers
-from storage.models import Membership, Project
+from storage.models import Membership, Project, User
 
 Finish = Callable[[Session, Actor, Project, forms.Answers], Reply]
 
@@ -98,12 +99,37 @@ class AnswerStore:
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.q = questionnaire
 
+    def _key(self, project_id: int) -> str:
+        return f"answers:{self.q.id}:{self.q.version}:{project_id}"
+
+    def with_teacher(
+        self, session: Session, user_id: int, project_id: int
+    ) -> tuple[User | None, dict[str, Any]]:
+        """forms.Prefetching: the teacher, their membership and answers in one statement."""
+        user, given = answers.teacher_with_answers(
+            session,
+            user_id=user_id,
+            project_id=project_id,
+            questionnaire=self.q.id,
+            version=self.q.version,
+        )
+        if user is None:
+            return None, {}
+        looked_up: dict[str, Any] = {forms.member_key(project_id): given is not None}
+        if given is not None:
+            looked_up[self._key(project_id)] = given
+        return user, looked_up
+
     def load(self, session: Session, actor: Actor, state: forms.State) -> forms.Answers:
+        known = actor.looked_up.pop(self._key(state["project"]), None)  # see `with_teacher`
+        if known is not None:
+            return dict(known)
         return self.q.answers_of(session, state["project"], actor.user.id)
 
     def save(
         self, session: Session, actor: Actor, state: forms.State, key: str, value: str | None
     ) -> None:
+        actor.looked_up.pop(self._key(state["project"]), None)  # read before this: not kept
         answers.save(
             session,
             project_id=state["project"],

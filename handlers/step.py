@@ -32,6 +32,9 @@ from storage.models import ChatBinding, User
 log = logging.getLogger(__name__)
 
 Step = Callable[[Session, "Actor"], Reply]
+# Reads the sender (by Telegram id) together with what the step reads first, in one
+# statement: the sender, or None when not stored yet, and that data for `Actor.looked_up`.
+Prefetch = Callable[[Session, int], tuple[User | None, dict[str, Any]]]
 
 # Replies wait here until the dialog state is in the database (see bot/app/application.py), so a
 # teacher never sees a question that a crash could make the bot forget it asked.
@@ -52,8 +55,9 @@ class Actor:
     now: datetime
     default_language: str  # for readers whose Telegram speaks none of our languages
     thread_id: int | None = None  # the forum topic the update came from
-    # The update's memo of what dialog fields read about the team (forms.Asking.once):
-    # read afresh each update, never kept in `scratch`.
+    # The update's memo of what dialog fields read about the team (forms.Asking.once), and
+    # of what a `Prefetch` read with the sender: read afresh each update (in its
+    # transaction), never kept in `scratch`.
     looked_up: dict[str, Any] = field(default_factory=dict)
 
     def deep_link(self, payload: str, *, group: bool = False) -> str:
@@ -65,17 +69,25 @@ class Actor:
         return translator_for(user, self.default_language)
 
 
-def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, Any]) -> Actor:
+def _actor(
+    session: Session,
+    update: Update,
+    context: Ctx,
+    scratch: dict[str, Any],
+    prefetch: Prefetch | None = None,
+) -> Actor:
     tg_user = update.effective_user
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
     private = chat.type == ChatType.PRIVATE
+    found, looked_up = prefetch(session, tg_user.id) if prefetch else (None, {})
     user = users.touch_user(
         session,
         user_id=tg_user.id,
         name=tg_user.full_name,
         telegram_language=tg_user.language_code,
         private=private,
+        found=found,
     )
     t = translator_for(user, context.settings.default_language)
     if not private:
@@ -92,6 +104,7 @@ def _actor(session: Session, update: Update, context: Ctx, scratch: dict[str, An
         now=datetime.now(UTC),
         default_language=context.settings.default_language,
         thread_id=topic(update),
+        looked_up=looked_up,
     )
 
 
@@ -113,15 +126,18 @@ def _who_is_writing(session: Session, update: Update, context: Ctx) -> Reply:
     )
 
 
-async def respond(update: Update, context: Ctx, step: Step) -> object:
-    """Run `step` for this update and send its reply; returns the next dialog state."""
+async def respond(
+    update: Update, context: Ctx, step: Step, prefetch: Prefetch | None = None
+) -> object:
+    """Run `step` for this update and send its reply; returns the next dialog state.
+    `prefetch` reads the sender with what the step reads first (see `Prefetch`)."""
     before = dict(context.user_data or {})
 
     def run(session: Session) -> tuple[Reply, dict[str, Any]]:
         scratch = copy.deepcopy(before)  # a fresh copy if the transaction is run again
         if _anonymous(update):
             return _who_is_writing(session, update, context), scratch
-        return step(session, _actor(session, update, context, scratch)), scratch
+        return step(session, _actor(session, update, context, scratch, prefetch)), scratch
 
     reply, scratch = await context.db.run(run)
     if context.user_data is not None and scratch != context.user_data:

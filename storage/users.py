@@ -20,10 +20,22 @@ PROFILE_FIELDS = ("display_name", "country", "region", "school", "contact", "tim
 
 
 def touch_user(
-    session: Session, *, user_id: int, name: str, telegram_language: str | None, private: bool
+    session: Session,
+    *,
+    user_id: int,
+    name: str,
+    telegram_language: str | None,
+    private: bool,
+    found: User | None = None,
 ) -> User:
-    """The sender of an update, created on first sight; a private message proves we can reach them."""
-    user = session.exec(_USER_BY_ID, params={"user_id": user_id}).first()
+    """The sender of an update, created on first sight; a private message proves we can
+    reach them. `found`: the sender as read in this transaction with the step's own data
+    (storage/answers.py's `teacher_with_answers`), so not read again."""
+    user = (
+        found
+        if found is not None
+        else session.exec(_USER_BY_ID, params={"user_id": user_id}).first()
+    )
     if user is None:
         user = User(id=user_id, display_name=name[:64] or str(user_id))
         session.add(user)

@@ -3,7 +3,7 @@
 from io import BytesIO
 
 from PIL import Image
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
@@ -193,6 +193,31 @@ async def test_removed_member_cannot_answer_and_stale_buttons(driver: Driver, db
     old = driver.fake.messages(103)[-2]
     sent = await maria.press(old, "quiz:s_solutions:1")
     assert "no longer active" in sent.alerts[0]
+
+
+async def test_a_removed_member_pressing_a_scale_is_stopped(driver: Driver, db: Database):
+    """A press reads the teacher, the membership and the answers in one statement
+    (forms.Prefetching): a teacher removed while the scale is on screen is stopped there,
+    and nothing is stored; a member's press in the same state goes on."""
+    anna, jonas, maria = await team_of_three(driver)
+    for teacher in (jonas, maria):
+        await teacher.send("/quiz")
+        for _ in range(11):
+            await teacher.send("/skip")
+        assert "12/20" in teacher.last_text()
+    await anna.send("/members")
+    await anna.click("Jonas")
+    await anna.click("Remove from project")
+    await anna.click("Yes")
+    sent = await jonas.click("2")
+    assert "not a member" in sent.text
+    scales = select(Answer.user_id).where(col(Answer.item).startswith("s_"))
+    assert await db.run(lambda s: s.exec(scales).all()) == []
+    sent = await jonas.click("2")  # the dialog is over: the old button answers nothing
+    assert await db.run(lambda s: s.exec(scales).all()) == []
+    await maria.click("2")
+    assert "13/20" in maria.last_text()
+    assert await db.run(lambda s: s.exec(scales).all()) == [103]
 
 
 async def test_change_one_answer_and_retake(driver: Driver, db: Database):

@@ -40,7 +40,16 @@ from handlers.forms.fields import (
     text_answer,
     yes_no,
 )
-from handlers.forms.form import SCRATCH, SCRATCH_STORE, Form, ScratchStore, Store, still_member
+from handlers.forms.form import (
+    SCRATCH,
+    SCRATCH_STORE,
+    Form,
+    Prefetching,
+    ScratchStore,
+    Store,
+    member_key,
+    still_member,
+)
 from handlers.forms.questions import KEEP_OR_DROP, LATER, NOW, RECALL
 
 __all__ = [
@@ -66,6 +75,7 @@ __all__ = [
     "Form",
     "Invalid",
     "Kind",
+    "Prefetching",
     "ScratchStore",
     "State",
     "Store",
@@ -77,6 +87,7 @@ __all__ = [
     "begin",
     "cancel",
     "conversation",
+    "member_key",
     "plain",
     "scale",
     "skip",

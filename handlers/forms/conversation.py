@@ -102,14 +102,16 @@ def _state_handlers(form: Form) -> list[BaseHandler]:
         """A typed answer to the current question."""
         assert update.message is not None and update.message.text is not None
         text = update.message.text
-        return await respond(update, context, lambda s, a: answer(s, a, form, text, None))
+        step = lambda s, a: answer(s, a, form, text, None)  # noqa: E731
+        return await respond(update, context, step, form.prefetch(context.user_data or {}))
 
     async def on_button(update: Update, context: Ctx) -> object:
         """A pressed answer button: <form>:<field>:<value>."""
         assert update.callback_query is not None and update.callback_query.data is not None
         parts = update.callback_query.data.split(":", 2)
         key, value = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
-        return await respond(update, context, lambda s, a: answer(s, a, form, value, key))
+        step = lambda s, a: answer(s, a, form, value, key)  # noqa: E731
+        return await respond(update, context, step, form.prefetch(context.user_data or {}))
 
     return [
         # Only new messages answer: an edited earlier answer is not the answer to this question.

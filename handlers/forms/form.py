@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlmodel import Session
 
@@ -14,8 +14,9 @@ from bot.i18n import N_
 from bot.reply import Reply
 from handlers.forms.fields import Answers, Asking, Field, State
 from handlers.guards import not_a_member
-from handlers.step import Actor
+from handlers.step import Actor, Prefetch
 from storage import teams
+from storage.models import User
 
 SCRATCH = "form"  # user_data key of the one form in progress (see `begin`)
 
@@ -45,6 +46,22 @@ class ScratchStore:
 SCRATCH_STORE = ScratchStore()
 
 
+@runtime_checkable
+class Prefetching(Protocol):
+    """A store that can read the teacher, their membership of the project (for
+    `still_member`) and the answers so far in one statement: `Actor.looked_up` entries
+    under `member_key` and the store's own key, each used once by the step."""
+
+    def with_teacher(
+        self, session: Session, user_id: int, project_id: int
+    ) -> tuple[User | None, dict[str, Any]]: ...
+
+
+def member_key(project_id: int) -> str:
+    """`Actor.looked_up`'s entry for "the teacher is a member of project_id" (a bool)."""
+    return f"member:{project_id}"
+
+
 def project_named(_session: Session, state: State) -> int | None:
     """The project a dialog belongs to, as its start named it (`extra={"project": …}`)."""
     project_id = state.get("project")
@@ -54,7 +71,13 @@ def project_named(_session: Session, state: State) -> int | None:
 def still_member(session: Session, actor: Actor, project_id: int) -> Reply | None:
     """Answers go to a project only while the teacher is in it: None, or the one
     not-a-member answer, as a message (the dialog ends on it)."""
-    if teams.is_member(session, project_id=project_id, user_id=actor.user.id):
+    known = actor.looked_up.pop(member_key(project_id), None)  # read in this transaction
+    member = (
+        known
+        if known is not None
+        else teams.is_member(session, project_id=project_id, user_id=actor.user.id)
+    )
+    if member:
         return None
     return not_a_member(actor, in_chat=True)
 
@@ -73,6 +96,26 @@ class Form:
     recall_skipped: bool = False  # at the end, offer the skipped questions once more
     command: str = ""  # the command that opens the dialog ({command} in `reopen`)
     reopen: str = N_("{command} starts it again.")  # msgid: after /cancel, the way back
+
+    def prefetch(self, scratch: dict[str, Any]) -> Prefetch | None:
+        """For a step of this form while it is the one in progress: the read of the
+        teacher that also reads what the step reads first (membership and answers so
+        far), when the form is guarded by `still_member` for the project its start named
+        and its store can (`Prefetching`). Every check still runs, on data read in the
+        step's own transaction."""
+        state = scratch.get(SCRATCH)
+        if not isinstance(state, dict) or state.get("name") != self.name:
+            return None
+        project_id = state.get("project")
+        store = self.store
+        if (
+            self.guard is not still_member
+            or self.project is not project_named
+            or not isinstance(project_id, int)
+            or not isinstance(store, Prefetching)
+        ):
+            return None
+        return lambda session, user_id: store.with_teacher(session, user_id, project_id)
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)

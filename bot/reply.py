@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -35,6 +36,27 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
             for row in keyboard
         ]
     )
+
+
+def markup_data(keyboard: Keyboard) -> dict[str, Any] | None:
+    """`markup(keyboard)` as the Bot API reads it (InlineKeyboardMarkup.to_dict()), built
+    without the PTB objects: an edit, a press's reply, sends it as it is (bot/send.py).
+    Making and then flattening ten PTB buttons a press was about 4 % of its CPU."""
+    if not keyboard:
+        return None
+    return {
+        "inline_keyboard": [
+            [
+                {"text": b.text, "callback_data": b.data}
+                if b.url is None
+                else {"text": b.text, "url": b.url}
+                if b.data is None
+                else {"text": b.text, "callback_data": b.data, "url": b.url}
+                for b in row
+            ]
+            for row in keyboard
+        ]
+    }
 
 
 @dataclass(frozen=True)

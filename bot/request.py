@@ -5,10 +5,15 @@ HTTP machinery: httpcore over anyio (a cancel scope around every read and write)
 h11's parser in Python. aiohttp works on asyncio directly and parses HTTP in C; the
 bot's time per press fell from 3.1 to 1.8 ms (README, Performance). PTB's `BaseRequest`
 does everything else as before: the parameters, the answer's JSON, the error codes.
+
+A call without files goes as one JSON body (the Bot API takes application/json for every
+method but uploads), not as form fields each JSON-encoded on its own and then URL-encoded
+(PTB's `json_parameters`, then aiohttp's urlencode): one `json.dumps` instead.
 """
 
 from __future__ import annotations
 
+import json
 import ssl
 
 import aiohttp
@@ -28,17 +33,20 @@ def _given(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
+JSON = {"Content-Type": "application/json"}
+
+
 def _body(
     request_data: RequestData | None,
-) -> tuple[aiohttp.FormData | dict[str, str] | None, bool]:
-    """The request's body, and whether it uploads files."""
+) -> tuple[aiohttp.FormData | bytes | None, bool]:
+    """The request's body (JSON bytes, or a multipart form with files), and whether it
+    uploads files."""
     if request_data is None:
         return None, False
-    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return json.dumps(request_data.parameters).encode(), False
+    form = aiohttp.FormData(request_data.json_parameters)
     files = request_data.multipart_data
-    if not files:
-        return fields, False
-    form = aiohttp.FormData(fields)
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form, True
@@ -130,8 +138,8 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Form fields as PTB encodes them (JSON for non-strings), multipart with files;
-        no body for a download (PTB's `retrieve`)."""
+        """PTB's parameters as one JSON body; multipart with files (each non-string field
+        JSON-encoded, as PTB encodes it); no body for a download (PTB's `retrieve`)."""
         if self._session is None:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         body, upload = _body(request_data)
@@ -140,7 +148,13 @@ class AiohttpRequest(BaseRequest):
         proxy, proxy_auth = self._proxy(target)
         try:
             async with self._session.request(
-                method, target, data=body, timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
+                method,
+                target,
+                data=body,
+                headers=JSON if isinstance(body, bytes) else None,
+                timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as res:
                 return res.status, await res.read()
         except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too

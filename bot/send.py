@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram import Message as TgMessage
@@ -20,7 +20,7 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import BadRequest
 
 from bot.outgoing import Call, direct
-from bot.reply import Message, markup
+from bot.reply import Message, markup, markup_data
 from bot.split import CAPTION_LIMIT, TEXT_LIMIT, split_html
 
 
@@ -28,7 +28,7 @@ class Edit(Protocol):
     """Puts the first part in place of an earlier message (its text and buttons)."""
 
     def __call__(
-        self, text: str, *, reply_markup: InlineKeyboardMarkup | None
+        self, text: str, *, reply_markup: InlineKeyboardMarkup | dict[str, Any] | None
     ) -> Awaitable[object]: ...
 
 
@@ -41,7 +41,9 @@ def edit_text(
     reads: that was about 4 % of a press's CPU in a profile (bench/README.md). Errors are
     raised as the Bot method raises them (the same request path)."""
 
-    async def edit(text: str, *, reply_markup: InlineKeyboardMarkup | None) -> None:
+    async def edit(
+        text: str, *, reply_markup: InlineKeyboardMarkup | dict[str, Any] | None
+    ) -> None:
         # as Bot.edit_message_text and Bot._send_message build it; PTB's own _post then
         # fills in the defaults and drops the Nones (tests/test_press_cost.py compares)
         data = {
@@ -75,9 +77,10 @@ async def deliver(
     """Send `message` to `chat_id`, its first part through `edit` when given; returns the
     first message sent anew (the one to edit later), None when the edit was all. Each
     request goes through `call` (a reply's: in its chat's turn, with retries)."""
-    keyboard = markup(message.buttons)
     media = message.document is not None or message.photo is not None
     parts = split_html(message.text, first=CAPTION_LIMIT if media else TEXT_LIMIT)
+    edit_only = edit is not None and not media and len(parts) == 1  # a press's usual reply
+    keyboard = None if edit_only else markup(message.buttons)  # PTB's, for Bot methods
     on_first = keyboard if len(parts) == 1 else None
     sent: TgMessage | None = None
     topic = message.thread_id
@@ -109,7 +112,9 @@ async def deliver(
         )
     elif edit is not None:
         first = parts[0]
-        await call(lambda: quietly(edit(first, reply_markup=on_first)), new_message=False)
+        # the buttons as the Bot API reads them, the same request (bot.reply.markup_data)
+        data = markup_data(message.buttons) if len(parts) == 1 else None
+        await call(lambda: quietly(edit(first, reply_markup=data)), new_message=False)
     else:
         first_part = partial(bot.send_message, chat_id, parts[0], message_thread_id=topic)
         sent = await call(partial(first_part, reply_markup=on_first))

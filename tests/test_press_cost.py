@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.i18n import Html
-from bot.reply import Button, Message
+from bot.reply import Button, Message, markup
 from bot.send import deliver, edit_text
 from storage.db import Database, is_sqlite
 from tests.conftest import _pg_admin
@@ -135,6 +135,15 @@ async def test_an_edit_without_parsing_sends_what_the_bot_method_sends(driver: D
     assert fake.calls[-1].error is not None and "not modified" in fake.calls[-1].error
     await deliver(bot, 101, same, edit=edit_text(bot, 101, 999_999))  # "not found"
     assert fake.calls[-1].error is not None and "not found" in fake.calls[-1].error
+    # a reply's buttons go as the Bot API reads them (bot.reply.markup_data), not as PTB
+    # objects: the same request as the Bot method's with PTB's keyboard
+    buttons = [[Button("1", data="quiz:x:1"), Button("Open", url="https://t.me/bot?start=x")]]
+    await bot.edit_message_text(
+        "<b>both</b>", chat_id=101, message_id=shown.message_id, reply_markup=markup(buttons)
+    )
+    by_ptb = fake.calls[-1]
+    await deliver(bot, 101, Message(Html("<b>both</b> kinds"), buttons), edit=edit)
+    assert fake.calls[-1].params == {**by_ptb.params, "text": "<b>both</b> kinds"}
     fake.fail_next("editMessageText", error_code=400, description="Bad Request: oops")
     with pytest.raises(BadRequest, match=r"(?i)oops"):
         await deliver(bot, 101, Message(Html("changed")), edit=edit)

@@ -4,11 +4,12 @@ request layer, against the loopback fake: answers, uploads, errors and time-outs
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import BasicAuth
 from aiohttp.helpers import get_env_proxy_for_url
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from yarl import URL
 
@@ -32,6 +33,49 @@ async def test_parameters_arrive_as_ptb_encodes_them(fake: FakeBotApi, bot: Bot)
     call = fake.calls[-1]
     assert call.method == "sendMessage" and call.params["chat_id"] == 501
     assert call.params["text"] == "<b>42</b> & more"
+
+
+async def test_a_call_without_files_is_one_json_body_as_telegram_reads_it():
+    """The Bot API takes application/json for any call but an upload: the buttons as an
+    object (not a JSON string inside a form field), flags as booleans, ids as numbers."""
+    seen: dict[str, Any] = {}
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        headers = dict(line.split(": ", 1) for line in head.split("\r\n")[1:] if ": " in line)
+        headers = {k.lower(): v for k, v in headers.items()}
+        sent = await reader.readexactly(int(headers.get("content-length", 0)))
+        result: object = True
+        if "/getMe " in head:  # `async with Bot` asks who it is first
+            result = {"id": 1, "is_bot": True, "first_name": "Bot", "username": "bot"}
+        else:
+            seen["type"], seen["body"] = headers["content-type"], sent
+        body = json.dumps({"ok": True, "result": result}).encode()
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("2", callback_data="quiz:s_x:2")]])
+    try:
+        async with Bot(
+            TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=AiohttpRequest()
+        ) as bot:
+            await bot.edit_message_reply_markup(
+                chat_id=501, message_id=7, reply_markup=keyboard, read_timeout=3
+            )
+    finally:
+        server.close()
+    assert str(seen["type"]).startswith("application/json"), seen
+    assert json.loads(seen["body"]) == {
+        "chat_id": 501,
+        "message_id": 7,
+        "reply_markup": {"inline_keyboard": [[{"text": "2", "callback_data": "quiz:s_x:2"}]]},
+    }
 
 
 async def test_a_file_is_uploaded_with_its_name_and_the_other_fields(fake: FakeBotApi, bot: Bot):

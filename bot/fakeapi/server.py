@@ -27,9 +27,10 @@ from tornado.web import Application, RequestHandler
 
 from bot.fakeapi.update_factory import chat_member, utf16_len
 
-# PTB form-encodes every parameter and JSON-dumps every non-string value (ints, bools, dicts,
-# lists), so everything arrives as a string. Free-text parameters must stay strings even when
-# they look like JSON (a message "42" is not the number 42); everything else is JSON-decoded.
+# A form-encoded call (PTB's default, and TwinCoach's uploads) JSON-dumps every non-string
+# value (ints, bools, dicts, lists), so everything arrives as a string. Free-text parameters
+# must stay strings even when they look like JSON (a message "42" is not the number 42);
+# everything else is JSON-decoded. A JSON body (bot/request.py) arrives typed, as it is.
 _TEXT_PARAMS = frozenset(
     {
         "text",
@@ -319,9 +320,10 @@ def _decode_param(name: str, value: Any) -> Any:
 def _request_params(request: HTTPServerRequest) -> dict[str, Any]:
     """Query, form and multipart fields (tornado parses those) plus a JSON body if sent."""
     raw: dict[str, Any] = {k: v[-1].decode() for k, v in request.arguments.items()}
+    params = {name: _decode_param(name, value) for name, value in raw.items()}
     if request.headers.get("Content-Type", "").startswith("application/json") and request.body:
-        raw.update(json.loads(request.body))
-    return {name: _decode_param(name, value) for name, value in raw.items()}
+        params.update(json.loads(request.body))
+    return params
 
 
 def _int_param(params: dict[str, Any], name: str) -> int:

@@ -12,16 +12,31 @@ one and a reply waits for the next (tens of ms), never for the whole second a bu
 minute) are shared too, so a group getting a reminder and replies at once stays within
 its minute.
 
-A place counts from the request's start until its answer came and `seconds` after that:
-Telegram counts a message somewhere between the two, and counting from the start drew
-429s. A place is taken before the wait ends (the waiter is granted it, nothing else can
-take it meanwhile), so several waiting together never overshoot. The clock and the sleep
-are given, so tests can run the paces on a clock of their own.
+A place is taken before the wait ends (the waiter is granted it, nothing else can take
+it meanwhile), so several waiting together never overshoot; it is held while the request
+is on the wire and then counted for `seconds` from when Telegram counted the message.
+That moment is not known: somewhere between the request leaving (`Budget.start`) and its
+answer, about half a round trip from each. Counting from the answer is safe but holds
+every place a round trip too long (30 / (1 s + 55 ms) = 28.4 a second at most with a
+50 ms round trip and the client's own ~5 ms). So a place counts from its answer less
+`lead`: half the smallest of the last `ROUND_TRIPS` round trips (R), its own included.
+Why Telegram still sees at most `limit` in any `seconds`: it counted the message at
+answer − b (b: from its counting to the answer reaching us), the place lets the next
+request go at answer − lead + `seconds` at the earliest, and Telegram counts that one
+o later (o: from its start to its counting, the client's time included). They are a
+whole window apart as long as lead ≤ b + o: the back half of one round trip and the way
+out of another, which come to at least the fastest round trip R, less however much the
+halves vary. With lead = R/2 they may vary by R/2 (25 ms at 50 ms), whichever half is
+the longer. Counting from the request's start (lead = the whole round trip) leaves no
+room at all, and drew 429s. Reminders wait `GRACE` more; a 429 all the same holds every
+reminder for its `retry_after` (scheduler/delivery.py), nothing is lost or sent twice.
+The clock and the sleep are given, so tests can run the paces on a clock of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import time
 from collections import deque
@@ -35,6 +50,7 @@ GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
 BOT_PER_SECOND = 30  # and of messages from one bot
 CHAT_PER_SECOND = 10  # our own: one chat never takes the whole of the bot's second
 GRACE = 0.005  # seconds a freed place of the bot's waits for a reply before a reminder gets it
+ROUND_TRIPS = 100  # the round trips whose smallest gives the one-way time (`Budget.start`)
 _EPSILON = 1e-9  # a place freed at `now`, whatever the float rounding
 
 
@@ -82,12 +98,12 @@ class Pace:
                 self._grant()  # a reminder may have waited behind it
             raise
 
-    def give(self, *, counted: bool = True) -> None:
+    def give(self, *, counted: bool = True, lead: float = 0.0) -> None:
         """Hand the place back; `counted` (a request was made): it stays taken for
-        `seconds` from now."""
+        `seconds` from `lead` seconds ago (when Telegram counted it, at the latest)."""
         self._wire -= 1
         if counted:
-            self._sent.append(self._clock())
+            bisect.insort(self._sent, self._clock() - max(0.0, lead))  # leads differ
         self._grant()
 
     @contextlib.asynccontextmanager
@@ -173,6 +189,7 @@ class Places:
 
     chat_id: int | None
     paces: list[Pace] = field(default_factory=list)
+    started: float | None = None  # when its request left (the last one, after a retry)
 
 
 class Budget:
@@ -189,6 +206,7 @@ class Budget:
         self._clock, self._sleep = clock, sleep
         self.bot = Pace(per_second, 1.0, clock, sleep, grace=grace, spread=True)
         self._chats: dict[int, _Chat] = {}  # chats written to lately
+        self._round_trips: deque[float] = deque(maxlen=ROUND_TRIPS)
         self._sweep_at = 64
 
     async def take(self, chat_id: int | None, *, urgent: bool) -> Places:
@@ -205,21 +223,38 @@ class Budget:
             raise
         return places
 
+    def start(self, places: Places) -> None:
+        """The request holding `places` leaves now (called again for each retry)."""
+        places.started = self._clock()
+
     def give(self, places: Places, *, counted: bool = True) -> None:
+        """Hand the places back; `counted`: from the answer (now) less the one-way time."""
+        lead = self._lead(places) if counted else 0.0
         for pace in reversed(places.paces):
-            pace.give(counted=counted)
+            pace.give(counted=counted, lead=lead)
         places.paces.clear()
         if places.chat_id is not None:
             self._chats[places.chat_id].users -= 1
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int | None, *, urgent: bool) -> AsyncIterator[None]:
-        """Places held while one request for a new message is made."""
+    async def turn(self, chat_id: int | None, *, urgent: bool) -> AsyncIterator[Places]:
+        """Places held while one request for a new message is made, starting now (or when
+        `start` is called again, just before it leaves)."""
         places = await self.take(chat_id, urgent=urgent)
+        self.start(places)
         try:
-            yield
+            yield places
         finally:
             self.give(places)
+
+    def _lead(self, places: Places) -> float:
+        """How long before its answer Telegram counted the request, at the latest: half the
+        smallest recent round trip, and no more than half its own (see the docstring)."""
+        if places.started is None:
+            return 0.0
+        own = max(0.0, self._clock() - places.started)
+        self._round_trips.append(own)
+        return min(self._round_trips) / 2  # its own among them
 
     def _enter(self, chat_id: int | None) -> _Chat:
         if chat_id is None:

@@ -135,6 +135,7 @@ class Turns:
         places, self._first = self._first, None
         if places is None:
             places = await self._budget.take(self._chat_id, urgent=False)
+        self._budget.start(places)  # its round trip starts here (bot/budget.py)
         try:
             return await request()
         finally:

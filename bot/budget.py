@@ -118,7 +118,7 @@ class Pace:
     async def turn(self, *, urgent: bool = True) -> AsyncIterator[None]:
         """A place while the request is made (counted, whatever its outcome)."""
         free = await self.take(urgent=urgent)
-        if (wait := free - self._clock()) > 0:
+        while (wait := free - self._clock()) > 0:  # a timer may fire a little early
             await self._sleep(wait)
         try:
             yield
@@ -241,7 +241,7 @@ class Budget:
     async def ready(self, places: Places) -> None:
         """Wait until the places are free (taken early, see `EARLY`); then the request
         holding them may leave."""
-        if (wait := places.free - self._clock()) > 0:
+        while (wait := places.free - self._clock()) > 0:  # a timer may fire a little early
             await self._sleep(wait)
         self.start(places)
 

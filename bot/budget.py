@@ -12,16 +12,31 @@ one and a reply waits for the next (tens of ms), never for the whole second a bu
 minute) are shared too, so a group getting a reminder and replies at once stays within
 its minute.
 
-A place counts from the request's start until its answer came and `seconds` after that:
-Telegram counts a message somewhere between the two, and counting from the start drew
-429s. A place is taken before the wait ends (the waiter is granted it, nothing else can
-take it meanwhile), so several waiting together never overshoot. The clock and the sleep
-are given, so tests can run the paces on a clock of their own.
+A place is taken before the wait ends (the waiter is granted it, nothing else can take
+it meanwhile), so several waiting together never overshoot; it is held while the request
+is on the wire and then counted for `seconds` from when Telegram counted the message.
+That moment is not known: somewhere between the request leaving (`Budget.start`) and its
+answer, about half a round trip from each. Counting from the answer is safe but holds
+every place a round trip too long (30 / (1 s + 55 ms) = 28.4 a second at most with a
+50 ms round trip and the client's own ~5 ms). So a place counts from its answer less
+`lead`: half the smallest of the last `ROUND_TRIPS` round trips (R), its own included.
+Why Telegram still sees at most `limit` in any `seconds`: it counted the message at
+answer − b (b: from its counting to the answer reaching us), the place lets the next
+request go at answer − lead + `seconds` at the earliest, and Telegram counts that one
+o later (o: from its start to its counting, the client's time included). They are a
+whole window apart as long as lead ≤ b + o: the back half of one round trip and the way
+out of another, which come to at least the fastest round trip R, less however much the
+halves vary. With lead = R/2 they may vary by R/2 (25 ms at 50 ms), whichever half is
+the longer. Counting from the request's start (lead = the whole round trip) leaves no
+room at all, and drew 429s. Reminders wait `GRACE` more; a 429 all the same holds every
+reminder for its `retry_after` (scheduler/delivery.py), nothing is lost or sent twice.
+The clock and the sleep are given, so tests can run the paces on a clock of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import time
 from collections import deque
@@ -35,6 +50,10 @@ GROUP_PER_MINUTE = 20  # Telegram's limit of messages into one group
 BOT_PER_SECOND = 30  # and of messages from one bot
 CHAT_PER_SECOND = 10  # our own: one chat never takes the whole of the bot's second
 GRACE = 0.005  # seconds a freed place of the bot's waits for a reply before a reminder gets it
+# seconds before a place of the bot's frees that a reminder is granted it, to claim and
+# render its row meanwhile (~10 ms under a burst); its request still waits for the moment
+EARLY = 0.02
+ROUND_TRIPS = 100  # the round trips whose smallest gives the one-way time (`Budget.start`)
 _EPSILON = 1e-9  # a place freed at `now`, whatever the float rounding
 
 
@@ -42,7 +61,10 @@ class Pace:
     """At most `limit` new messages in any `seconds`, counting those on the wire. Waiters
     are served in order, urgent ones (replies) first; a place freed by time reaches the
     others `grace` seconds later, and with `spread` the others go no closer together than
-    `seconds / limit`."""
+    `seconds / limit`. With `early` the others are granted a place up to that long before
+    it frees, and told when (`take` returns it): their own work before the request (a
+    reminder's row claim and render) is then done while the place is not yet theirs
+    instead of after, when it is held for nothing."""
 
     def __init__(
         self,
@@ -53,8 +75,9 @@ class Pace:
         *,
         grace: float = 0.0,
         spread: bool = False,
+        early: float = 0.0,
     ) -> None:
-        self.limit, self.seconds, self.grace = limit, seconds, grace
+        self.limit, self.seconds, self.grace, self.early = limit, seconds, grace, early
         # others `seconds / limit` apart, not all at once: their places then free one by
         # one, so a reply never waits for a whole window to pass
         self._gap = seconds / limit if spread else 0.0
@@ -62,17 +85,18 @@ class Pace:
         self._clock, self._sleep = clock, sleep
         self._sent: deque[float] = deque()  # when the answers of counted requests came
         self._wire = 0
-        self._waiting: dict[bool, deque[asyncio.Future[None]]] = {True: deque(), False: deque()}
+        self._waiting: dict[bool, deque[asyncio.Future[float]]] = {True: deque(), False: deque()}
         self._timer: asyncio.Task[None] | None = None
         self._timer_at = 0.0
 
-    async def take(self, *, urgent: bool = True) -> None:
-        """Wait until a place is granted; it is held until `give`."""
-        granted = asyncio.get_running_loop().create_future()
+    async def take(self, *, urgent: bool = True) -> float:
+        """Wait until a place is granted; it is held until `give`. Returns when it is free:
+        no request may use it before then (now, but for an `early` grant)."""
+        granted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting[urgent].append(granted)
         self._grant()
         try:
-            await granted
+            return await granted
         except asyncio.CancelledError:
             if granted.done() and not granted.cancelled():
                 self.give(counted=False)  # granted as the waiter was cancelled
@@ -82,18 +106,20 @@ class Pace:
                 self._grant()  # a reminder may have waited behind it
             raise
 
-    def give(self, *, counted: bool = True) -> None:
+    def give(self, *, counted: bool = True, lead: float = 0.0) -> None:
         """Hand the place back; `counted` (a request was made): it stays taken for
-        `seconds` from now."""
+        `seconds` from `lead` seconds ago (when Telegram counted it, at the latest)."""
         self._wire -= 1
         if counted:
-            self._sent.append(self._clock())
+            bisect.insort(self._sent, self._clock() - max(0.0, lead))  # leads differ
         self._grant()
 
     @contextlib.asynccontextmanager
     async def turn(self, *, urgent: bool = True) -> AsyncIterator[None]:
         """A place while the request is made (counted, whatever its outcome)."""
-        await self.take(urgent=urgent)
+        free = await self.take(urgent=urgent)
+        while (wait := free - self._clock()) > 0:  # a timer may fire a little early
+            await self._sleep(wait)
         try:
             yield
         finally:
@@ -132,13 +158,15 @@ class Pace:
                 self._stop_timer()
                 return
             at = self._free_at(urgent)
-            if at is None or at > self._clock():
-                self._wake_at(at)
+            early = 0.0 if urgent else self.early
+            if at is None or at - early > self._clock():
+                self._wake_at(None if at is None else at - early)
                 return
             self._wire += 1
-            self._waiting[urgent].popleft().set_result(None)
+            free = max(at, self._clock())
+            self._waiting[urgent].popleft().set_result(free)
             if not urgent:
-                self._next_other = self._clock() + self._gap
+                self._next_other = free + self._gap
 
     def _wake_at(self, at: float | None) -> None:
         if at is None:  # a `give` will wake the waiters
@@ -173,6 +201,8 @@ class Places:
 
     chat_id: int | None
     paces: list[Pace] = field(default_factory=list)
+    started: float | None = None  # when its request left (the last one, after a retry)
+    free: float = 0.0  # no request before this (a reminder's place is granted `EARLY`)
 
 
 class Budget:
@@ -185,10 +215,12 @@ class Budget:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         grace: float = GRACE,
+        early: float = EARLY,
     ) -> None:
         self._clock, self._sleep = clock, sleep
-        self.bot = Pace(per_second, 1.0, clock, sleep, grace=grace, spread=True)
+        self.bot = Pace(per_second, 1.0, clock, sleep, grace=grace, spread=True, early=early)
         self._chats: dict[int, _Chat] = {}  # chats written to lately
+        self._round_trips: deque[float] = deque(maxlen=ROUND_TRIPS)
         self._sweep_at = 64
 
     async def take(self, chat_id: int | None, *, urgent: bool) -> Places:
@@ -198,28 +230,53 @@ class Budget:
         places = Places(chat_id)
         try:
             for pace in (*chat.paces, self.bot):
-                await pace.take(urgent=urgent)
+                free = await pace.take(urgent=urgent)
                 places.paces.append(pace)
+                places.free = max(places.free, free)
         except BaseException:
             self.give(places, counted=False)
             raise
         return places
 
+    async def ready(self, places: Places) -> None:
+        """Wait until the places are free (taken early, see `EARLY`); then the request
+        holding them may leave."""
+        while (wait := places.free - self._clock()) > 0:  # a timer may fire a little early
+            await self._sleep(wait)
+        self.start(places)
+
+    def start(self, places: Places) -> None:
+        """The request holding `places` leaves now (called again for each retry)."""
+        places.started = self._clock()
+
     def give(self, places: Places, *, counted: bool = True) -> None:
+        """Hand the places back; `counted`: from the answer (now) less the one-way time."""
+        lead = self._lead(places) if counted else 0.0
         for pace in reversed(places.paces):
-            pace.give(counted=counted)
+            pace.give(counted=counted, lead=lead)
         places.paces.clear()
         if places.chat_id is not None:
             self._chats[places.chat_id].users -= 1
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int | None, *, urgent: bool) -> AsyncIterator[None]:
-        """Places held while one request for a new message is made."""
+    async def turn(self, chat_id: int | None, *, urgent: bool) -> AsyncIterator[Places]:
+        """Places held while one request for a new message is made, starting now (or when
+        `start` is called again, just before it leaves)."""
         places = await self.take(chat_id, urgent=urgent)
         try:
-            yield
+            await self.ready(places)
+            yield places
         finally:
             self.give(places)
+
+    def _lead(self, places: Places) -> float:
+        """How long before its answer Telegram counted the request, at the latest: half the
+        smallest recent round trip, and no more than half its own (see the docstring)."""
+        if places.started is None:
+            return 0.0
+        own = max(0.0, self._clock() - places.started)
+        self._round_trips.append(own)
+        return min(self._round_trips) / 2  # its own among them
 
     def _enter(self, chat_id: int | None) -> _Chat:
         if chat_id is None:

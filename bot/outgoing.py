@@ -30,7 +30,7 @@ from typing import Protocol, TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.budget import Budget, Clock, Sleep
+from bot.budget import Budget, Clock, Places, Sleep
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +94,13 @@ class Lane:
     async def call(self, request: Callable[[], Awaitable[T]], *, new_message: bool = True) -> T:
         if not new_message:
             return await with_retries(partial(self._send, request), self._sleep)
-        async with self._budget.turn(self._chat_id, urgent=True):
-            return await with_retries(partial(self._send, request), self._sleep)
+        async with self._budget.turn(self._chat_id, urgent=True) as places:
+            return await with_retries(partial(self._send, request, places), self._sleep)
 
-    async def _send(self, request: Callable[[], Awaitable[T]]) -> T:
+    async def _send(self, request: Callable[[], Awaitable[T]], places: Places | None = None) -> T:
         async with self._sending:
+            if places is not None:  # its round trip starts here, not in the wait above
+                self._budget.start(places)
             return await request()
 
 

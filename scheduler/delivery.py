@@ -4,6 +4,8 @@ Telegram accepts, and record the outcome.
 - Several reminders are in flight at once (`IN_FLIGHT`), each taking its places in the
   process's send budget (bot/budget.py) before its row is claimed, behind any waiting
   reply: with Telegram's round trip of 30-100 ms one at a time could not reach 30 a second.
+  The bot's place is granted up to `budget.EARLY` before it frees, so the claim and the
+  render (~10 ms) mostly happen before the place is free, not while it is held.
   One chat has one reminder in flight at a time, so its reminders go in order.
 - 429: every reminder waits `retry_after`, the reminder goes back to pending for then.
 - 5xx and network errors: back to pending with a growing delay, failed after a few tries.
@@ -135,6 +137,11 @@ class Turns:
         places, self._first = self._first, None
         if places is None:
             places = await self._budget.take(self._chat_id, urgent=False)
+        try:
+            await self._budget.ready(places)  # granted early: free only now (bot/budget.py)
+        except BaseException:
+            self._budget.give(places, counted=False)
+            raise
         try:
             return await request()
         finally:

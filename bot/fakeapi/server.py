@@ -12,6 +12,7 @@ import copy
 import html
 import json
 import math
+import random
 import re
 import time
 from collections import deque
@@ -349,7 +350,9 @@ class ApiCall:
     ok: bool = True
     result: Any = None
     error: str | None = None  # Telegram's description of a refusal ("Bad Request: ...")
-    at: float = field(default_factory=time.perf_counter)  # arrival, for latency measurements
+    # its arrival at "Telegram" (half a round trip after it left the bot), when the limits
+    # count it; for latency measurements
+    at: float = field(default_factory=time.perf_counter)
 
 
 class _Signal:
@@ -435,10 +438,18 @@ class FakeBotApi:
         *,
         limits: RateLimits | None = None,
         latency: float = 0.0,
+        jitter: float = 0.0,
+        seed: int = 0,
     ) -> None:
         self.bot_username = bot_username
-        # seconds every method takes to answer, as Telegram's round trip (30–100 ms) does
+        # seconds every method takes to answer, as Telegram's round trip (30–100 ms) does:
+        # half of it before the request reaches "Telegram" (is recorded, counted against the
+        # limits, acted on), half before its answer reaches the bot
         self.latency = latency
+        # a round trip of latency to latency + jitter: each half up to jitter / 2 longer,
+        # drawn apart, so the halves differ
+        self.jitter = jitter
+        self._random = random.Random(seed)  # noqa: S311  (repeatable delays, not a secret)
         self.bot_id = bot_id
         self.port = 0
         self.calls: list[ApiCall] = []
@@ -725,11 +736,20 @@ class FakeBotApi:
         files: dict[str, tuple[str, bytes]],
         gone: Callable[[], bool],
     ) -> tuple[int, dict[str, Any]]:
-        """Record the call, act on it, and answer `latency` seconds later."""
+        """Reach "Telegram" half a round trip after the request left, act on it there (record,
+        count against the limits), and answer half a round trip later."""
+        await self._leg()
         status, body = await self._act(method, params, files, gone)
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        await self._leg()
         return status, body
+
+    async def _leg(self) -> None:
+        """One way of the round trip: half the latency, and some of the jitter."""
+        seconds = self.latency / 2
+        if self.jitter:
+            seconds += self._random.uniform(0.0, self.jitter / 2)
+        if seconds:
+            await asyncio.sleep(seconds)
 
     async def _act(
         self,

@@ -26,7 +26,6 @@ Usage: ``python -m bench.burst [--quick] [--rtt MS] [postgresql://…]``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -48,11 +47,12 @@ from bench.harness import (
     bot_answers,
     fresh_database,
     percentile,
+    rtt_main,
     seed_teachers,
     spread,
     teacher_ids,
 )
-from bench.report import Result, table
+from bench.report import Result
 from bench.seed import insert, seed_teams
 from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
@@ -413,12 +413,7 @@ async def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.burst", description=__doc__)
-    parser.add_argument("pg_url", nargs="?", help="PostgreSQL server URL (SQLite by default)")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK.due:,} due reminders")
-    parser.add_argument("--rtt", type=float, nargs="+", default=[50.0], help="round trips, ms")
-    options = parser.parse_args()
-    print(table(asyncio.run(run(options.pg_url, quick=options.quick, rtts=options.rtt))))
+    rtt_main("python -m bench.burst", __doc__, run, f"{QUICK.due:,} due reminders")
 
 
 if __name__ == "__main__":

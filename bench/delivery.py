@@ -22,7 +22,6 @@ Usage: ``python -m bench.delivery [--quick] [--rtt MS …] [postgresql://…]``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -39,8 +38,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from bench.harness import BotProcess, bot_env
-from bench.report import Result, table
+from bench.harness import BotProcess, bot_env, rtt_main
+from bench.report import Result
 from bench.seed import fresh_database, insert, seed_teams
 from bot.fakeapi.server import ApiCall, FakeBotApi, RateLimits
 from storage import reminders
@@ -302,12 +301,7 @@ async def run_rtt(pg_url: str | None, *, quick: bool, rtt_ms: float) -> list[Res
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.delivery", description=__doc__)
-    parser.add_argument("pg_url", nargs="?", help="PostgreSQL server URL (SQLite by default)")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK.reminders} reminders")
-    parser.add_argument("--rtt", type=float, nargs="+", default=[50.0], help="round trips, ms")
-    options = parser.parse_args()
-    print(table(asyncio.run(run(options.pg_url, quick=options.quick, rtts=options.rtt))))
+    rtt_main("python -m bench.delivery", __doc__, run, f"{QUICK.reminders} reminders")
 
 
 if __name__ == "__main__":

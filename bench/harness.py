@@ -9,6 +9,7 @@ read the replies it sends back (each ApiCall carries `.at`, its arrival time).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import copy
@@ -18,7 +19,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.report import Result, table
 from bot.fakeapi import update_factory
 from bot.fakeapi.server import ApiCall, FakeBotApi
 from handlers.quiz import QUIZ, SCALES, WORDS
@@ -409,3 +411,17 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+Runner = Callable[..., Coroutine[Any, Any, list[Result]]]
+
+
+def rtt_main(prog: str, doc: str | None, run: Runner, quick_help: str) -> None:
+    """The command line of a benchmark that runs on SQLite or a PostgreSQL server at one
+    or more round trips: `python -m bench.<name> [--quick] [--rtt MS …] [postgresql://…]`."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc)
+    parser.add_argument("pg_url", nargs="?", help="PostgreSQL server URL (SQLite by default)")
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--rtt", type=float, nargs="+", default=[50.0], help="round trips, ms")
+    options = parser.parse_args()
+    print(table(asyncio.run(run(options.pg_url, quick=options.quick, rtts=options.rtt))))

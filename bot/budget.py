@@ -19,15 +19,18 @@ That moment is not known: somewhere between the request leaving (`Budget.start`)
 answer, about half a round trip from each. Counting from the answer is safe but holds
 every place a round trip too long (30 / (1 s + 55 ms) = 28.4 a second at most with a
 50 ms round trip and the client's own ~5 ms). So a place counts from its answer less
-`lead`: half the smallest of the last `ROUND_TRIPS` round trips (R), its own included.
+`lead`: half the smallest of the last `ROUND_TRIPS` round trips (R), its own included,
+less `MARGIN` for the client's own delays (the event loop, a free connection), which
+fall on either half.
 Why Telegram still sees at most `limit` in any `seconds`: it counted the message at
 answer − b (b: from its counting to the answer reaching us), the place lets the next
 request go at answer − lead + `seconds` at the earliest, and Telegram counts that one
 o later (o: from its start to its counting, the client's time included). They are a
 whole window apart as long as lead ≤ b + o: the back half of one round trip and the way
 out of another, which come to at least the fastest round trip R, less however much the
-halves vary. With lead = R/2 they may vary by R/2 (25 ms at 50 ms), whichever half is
-the longer. Counting from the request's start (lead = the whole round trip) leaves no
+halves vary. With lead = R/2 − MARGIN they may vary by R/2 + MARGIN (30 ms at 50 ms),
+whichever half is the longer; next to a local Bot API server (a round trip of a few ms,
+all of it the client's own time) lead is 0 and a place counts from its answer. Counting from the request's start (lead = the whole round trip) leaves no
 room at all, and drew 429s. Reminders wait `GRACE` more; a 429 all the same holds every
 reminder for its `retry_after` (scheduler/delivery.py), nothing is lost or sent twice.
 The clock and the sleep are given, so tests can run the paces on a clock of their own.
@@ -54,6 +57,7 @@ GRACE = 0.005  # seconds a freed place of the bot's waits for a reply before a r
 # render its row meanwhile (~10 ms under a burst); its request still waits for the moment
 EARLY = 0.02
 ROUND_TRIPS = 100  # the round trips whose smallest gives the one-way time (`Budget.start`)
+MARGIN = 0.005  # seconds of that one-way time left uncounted: the client's own delays
 _EPSILON = 1e-9  # a place freed at `now`, whatever the float rounding
 
 
@@ -271,12 +275,13 @@ class Budget:
 
     def _lead(self, places: Places) -> float:
         """How long before its answer Telegram counted the request, at the latest: half the
-        smallest recent round trip, and no more than half its own (see the docstring)."""
+        smallest recent round trip (no more than half its own) less `MARGIN`; see the
+        docstring."""
         if places.started is None:
             return 0.0
         own = max(0.0, self._clock() - places.started)
         self._round_trips.append(own)
-        return min(self._round_trips) / 2  # its own among them
+        return max(0.0, min(self._round_trips) / 2 - MARGIN)  # its own among them
 
     def _enter(self, chat_id: int | None) -> _Chat:
         if chat_id is None:

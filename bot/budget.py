@@ -30,8 +30,9 @@ whole window apart as long as lead ≤ b + o: the back half of one round trip an
 out of another, which come to at least the fastest round trip R, less however much the
 halves vary. With lead = R/2 − MARGIN they may vary by R/2 + MARGIN (30 ms at 50 ms),
 whichever half is the longer; next to a local Bot API server (a round trip of a few ms,
-all of it the client's own time) lead is 0 and a place counts from its answer. Counting from the request's start (lead = the whole round trip) leaves no
-room at all, and drew 429s. Reminders wait `GRACE` more; a 429 all the same holds every
+all of it the client's own time) lead is 0 and a place counts from its answer. Counting
+from the request's start (lead = the whole round trip) leaves no room at all, and drew
+429s. Reminders wait `GRACE` more; a 429 all the same holds every
 reminder for its `retry_after` (scheduler/delivery.py), nothing is lost or sent twice.
 The clock and the sleep are given, so tests can run the paces on a clock of their own.
 """
@@ -117,17 +118,6 @@ class Pace:
         if counted:
             bisect.insort(self._sent, self._clock() - max(0.0, lead))  # leads differ
         self._grant()
-
-    @contextlib.asynccontextmanager
-    async def turn(self, *, urgent: bool = True) -> AsyncIterator[None]:
-        """A place while the request is made (counted, whatever its outcome)."""
-        free = await self.take(urgent=urgent)
-        while (wait := free - self._clock()) > 0:  # a timer may fire a little early
-            await self._sleep(wait)
-        try:
-            yield
-        finally:
-            self.give()
 
     def quiet(self) -> bool:
         """Nothing waiting, nothing on the wire and nothing sent in the last `seconds`."""

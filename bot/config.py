@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     # Connections to the Bot API per process (bot/request.py), and updates handled at once.
     # Each Bot API call holds one for Telegram's round trip (30–100 ms) and a press makes
     # two at once, so 64 carry over 300 presses a second at 50 ms (bench/README.md, Sizing).
-    telegram_connections: int = Field(default=64, ge=1, le=256)
+    telegram_connections: int = Field(default=128, ge=1, le=256)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

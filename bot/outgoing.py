@@ -134,6 +134,7 @@ class Outgoing:
         self._sleep = sleep
         # the process's send budget, shared with the reminders (bot/budget.py)
         self.budget = budget or Budget(clock=clock, sleep=sleep)
+        self.connections = connections
         self._sending = asyncio.Semaphore(connections)
         self._queues: dict[int, deque[tuple[Job, object]]] = {}
         self._lanes: dict[int, asyncio.Task[None]] = {}

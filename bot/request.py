@@ -67,7 +67,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
     ) -> None:
-        self._connections = connections
+        self.connections = connections
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
@@ -85,7 +85,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             tls = ssl.create_default_context(cafile=certifi.where())  # httpx's CA bundle
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections, ssl=tls),
+                connector=aiohttp.TCPConnector(limit=self.connections, ssl=tls),
                 headers={"User-Agent": self.USER_AGENT},
             )
             self._proxies.clear()

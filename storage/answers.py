@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage.models import Agreement, Answer, GroupPost, Membership, Nudge, User
 
@@ -37,30 +38,41 @@ def _upsert(insert: Callable[[sa.Table], Any]) -> sa.Executable:
 _SAVE = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
 
 _MEMBERSHIP = Membership.__table__  # type: ignore[attr-defined]
-# A press on a questionnaire's button reads the teacher, checks they are still in the
-# project and loads their answers so far: one statement instead of three (a round trip
-# each on PostgreSQL). A row per answer, the teacher's columns on each (at least one row
-# when the teacher exists; the membership's id NULL when they are not in the project).
-_TEACHER_ANSWERS = (
-    select(User, _MEMBERSHIP.c.id, _ANSWER.c.item, _ANSWER.c.value)
-    .outerjoin(
-        _MEMBERSHIP,
-        sa.and_(
-            _MEMBERSHIP.c.user_id == User.id,
-            _MEMBERSHIP.c.project_id == sa.bindparam("project_id"),
-        ),
-    )
-    .outerjoin(
-        _ANSWER,
-        sa.and_(
+
+
+def _teacher_answers(aggregate: Callable[..., Any]) -> Select[User, int | None, Any]:
+    """A press on a questionnaire's button reads the teacher, checks they are still in the
+    project and loads their answers so far: one statement instead of three (a round trip
+    each on PostgreSQL), one row: the teacher, the membership's id (NULL when they are not
+    in the project) and their answers as one JSON object (`aggregate`, each database's own;
+    NULL or {} when none). No row when the teacher is not stored yet."""
+    given = (
+        sa.select(aggregate(_ANSWER.c.item, _ANSWER.c.value))
+        .where(
             _ANSWER.c.project_id == _MEMBERSHIP.c.project_id,
             _ANSWER.c.user_id == _MEMBERSHIP.c.user_id,
             _ANSWER.c.questionnaire == sa.bindparam("questionnaire"),
             _ANSWER.c.version == sa.bindparam("version"),
-        ),
+        )
+        .scalar_subquery()
     )
-    .where(col(User.id) == sa.bindparam("user_id"))
-)
+    return (
+        select(User, _MEMBERSHIP.c.id, sa.type_coerce(given, sa.JSON))
+        .outerjoin(
+            _MEMBERSHIP,
+            sa.and_(
+                _MEMBERSHIP.c.user_id == User.id,
+                _MEMBERSHIP.c.project_id == sa.bindparam("project_id"),
+            ),
+        )
+        .where(col(User.id) == sa.bindparam("user_id"))
+    )
+
+
+_TEACHER_ANSWERS = {
+    "sqlite": _teacher_answers(sa.func.json_group_object),
+    "postgresql": _teacher_answers(sa.func.json_object_agg),
+}
 
 
 def load(
@@ -84,21 +96,19 @@ def teacher_with_answers(
 ) -> tuple[User | None, dict[str, str | None] | None]:
     """The teacher (None when not stored yet) and, when they are a member of the project,
     their answers so far (`load`); None when they are not a member (`teams.is_member`)."""
-    rows = session.exec(
-        _TEACHER_ANSWERS,
+    row = session.exec(
+        _TEACHER_ANSWERS[session.connection().dialect.name],
         params={
             "user_id": user_id,
             "project_id": project_id,
             "questionnaire": questionnaire,
             "version": version,
         },
-    ).all()
-    if not rows:
+    ).first()
+    if row is None:
         return None, None
-    user, membership_id = rows[0][0], rows[0][1]
-    if membership_id is None:
-        return user, None
-    return user, {item: value for _user, _id, item, value in rows if item is not None}
+    user, membership_id, given = row
+    return user, None if membership_id is None else dict(given or {})
 
 
 def save(

@@ -1,5 +1,5 @@
-"""What a quiz button press costs the database, counted with SQLAlchemy's events (and the
-pool's pings), so a change that adds a statement or a round trip shows here; and that a
+"""What a quiz button press costs the database, counted as sqlite3 runs it or with
+SQLAlchemy's events (and the pool's pings), so a change that adds a statement or a round trip shows here; and that a
 pooled PostgreSQL connection found dead costs a retry at once, not a pause."""
 
 from __future__ import annotations
@@ -27,17 +27,39 @@ from tests.test_presses import at_first_scale
 
 @contextmanager
 def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
-    """What goes to the database on the engine updates use: each statement by its first
-    word (SQLite's BEGIN IMMEDIATE is one), PostgreSQL's BEGIN (psycopg sends it before
-    a transaction's first statement), COMMIT and the pool's pings."""
-    engine = db.engine if db.async_engine is None else db.async_engine.sync_engine
+    """What goes to the database on the engine updates use, each statement by its first
+    word: SQLite's as sqlite3 runs them (its trace, BEGIN IMMEDIATE and COMMIT included;
+    the read before each update goes to sqlite3 directly); PostgreSQL's with SQLAlchemy's
+    events, with BEGIN (psycopg sends it before a transaction's first statement), COMMIT
+    and the pool's pings."""
     seen: Counter[str] = Counter()
 
-    def statement(_conn: sa.Connection, _cur: object, sql: str, *_args: object) -> None:
+    def statement(sql: str) -> None:
         seen[sql.split(maxsplit=1)[0].upper()] += 1
 
+    if is_sqlite(db.url):
+        traced: list[Any] = []
+
+        def trace(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+            dbapi_connection.set_trace_callback(statement)
+            traced.append(dbapi_connection)
+
+        event.listen(db.engine, "checkout", trace)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "checkout", trace)
+            for dbapi_connection in traced:
+                dbapi_connection.set_trace_callback(None)
+        return
+    assert db.async_engine is not None
+    engine = db.async_engine.sync_engine
+
+    def executed(_conn: sa.Connection, _cur: object, sql: str, *_args: object) -> None:
+        statement(sql)
+
     def begin(conn: sa.Connection) -> None:
-        if not is_sqlite(db.url) and conn.get_execution_options().get("isolation_level") is None:
+        if conn.get_execution_options().get("isolation_level") is None:
             seen["BEGIN"] += 1
 
     def commit(_conn: sa.Connection) -> None:
@@ -51,7 +73,7 @@ def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[s
 
     monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
     listeners = [
-        ("before_cursor_execute", statement),
+        ("before_cursor_execute", executed),
         ("begin", begin),
         ("commit", commit),
     ]

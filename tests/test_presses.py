@@ -8,16 +8,21 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from bot.app.application import TwinApplication, build_application
+from bot.app.incoming import ChatOrderedProcessor
 from bot.config import Settings
-from bot.fakeapi.server import ApiCall
+from bot.fakeapi.server import ApiCall, FakeBotApi
 from bot.guide.quiz import SCALES
+from bot.request import AiohttpRequest
+from storage.db import Database
+from tests.conftest import settings_for
 from tests.driver import Driver, Teacher
 from tests.test_roles import team_of_three
 
 ROUND_TRIP = 0.1  # seconds; Telegram's is 30–100 ms
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 APOLOGY = "Sorry, something went wrong"
-CONNECTIONS = 64  # the default TELEGRAM_CONNECTIONS
+CONNECTIONS = 128  # the default TELEGRAM_CONNECTIONS
 
 
 async def at_first_scale(driver: Driver) -> tuple[Teacher, dict[str, Any]]:
@@ -81,6 +86,26 @@ async def test_two_presses_in_one_chat_keep_their_order(driver: Driver):
     assert ["13/20" in e.params["text"] for e in edits] == [True, False]
     assert ["14/20" in e.params["text"] for e in edits] == [False, True]
     assert "14/20" in anna.last_text()
+
+
+async def test_half_as_many_updates_at_once_as_connections(
+    fake: FakeBotApi, db: Database, db_url: str
+):
+    """A press makes two Bot API calls at once (its answer and its edit): the updates in
+    hand are half the connections (at least one), the replies on the wire all of them."""
+    for connections, updates in ((CONNECTIONS, CONNECTIONS // 2), (3, 1), (1, 1)):
+        settings = settings_for(fake, db_url, telegram_connections=connections)
+        app = build_application(settings, db)
+        assert isinstance(app, TwinApplication)
+        assert isinstance(app.update_processor, ChatOrderedProcessor)
+        assert app.update_processor.slots == updates
+        await app.initialize()
+        try:  # the replies' lanes and aiohttp's pool, each with every connection
+            assert app.outgoing.connections == connections
+            assert isinstance(app.bot.request, AiohttpRequest)
+            assert app.bot.request.connections == connections
+        finally:
+            await app.shutdown()
 
 
 def test_connections_default_fits_telegrams_round_trip():

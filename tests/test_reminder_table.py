@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from bench import burst
 from bot.config import Settings
+from bot.fakeapi.server import ApiCall
 from scheduler.reminders import jobs, prune
 from scheduler.reminders import plans as flow
 from scheduler.reminders.render import render
@@ -368,3 +369,25 @@ def test_the_retention_is_a_setting_of_at_least_30_days():
         Settings(_env_file=None, reminder_retention_days=29)  # type: ignore[call-arg]
     example = (Path(__file__).parent.parent / ".env.example").read_text()
     assert "\nREMINDER_RETENTION_DAYS=90\n" in example
+
+
+def test_the_burst_rate_counts_every_message_telegram_counts():
+    """bench/burst.py (row g) rates the burst by what Telegram's 30 a second counts: the
+    teachers' replies within the burst as well as the reminders; not an edit, not a
+    refused send, not a reply before the first reminder or after the last."""
+
+    def call(method: str, chat_id: int, at: float, *, ok: bool = True) -> ApiCall:
+        return ApiCall(method, {}, {}, chat_id, seq=0, ok=ok, at=at)
+
+    sends = [call("sendMessage", -100 - n, at=10.0 + n) for n in range(5)]
+    replies = [
+        call("sendMessage", 7, at=9.0),  # before the burst
+        call("sendMessage", 7, at=11.5),
+        call("sendPhoto", 8, at=12.5),
+        call("sendMessage", 9, at=13.0, ok=False),  # refused: 429
+        call("editMessageText", 7, at=13.5),
+        call("sendMessage", 7, at=14.5),  # after the last reminder
+    ]
+    assert burst.messages_during([*sends, *replies], sends) == 7
+    got = burst.Burst(sends, 7, 0, {}, [], 0, 0.0, 0.0, True, 0.0)
+    assert got.rate == 6 / 4 and got.reminder_rate == 4 / 4

@@ -1,6 +1,7 @@
 """Storage on both databases: the migrations match the models, invites race safely,
 SQLite runs in WAL mode with foreign keys, and the persistence round-trips."""
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -132,12 +133,31 @@ async def test_the_read_before_each_update_waits_for_the_database(
     name = "engine" if db.async_engine is None else "async_engine"
     engine, failures = getattr(db, name), []
 
+    class Locked:  # SQLite's connection, its statement finding the database locked
+        def cursor(self) -> "Locked":
+            return self
+
+        def execute(self, *_args: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        def close(self) -> None:
+            pass
+
     class FailingTwice:
-        def connect(self):
+        def __getattr__(self, name: str) -> object:
+            return getattr(engine, name)
+
+        def connect(self):  # PostgreSQL's
             if len(failures) < 2:
                 failures.append(1)
-                raise sa.exc.OperationalError("connect", {}, Exception("database is locked"))
+                raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))
             return engine.connect()
+
+        def raw_connection(self):  # SQLite's
+            if len(failures) < 2:
+                failures.append(1)
+                return Locked()
+            return engine.raw_connection()
 
     monkeypatch.setattr(db, name, FailingTwice())
     assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])

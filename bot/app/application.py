@@ -69,12 +69,13 @@ class TwinApplication(SendingApplication):
     bot resumes at the question the teacher last saw, and a chat that must wait for
     Telegram holds up no other."""
 
-    def __init__(self, *args: Any, budget: Budget | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, budget: Budget | None = None, connections: int = 1, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        assert isinstance(self.update_processor, ChatOrderedProcessor)
-        # as many replies on the wire at once as updates in hand: one per connection; new
-        # messages in the process's send budget, shared with its reminders
-        self.outgoing = Outgoing(self.process_error, self.update_processor.slots, budget=budget)
+        # as many replies on the wire at once as Bot API connections; new messages in the
+        # process's send budget, shared with its reminders
+        self.outgoing = Outgoing(self.process_error, connections, budget=budget)
 
     async def initialize(self) -> None:
         await super().initialize()
@@ -269,11 +270,14 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
     budget = Budget(settings.send_rate)  # replies and reminders: one SEND_RATE
     builder = (
         _builder(settings)
-        .application_class(TwinApplication, kwargs={"budget": budget})
+        .application_class(
+            TwinApplication,
+            kwargs={"budget": budget, "connections": settings.telegram_connections},
+        )
         .persistence(DbPersistence(db))
         .concurrent_updates(
-            # as many updates at once as connections: none waits for a free one
-            ChatOrderedProcessor(settings.telegram_connections)
+            # half as many updates at once as connections: a press makes two calls at once
+            ChatOrderedProcessor(max(1, settings.telegram_connections // 2))
         )
         # a second connection for the last getUpdates at shutdown, while the long poll winds down
         .get_updates_request(AiohttpRequest(connections=2))

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 from telegram import Update
@@ -89,23 +88,24 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        async with AsyncExitStack() as held:
-            for key in _order_keys(update):
-                await held.enter_async_context(self._turn(key))
+        keys = _order_keys(update)
+        for key in keys:  # a lock stays while anyone waits for it or holds it
+            self._waiting[key] = self._waiting.get(key, 0) + 1
+        held: list[asyncio.Lock] = []
+        try:
+            for key in keys:
+                lock = self._locks.setdefault(key, asyncio.Lock())
+                await lock.acquire()
+                held.append(lock)
             async with self._slots:
                 await coroutine
-
-    @asynccontextmanager
-    async def _turn(self, key: int) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
+            for lock in held:
+                lock.release()
+            for key in keys:
+                self._waiting[key] -= 1
+                if not self._waiting[key]:
+                    del self._waiting[key], self._locks[key]
 
     async def initialize(self) -> None:
         return None

@@ -127,7 +127,7 @@ def _bad_request(description: str) -> _ApiError:
 # New messages are what Telegram's flood limits are about ("no more than 30 messages per
 # second", "no more than 20 messages per minute in the same group"); edits, callback
 # answers and reads are not counted here.
-_LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 
 
 @dataclass(frozen=True)
@@ -772,7 +772,7 @@ class FakeBotApi:
         result: Any
         if delays := self._delays.get(name.lower()):
             await asyncio.sleep(delays.pop(0))
-        limiter = self._limiter if name in _LIMITED_METHODS else None
+        limiter = self._limiter if name in LIMITED_METHODS else None
         try:
             self._check_faults(name, call.chat_id)
             if limiter is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol, runtime_checkable
 
 from sqlmodel import Session
@@ -118,7 +119,11 @@ class Form:
         return lambda session, user_id: store.with_teacher(session, user_id, project_id)
 
     def field(self, key: str) -> Field | None:
-        return next((f for f in self.fields if f.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Field]:  # looked up many times a press
+        return {f.key: f for f in self.fields}
 
     def pending(self, answers: Answers, state: State, asking: Asking) -> Field | None:
         """The question to ask: an explicit position, else the first without an answer,

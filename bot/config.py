@@ -29,9 +29,10 @@ class Settings(BaseSettings):
     # Seconds to wait for Telegram's answer. A time-out leaves it unknown whether a message
     # arrived, and it is then sent again; waiting longer makes that rarer.
     telegram_read_timeout: float = Field(default=15.0, gt=0)
-    # Connections to the Bot API per process (bot/request.py), and updates handled at once.
-    # Each Bot API call holds one for Telegram's round trip (30–100 ms) and a press makes
-    # two at once, so 64 carry over 300 presses a second at 50 ms (bench/README.md, Sizing).
+    # Connections to the Bot API per process (bot/request.py); half as many updates are
+    # handled at once. Each Bot API call holds one for Telegram's round trip (30–100 ms)
+    # and a press makes two at once, so 128 carry up to 1,280 presses a second at 50 ms
+    # (bench/README.md, Sizing).
     telegram_connections: int = Field(default=128, ge=1, le=256)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

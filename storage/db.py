@@ -19,6 +19,7 @@ check's thread, tools and tests).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
@@ -172,10 +173,11 @@ class Database:
         given = {**compiled.params, **values}
         raw = self.engine.raw_connection()  # isolation_level None: the SELECT is alone
         try:
-            cursor = raw.cursor()
-            cursor.execute(compiled.string, [given[name] for name in compiled.positiontup or ()])
-            row = cursor.fetchone()
-            cursor.close()
+            with contextlib.closing(raw.cursor()) as cursor:
+                cursor.execute(
+                    compiled.string, [given[name] for name in compiled.positiontup or ()]
+                )
+                row = cursor.fetchone()
         except sqlite3.OperationalError as exc:  # "locked": tried again, like a session's
             raise sa.exc.OperationalError(compiled.string, None, exc, hide_parameters=True) from exc
         finally:

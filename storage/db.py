@@ -24,7 +24,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -34,10 +34,18 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+if TYPE_CHECKING:
+    from psycopg_pool import AsyncConnectionPool
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 # Seconds between tries when the database is unreachable: about a minute in all.
 RECONNECT_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0)
+# PostgreSQL's reads before each update: a read holds a connection for one round trip, so
+# four carry thousands a second; longer than READ_WAIT seconds without one, the database
+# counts as unreachable (and the read is tried again after a pause).
+READ_CONNECTIONS = 4
+READ_WAIT = 5.0
 
 
 def _first_line(exc: BaseException) -> str:
@@ -99,6 +107,12 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _one(row: Sequence[Any] | None) -> Sequence[Any]:
+    if row is None:
+        raise sa.exc.NoResultFound("No row was found when one was required")
+    return row
+
+
 def _transaction(session: Session, fn: Callable[[Session], T]) -> T:
     """Run `fn` in `session`: commit on success, roll back on error."""
     try:
@@ -116,7 +130,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
-        self._compiled: dict[sa.Select[Any], SQLCompiler] = {}  # SQLite's `read_row`
+        self._compiled: dict[sa.Select[Any], SQLCompiler] = {}  # `read_row`'s statements
+        self._reads: AsyncConnectionPool | None = None  # PostgreSQL's `read_row`, on first use
         self.async_engine: AsyncEngine | None = (
             None
             if is_sqlite(self.url)
@@ -150,26 +165,31 @@ class Database:
         return await self._retrying(lambda: self._scope(fn))
 
     async def read_row(self, statement: sa.Select[Any], values: dict[str, Any]) -> Sequence[Any]:
-        """The one row `statement` selects, read on its own, without an ORM session: the
-        read before every update (storage/persistence.py), where a session costs more than
-        the query (PostgreSQL: no BEGIN and COMMIT around the one statement, which is a
-        transaction by itself). SQLite's goes to sqlite3 directly, compiled once: no BEGIN
-        IMMEDIATE (which would wait for the write lock) and none of SQLAlchemy's work per
-        statement, a fifth of the time. Tried again like `run`."""
+        """The one row `statement` selects, read on its own, straight through the driver,
+        compiled once: the read before every update (storage/persistence.py), where an ORM
+        session, or even SQLAlchemy's own execution, costs more than the query. `values`
+        are plain ints and strings (no type processing). SQLite's takes no BEGIN IMMEDIATE
+        (which would wait for the write lock); PostgreSQL's runs on a small pool of its own
+        in autocommit, no BEGIN and COMMIT around the one statement, which is a transaction
+        by itself: under half the CPU of SQLAlchemy's asyncio engine (bench/reads.py).
+        Tried again like `run`."""
 
         async def read() -> Sequence[Any]:
             if self.async_engine is None:
                 return self._read_sqlite(statement, values)
-            async with self.async_engine.connect() as conn:
-                alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                return (await alone.execute(statement, values)).one()
+            return await self._read_postgres(statement, values)
 
         return await self._retrying(read)
 
-    def _read_sqlite(self, statement: sa.Select[Any], values: dict[str, Any]) -> Sequence[Any]:
+    def _compile(self, statement: sa.Select[Any]) -> SQLCompiler:
         if (compiled := self._compiled.get(statement)) is None:
-            compiled = cast(SQLCompiler, statement.compile(dialect=self.engine.dialect))
+            dialect = (self.async_engine or self.engine).dialect
+            compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
             self._compiled[statement] = compiled
+        return compiled
+
+    def _read_sqlite(self, statement: sa.Select[Any], values: dict[str, Any]) -> Sequence[Any]:
+        compiled = self._compile(statement)
         given = {**compiled.params, **values}
         raw = self.engine.raw_connection()  # isolation_level None: the SELECT is alone
         try:
@@ -182,9 +202,38 @@ class Database:
             raise sa.exc.OperationalError(compiled.string, None, exc, hide_parameters=True) from exc
         finally:
             raw.close()
-        if row is None:
-            raise sa.exc.NoResultFound("No row was found when one was required")
-        return row
+        return _one(row)
+
+    async def _read_postgres(
+        self, statement: sa.Select[Any], values: dict[str, Any]
+    ) -> Sequence[Any]:
+        import psycopg  # noqa: PLC0415 - psycopg on PostgreSQL only
+        from psycopg_pool import AsyncConnectionPool, PoolTimeout  # noqa: PLC0415 - the same
+
+        compiled = self._compile(statement)
+        if (pool := self._reads) is None:
+            pool = self._reads = AsyncConnectionPool(
+                sa.engine.make_url(self.url).set(drivername="postgresql").render_as_string(False),
+                min_size=1,
+                max_size=READ_CONNECTIONS,
+                kwargs={"autocommit": True},
+                timeout=READ_WAIT,
+                open=False,
+            )
+        if pool.closed:
+            await pool.open()  # a second caller meanwhile waits for the first's opening
+        try:
+            async with pool.connection() as conn:
+                cursor = await conn.execute(compiled.string, {**compiled.params, **values})
+                row = await cursor.fetchone()
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            # PostgreSQL restarted or is down: the pool drops every connection that no
+            # longer answers, so the read is tried again at once, then after pauses
+            await pool.check()
+            raise sa.exc.OperationalError(
+                compiled.string, None, exc, hide_parameters=True, connection_invalidated=True
+            ) from exc
+        return _one(row)
 
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
         pauses = iter((*RECONNECT_PAUSES, None))
@@ -211,10 +260,13 @@ class Database:
             conn.exec_driver_sql("SELECT 1")
 
     async def close_async(self) -> None:
-        """Close every connection, the async engine's on the loop that opened them. The
-        engines stay usable: a later session opens new connections."""
+        """Close every connection, the async engine's and the reads' on the loop that
+        opened them. The engines stay usable: a later session opens new connections."""
         if self.async_engine is not None:
             await self.async_engine.dispose()
+        if self._reads is not None:
+            reads, self._reads = self._reads, None
+            await reads.close()
         self.close()
 
     def close(self) -> None:

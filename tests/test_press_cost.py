@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -31,7 +32,8 @@ def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[s
     word: SQLite's as sqlite3 runs them (its trace, BEGIN IMMEDIATE and COMMIT included;
     the read before each update goes to sqlite3 directly); PostgreSQL's with SQLAlchemy's
     events, with BEGIN (psycopg sends it before a transaction's first statement), COMMIT
-    and the pool's pings."""
+    and the pool's pings, and the read before each update as psycopg runs it (its own
+    pool, storage/db.py)."""
     seen: Counter[str] = Counter()
 
     def statement(sql: str) -> None:
@@ -72,6 +74,15 @@ def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[s
         return ping(dbapi_connection)
 
     monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
+    execute = psycopg.AsyncConnection.execute  # SQLAlchemy runs its own through cursors
+
+    async def counted_execute(
+        self: psycopg.AsyncConnection[Any], sql: Any, *args: Any, **kw: Any
+    ) -> Any:
+        statement(str(sql))
+        return await execute(self, sql, *args, **kw)
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "execute", counted_execute)
     listeners = [
         ("before_cursor_execute", executed),
         ("begin", begin),

@@ -1,9 +1,12 @@
 """Storage on both databases: the migrations match the models, invites race safely,
 SQLite runs in WAL mode with foreign keys, and the persistence round-trips."""
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -18,6 +21,7 @@ from storage.migrate import alembic_config
 from storage.models import Invite, Project, Role, User
 from storage.persistence import DbPersistence
 from storage.teams import InviteProblem
+from tests.conftest import _pg_admin
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -130,36 +134,41 @@ async def test_the_read_before_each_update_waits_for_the_database(
     """PostgreSQL restarting, SQLite locked: the read is tried again, as transactions are."""
     monkeypatch.setattr(storage.db, "RECONNECT_PAUSES", (0.01, 0.01))
     await DbPersistence(db).update_conversation("dialog", (101, 101), "quiz")
-    name = "engine" if db.async_engine is None else "async_engine"
-    engine, failures = getattr(db, name), []
+    failures = []
+    if db.async_engine is not None:  # PostgreSQL's: the statement finds the server gone
+        execute = psycopg.AsyncConnection.execute
 
-    class Locked:  # SQLite's connection, its statement finding the database locked
-        def cursor(self) -> "Locked":
-            return self
-
-        def execute(self, *_args: object) -> None:
-            raise sqlite3.OperationalError("database is locked")
-
-        def close(self) -> None:
-            pass
-
-    class FailingTwice:
-        def __getattr__(self, name: str) -> object:
-            return getattr(engine, name)
-
-        def connect(self):  # PostgreSQL's
+        async def gone(self: psycopg.AsyncConnection[Any], *args: Any, **kwargs: Any) -> Any:
             if len(failures) < 2:
                 failures.append(1)
-                raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))
-            return engine.connect()
+                raise psycopg.OperationalError("server closed the connection unexpectedly")
+            return await execute(self, *args, **kwargs)
 
-        def raw_connection(self):  # SQLite's
-            if len(failures) < 2:
-                failures.append(1)
-                return Locked()
-            return engine.raw_connection()
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", gone)
+    else:
+        engine = db.engine
 
-    monkeypatch.setattr(db, name, FailingTwice())
+        class Locked:  # SQLite's connection, its statement finding the database locked
+            def cursor(self) -> "Locked":
+                return self
+
+            def execute(self, *_args: object) -> None:
+                raise sqlite3.OperationalError("database is locked")
+
+            def close(self) -> None:
+                pass
+
+        class LockedTwice:
+            def __getattr__(self, name: str) -> object:
+                return getattr(engine, name)
+
+            def raw_connection(self) -> object:
+                if len(failures) < 2:
+                    failures.append(1)
+                    return Locked()
+                return engine.raw_connection()
+
+        monkeypatch.setattr(db, "engine", LockedTwice())
     assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])
     assert len(failures) == 2
 
@@ -183,3 +192,36 @@ def test_projects_before_0011_have_no_working_language_and_the_downgrade_drops_i
         columns = {c["name"] for c in sa.inspect(conn).get_columns("project")}
     engine.dispose()
     assert "working_language" not in columns and "title" in columns
+
+
+async def test_a_process_opens_at_most_22_connections_to_postgresql(db: Database, db_url: str):
+    """README (several workers): 12 for the updates' transactions, 4 for the reads before
+    each update, 6 for start-up, migrations and the health check. Far more work than
+    connections at once waits for one and is done; the server never sees more."""
+    if is_sqlite(db_url):
+        pytest.skip("PostgreSQL only")
+    admin = _pg_admin()
+    name = sa.engine.make_url(db_url).database
+    seen: list[int] = []
+
+    async def count_while(work: asyncio.Future[Any]) -> None:
+        while not work.done():
+            with admin.connect() as conn:
+                seen.append(
+                    conn.exec_driver_sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
+                    ).scalar_one()
+                )
+            await asyncio.sleep(0.02)
+
+    def slow(session: Any) -> None:
+        session.execute(sa.select(sa.func.pg_sleep(0.1)))
+
+    work = asyncio.gather(
+        *(db.run(slow) for _ in range(40)),
+        *(db.read_row(sa.select(sa.literal(1), sa.func.pg_sleep(0.1)), {}) for _ in range(40)),
+        *(asyncio.to_thread(db.session_scope, slow) for _ in range(12)),
+    )
+    await asyncio.gather(work, count_while(work))
+    admin.dispose()
+    assert 16 <= max(seen) <= 22

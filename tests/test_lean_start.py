@@ -78,3 +78,36 @@ def test_a_new_database_has_no_revision_until_upgraded(tmp_path: Path):
         assert migrate.current(db.engine) == migrate.head()
     finally:
         db.close()
+
+
+# What `python -m bot run` and `python -m bot scheduler` do once started (post_init).
+SETTLED = """
+import asyncio, gc
+from bot.app.cli import _database, _hooks, _settings
+from bot.app.application import build_application
+settings = _settings()
+db = _database(settings)
+app = build_application(settings, db)
+_hooks(app, settings, db)
+before = gc.get_freeze_count(), gc.get_threshold()[0]
+asyncio.run(app.post_init(app))
+print(*before, gc.get_freeze_count(), gc.get_threshold()[0])
+"""
+
+
+def test_once_started_what_start_up_loaded_is_frozen_out_of_the_collectors_walks(
+    tmp_path: Path,
+):
+    started = subprocess.run(
+        [sys.executable, "-c", SETTLED],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=cli_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT)),
+        timeout=120,
+    )
+    frozen_before, young_before, frozen, young = map(int, started.stdout.split())
+    assert (frozen_before, young_before) == (0, 700)  # Python's defaults until then
+    assert frozen > 50_000  # modules, the guide, the handlers
+    assert young == 10_000

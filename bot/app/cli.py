@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken
 
 from bot import logs
+from bot.app import collector
 from bot.app.application import build_application, build_scheduler
 from bot.config import Settings
 from bot.context import TwinApp
@@ -61,19 +62,23 @@ def _check_token(settings: Settings) -> None:
         raise SystemExit(f"twincoach: {problem}")
 
 
-def _with_health(app: TwinApp, settings: Settings, db: Database) -> None:
-    """Serve /healthz and /metrics while the application runs (HEALTH_PORT, 0 = off)."""
-    if not settings.health_port:
-        return
-    from bot.app.health import HealthServer  # noqa: PLC0415 - tornado only when it serves
+def _hooks(app: TwinApp, settings: Settings, db: Database) -> None:
+    """Once started: the collector settled (bot/app/collector.py), and /healthz and
+    /metrics served while the application runs (HEALTH_PORT, 0 = off)."""
+    server = None
+    if settings.health_port:
+        from bot.app.health import HealthServer  # noqa: PLC0415 - tornado only when it serves
 
-    server = HealthServer(db, settings.health_listen, settings.health_port)
+        server = HealthServer(db, settings.health_listen, settings.health_port)
 
     async def start(_app: object) -> None:
-        server.start()
+        if server is not None:
+            server.start()
+        collector.settle()
 
     async def stop(_app: object) -> None:
-        await server.stop()
+        if server is not None:
+            await server.stop()
 
     app.post_init, app.post_shutdown = start, stop
 
@@ -83,7 +88,7 @@ def run(settings: Settings) -> None:
     webhook = webhook_options(settings) if settings.webhook_url else None
     db = _database(settings)
     app = build_application(settings, db)
-    _with_health(app, settings, db)
+    _hooks(app, settings, db)
     # uvloop: much of the bot's CPU goes to the loop and socket I/O, which uvloop does in C.
     # run_polling and run_webhook run on the current loop.
     asyncio.set_event_loop(uvloop.new_event_loop())
@@ -102,7 +107,7 @@ def scheduler(settings: Settings) -> None:
     _check_token(settings)
     db = _database(settings)
     app = build_scheduler(settings, db)
-    _with_health(app, settings, db)
+    _hooks(app, settings, db)
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             runner.run(_serve_jobs(app, db))

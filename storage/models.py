@@ -339,6 +339,9 @@ class Reminder(SQLModel, table=True):
         # A chat's pending row of one kind (the group's next digest, replace_digest)
         # without walking every pending row of every chat.
         sa.Index("ix_reminder_chat_kind_status", "chat_id", "kind", "status", "due_at"),
+        # One teacher's rows of a kind (storage/reminders.silent: the reminders sent since
+        # they last wrote, their check-ins), without walking every sent row.
+        sa.Index("ix_reminder_user_kind_status", "user_id", "kind", "status", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

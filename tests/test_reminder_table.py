@@ -149,6 +149,55 @@ def test_a_groups_next_digest_is_found_by_its_chat(db: Database):
     assert sorted(digests) == [(NOW - timedelta(seconds=30), "pending"), (later, "pending")]
 
 
+def test_quiet_teachers_are_found_from_the_teachers_not_from_every_sent_row(db: Database):
+    """Planning check-ins counts the reminders each quiet teacher got since they last
+    wrote: read per teacher off (user, kind, status, sent_at), not by walking the sent
+    rows of the whole table (on SQLite even without statistics)."""
+    rng = random.Random(5)
+    with db.engine.begin() as conn:
+        conn.execute(sa.insert(Project), [{"id": 1, "title": "P", "created_at": NOW}])
+        conn.execute(
+            sa.insert(User),
+            [
+                {
+                    "id": uid,
+                    "display_name": f"T{uid}",
+                    "last_seen": NOW - timedelta(days=rng.choice((1, 20, 40))),
+                    "started": True,
+                    "reachable": True,
+                }
+                for uid in range(1, 2_001)
+            ],
+        )
+        rows = []
+        for _ in range(OTHERS):
+            uid, at = rng.randint(1, 2_000), NOW - timedelta(days=rng.uniform(0, 89))
+            kind = rng.choice(("before", "due", "overdue", "digest", "checkin"))
+            rows.append(
+                {
+                    "project_id": 1,
+                    "user_id": uid,
+                    "chat_id": uid,
+                    "kind": kind,
+                    "due_at": at,
+                    "status": "sent",
+                    "sent_at": at,
+                    "attempts": 0,
+                    "late": False,
+                }
+            )
+        conn.execute(sa.insert(Reminder), rows)
+        if not is_sqlite(db.url):
+            conn.exec_driver_sql("ANALYZE")
+    silent = lambda s: reminders.silent(s, now=NOW, quiet=timedelta(days=14))  # noqa: E731
+    plan = plan_of(db, silent, "SELECT")
+    assert "ix_reminder_status_due" not in plan, plan
+    if is_sqlite(db.url):
+        used = "ix_reminder_user_kind_status (user_id=? AND kind=? AND status=? AND sent_at>?)"
+        assert f"SEARCH reminder USING INDEX {used}" in plan, plan
+    assert len(db.session_scope(silent)) > 100
+
+
 # --- pruning ---------------------------------------------------------------------------
 
 BEFORE = NOW - timedelta(days=90)
@@ -319,7 +368,16 @@ async def test_pruning_runs_daily_in_every_process_that_sends(driver: Driver):
     assert driver.app.bot_data["services"].settings.reminder_retention_days == 90
 
 
-def test_migration_0014_adds_the_indexes_and_its_downgrade_drops_them(db_url: str):
+@pytest.mark.parametrize(
+    ("revision", "new"),
+    [
+        ("0014", {"ix_reminder_pending_due", "ix_reminder_chat_kind_status"}),
+        ("0015", {"ix_reminder_user_kind_status"}),
+    ],
+)
+def test_migrations_add_the_indexes_and_their_downgrades_drop_them(
+    db_url: str, revision: str, new: set[str]
+):
     engine = make_engine(db_url)
     config = alembic_config(engine)
 
@@ -327,9 +385,8 @@ def test_migration_0014_adds_the_indexes_and_its_downgrade_drops_them(db_url: st
         with engine.connect() as conn:
             return {i["name"] or "" for i in sa.inspect(conn).get_indexes("reminder")}
 
-    new = {"ix_reminder_pending_due", "ix_reminder_chat_kind_status"}
     assert new <= indexes()
-    command.downgrade(config, "0013")
+    command.downgrade(config, f"{int(revision) - 1:04d}")
     assert not new & indexes()
     command.upgrade(config, "head")
     assert new <= indexes()

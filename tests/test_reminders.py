@@ -2,6 +2,7 @@
 429, 5xx and 403 answers handled without losing anything."""
 
 import asyncio
+import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 import time_machine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.budget import Budget
 from bot.context import TwinApp
@@ -602,3 +603,82 @@ async def test_many_teams_are_replanned_in_batches_two_at_a_time(
     # PostgreSQL: one batch is planned while the other's rows are stored; SQLite's
     # sessions never wait, so its batches simply follow each other.
     assert peak == (2 if db.async_engine is not None else 1)
+
+
+def _silent_as_specified(
+    rows: list[Reminder], seen: dict[int, datetime | None], now: datetime, quiet: timedelta
+) -> list[tuple[int, int]]:
+    """`reminders.silent` in plain Python, straight from its docstring: the counted query
+    must give the same pairs."""
+    ignored: dict[tuple[int, int], int] = {}
+    for r in rows:
+        if r.user_id is None:
+            continue
+        last = seen[r.user_id]
+        if (
+            r.status == reminders.SENT
+            and r.kind in ("before", "due", "overdue")
+            and last is not None
+            and last < now - quiet
+            and r.sent_at is not None
+            and r.sent_at > last
+        ):
+            ignored[r.user_id, r.project_id] = ignored.get((r.user_id, r.project_id), 0) + 1
+    asked = {
+        (r.user_id, r.project_id)
+        for r in rows
+        if r.kind == "checkin"
+        and r.status != reminders.DROPPED
+        and r.user_id is not None
+        and (seen[r.user_id] is None or r.due_at > seen[r.user_id])
+    }
+    return sorted(k for k, n in ignored.items() if n >= 2 and k not in asked)
+
+
+async def test_quiet_teachers_are_counted_by_the_database_as_specified(db: Database):
+    """Random tables of 40 teachers in 4 projects: sent, failed and dropped reminders of
+    every kind, some never sent, check-ins before and after the teacher last wrote, some
+    dropped, teachers who never wrote. Same pairs as the plain definition, every time."""
+    rng = random.Random(21)
+    now = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+    for round_ in range(5):
+
+        def fill(s: Session) -> tuple[list[Reminder], dict[int, datetime | None]]:
+            s.execute(sa.delete(Reminder))
+            s.execute(sa.delete(User))
+            s.execute(sa.delete(Project))
+            projects = [Project(title=f"P{n}") for n in range(4)]
+            s.add_all(projects)
+            s.flush()
+            project_ids = [p.id for p in projects if p.id is not None]
+            seen: dict[int, datetime | None] = {}
+            for uid in range(1, 41):
+                days = rng.choice([None, 3, 13, 15, 30, 60])
+                seen[uid] = None if days is None else now - timedelta(days=days, hours=rng.random())
+                s.add(User(id=uid, display_name=f"T{uid}", last_seen=seen[uid]))
+            s.flush()
+            rows = []
+            for _ in range(400):
+                uid = rng.randint(1, 40)
+                status = rng.choice(["sent", "sent", "sent", "failed", "dropped", "pending"])
+                at = now - timedelta(days=rng.uniform(0, 70))
+                rows.append(
+                    Reminder(
+                        project_id=rng.choice(project_ids),
+                        user_id=uid,
+                        chat_id=uid,
+                        kind=rng.choice(["before", "due", "overdue", "checkin", "digest"]),
+                        due_at=at,
+                        status=status,
+                        sent_at=at if status == "sent" and rng.random() < 0.95 else None,
+                    )
+                )
+            s.add_all(rows)
+            s.flush()
+            return rows, seen
+
+        rows, seen = await db.run(fill)
+        expected = _silent_as_specified(rows, seen, now, timedelta(days=14))
+        got = await db.run(lambda s: reminders.silent(s, now=now, quiet=timedelta(days=14)))
+        assert got == expected, round_
+        assert len(expected) >= 3, "the table should make some teachers quiet"

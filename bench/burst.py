@@ -47,6 +47,7 @@ from bench.delivery import statuses_of
 from bench.harness import (
     BotProcess,
     bot_answers,
+    cpu_of,
     fresh_database,
     percentile,
     rtt_main,
@@ -222,12 +223,6 @@ def _others(
     return rows
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _teachers_meanwhile(fake: FakeBotApi, seconds: float) -> list[tuple[int, float]]:
     """Each teacher's /start every PERIOD seconds, spread evenly (open loop); returns
     (chat, queued at) in order."""
@@ -318,7 +313,7 @@ async def burst(
         try:
             await bot_answers(fake, bot, WARM_UP_USER, timeout=120)
             assert bot.proc is not None
-            cpu_at, cpu_from = time.perf_counter(), _cpu_seconds(bot.proc.pid)
+            cpu_at, cpu_from = time.perf_counter(), cpu_of(bot.proc.pid).total
             after = fake.last_seq
             queued = await _teachers_meanwhile(fake, size.load_seconds)
             await asyncio.sleep(3.0)  # the last /start's reply
@@ -335,7 +330,7 @@ async def burst(
                 await asyncio.sleep(1.0)
             sends = [c for c in fake.calls if reminder(c)]
             last = max((c.at for c in sends), default=time.perf_counter())
-            cpu = (_cpu_seconds(bot.proc.pid) - cpu_from) / max(1.0, last - cpu_at) * 60
+            cpu = (cpu_of(bot.proc.pid).total - cpu_from) / max(1.0, last - cpu_at) * 60
             await asyncio.sleep(2.0)  # anything sent twice would show up now
         finally:
             await bot.stop()

@@ -209,13 +209,11 @@ class BotProcess:
                 self.proc.kill()
             await self.proc.wait()
 
-    def cpu_seconds(self) -> float:
-        """The process's CPU time so far (user and system, from /proc): over a timed part,
-        what the bot spent, whatever else the shared machine was doing."""
+    def cpu(self) -> Cpu:
+        """The process's CPU time so far: over a timed part, what the bot spent, whatever
+        else the shared machine was doing."""
         assert self.proc is not None
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return cpu_of(self.proc.pid)
 
     def signal(self, signum: int) -> None:
         assert self.proc is not None
@@ -225,6 +223,51 @@ class BotProcess:
         if self.proc is not None and self.proc.returncode is not None:
             tail = self.log_path.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"the bot process exited ({self.proc.returncode}):\n{tail}")
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds a process has used so far, in its own code and in the kernel for it
+    (system calls, and on loopback the receiving side of what it sends)."""
+
+    user: float
+    kernel: float
+
+    @property
+    def total(self) -> float:
+        return self.user + self.kernel
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(self.user - other.user, self.kernel - other.kernel)
+
+
+def _stat(path: Path) -> tuple[str, list[str]]:
+    """A /proc stat file's command name and the fields after it."""
+    text = path.read_text()
+    name, rest = text.split("(", 1)[1].rsplit(")", 1)
+    return name, rest.split()
+
+
+def cpu_of(pid: int) -> Cpu:
+    """User and system CPU time of a live process, from /proc (fields 14 and 15)."""
+    _name, fields = _stat(Path(f"/proc/{pid}/stat"))
+    tick = os.sysconf("SC_CLK_TCK")
+    return Cpu(int(fields[11]) / tick, int(fields[12]) / tick)
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by every process named postgres on this machine: the
+    server's backends (the bot's pooled connections live through a timed part) and its
+    helpers. Differences over a timed part are the server's share of the machine."""
+    total = 0.0
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = _stat(path)
+        except OSError:  # ended meanwhile
+            continue
+        if name == "postgres":
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 # --- waiting for replies --------------------------------------------------------------

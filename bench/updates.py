@@ -66,6 +66,7 @@ from bench.harness import (
     is_reply_in,
     percentile,
     plain_questions,
+    postgres_cpu,
     quiz_to_first_scale,
     scale_presses,
     seed_teachers,
@@ -213,11 +214,16 @@ def _stored_scale_answers(url: str) -> int:
 
 @dataclass(frozen=True)
 class Rate:
-    """(a) for one bot: presses a second, the bot process's CPU time per press over the
-    timed part (ms), and the load average when it was taken."""
+    """(a) for one bot: presses a second; over the timed part, per press, the bot
+    process's CPU time and the kernel's part of it, PostgreSQL's (its processes', None
+    on SQLite and for the echo bots) and this process's (the fake Bot API and the load),
+    all in ms, which share the machine's cores; and the load average when it was taken."""
 
     per_second: float
     cpu_ms: float
+    kernel_ms: float
+    database_ms: float | None
+    fake_ms: float
     load: str
 
 
@@ -228,15 +234,24 @@ async def rate(subject: Subject, setup: Setup) -> Rate:
         profiled = "BENCH_PROFILE_OUT" in bot.env
         if profiled:
             bot.signal(signal.SIGUSR1)
-        cpu = bot.cpu_seconds()
+        cpu, database, own = bot.cpu(), postgres_cpu(), time.process_time()
         result = await _queue_all(fake, bot, presses)
-        cpu = bot.cpu_seconds() - cpu
+        cpu = bot.cpu() - cpu
+        database, own = postgres_cpu() - database, time.process_time() - own
         load = _load()
         if profiled:
             bot.signal(signal.SIGUSR2)
         if url is not None and (stored := _stored_scale_answers(url)) != len(presses):
             raise RuntimeError(f"{stored} scale answers stored, {len(presses)} expected")
-    return Rate(result, cpu * 1000 / len(presses), load)
+    ms = 1000 / len(presses)
+    return Rate(
+        result,
+        cpu.total * ms,
+        cpu.kernel * ms,
+        database * ms if subject.pg else None,
+        own * ms,
+        load,
+    )
 
 
 async def paced_latencies(
@@ -319,7 +334,10 @@ def _throughput_rows(setup: Setup, what: str, rates: dict[Subject, Rate]) -> lis
     for subject, measured_rate in rates.items():
         value = measured_rate.per_second
         shares = f"{value / ptb:.0%} of the PTB echo, {value / peer:.0%} of the aiogram echo"
-        cpu = f"CPU {measured_rate.cpu_ms:.2f} ms a press"
+        cpu = f"CPU {measured_rate.cpu_ms:.2f} ms a press (kernel {measured_rate.kernel_ms:.2f})"
+        if measured_rate.database_ms is not None:
+            cpu += f", PostgreSQL {measured_rate.database_ms:.2f}"
+        cpu += f", fake Bot API {measured_rate.fake_ms:.2f}"
         measured = f"{value:,.0f} updates/s = {shares}; {cpu}; {measured_rate.load}"
         if subject.echo is not None:
             target, met = "reference", True

@@ -47,6 +47,7 @@ from bench.delivery import statuses_of
 from bench.harness import (
     BotProcess,
     bot_answers,
+    collector_paused,
     cpu_of,
     fresh_database,
     percentile,
@@ -315,8 +316,9 @@ async def burst(
             assert bot.proc is not None
             cpu_at, cpu_from = time.perf_counter(), cpu_of(bot.proc.pid).total
             after = fake.last_seq
-            queued = await _teachers_meanwhile(fake, size.load_seconds)
-            await asyncio.sleep(3.0)  # the last /start's reply
+            with collector_paused():
+                queued = await _teachers_meanwhile(fake, size.load_seconds)
+                await asyncio.sleep(3.0)  # the last /start's reply
             load = os.getloadavg()[0]
             latencies = _latencies(fake, queued, after)
             deadline = bot.spawned_at + timeout

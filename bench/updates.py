@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import itertools
 import math
 import os
@@ -49,7 +48,7 @@ import signal
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,7 @@ from bench.harness import (
     BotProcess,
     Press,
     bot_answers,
+    collector_paused,
     fresh_database,
     is_reply_in,
     percentile,
@@ -263,7 +263,7 @@ async def paced_latencies(
     async with started(subject, setup, chats) as (fake, bot, asked, _url):
         presses = scale_presses(asked, PER_CHAT)[:total]
         after = fake.last_seq
-        with _collector_paused():
+        with collector_paused():
             queued = await _pace(fake, presses)
             await wait_for_calls(fake, is_reply_in(), total, after=after, timeout=900, bot=bot)
         load = _load()
@@ -277,18 +277,6 @@ async def paced_latencies(
         (replies[p.chat_id][p.n].at - at) * 1000 for p, at in zip(presses, queued, strict=True)
     ]
     return latencies, load
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The fake Bot API and the load run in this process, and its heap grows with every
-    call recorded: its full garbage collections (about 150 ms each, two in 30 s of
-    pacing) would hold up replies and count as the bot's latency."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 async def _pace(fake: FakeBotApi, presses: list[Press]) -> list[float]:

@@ -261,11 +261,15 @@ def _stat(path: Path) -> tuple[str, list[str]]:
     return name, rest.split()
 
 
-def cpu_of(pid: int) -> Cpu:
-    """User and system CPU time of a live process, from /proc (fields 14 and 15)."""
-    _name, fields = _stat(Path(f"/proc/{pid}/stat"))
+def _cpu(fields: list[str]) -> Cpu:
+    """User and system CPU time from a /proc stat file's fields (14 and 15)."""
     tick = os.sysconf("SC_CLK_TCK")
     return Cpu(int(fields[11]) / tick, int(fields[12]) / tick)
+
+
+def cpu_of(pid: int) -> Cpu:
+    """User and system CPU time of a live process, from /proc."""
+    return _cpu(_stat(Path(f"/proc/{pid}/stat"))[1])
 
 
 def postgres_cpu() -> float:
@@ -279,8 +283,8 @@ def postgres_cpu() -> float:
         except OSError:  # ended meanwhile
             continue
         if name == "postgres":
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            total += _cpu(fields).total
+    return total
 
 
 # --- waiting for replies --------------------------------------------------------------

@@ -30,6 +30,19 @@ print(" ".join(m for m in {LATER!r} if m in sys.modules))
 """
 
 
+def _run_with_the_bots_settings(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter, configured as `python -m bot run` is there."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=cli_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT)),
+        timeout=120,
+    )
+
+
 def migrated(tmp_path: Path, revision: str = "head") -> Database:
     db = Database(f"sqlite:///{tmp_path}/bot.db")
     command.upgrade(migrate.alembic_config(db.engine), revision)
@@ -38,15 +51,7 @@ def migrated(tmp_path: Path, revision: str = "head") -> Database:
 
 def test_a_start_on_a_current_schema_loads_none_of_the_heavy_libraries(tmp_path: Path):
     migrated(tmp_path).close()
-    started = subprocess.run(
-        [sys.executable, "-c", START],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env=cli_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT)),
-        timeout=120,
-    )
+    started = _run_with_the_bots_settings(tmp_path, START)
     assert started.stdout.split() == []
 
 
@@ -98,15 +103,7 @@ print(*before, gc.get_freeze_count(), gc.get_threshold()[0])
 def test_once_started_what_start_up_loaded_is_frozen_out_of_the_collectors_walks(
     tmp_path: Path,
 ):
-    started = subprocess.run(
-        [sys.executable, "-c", SETTLED],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env=cli_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT)),
-        timeout=120,
-    )
+    started = _run_with_the_bots_settings(tmp_path, SETTLED)
     frozen_before, young_before, frozen, young = map(int, started.stdout.split())
     assert (frozen_before, young_before) == (0, 700)  # Python's defaults until then
     assert frozen > 50_000  # modules, the guide, the handlers

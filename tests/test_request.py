@@ -9,14 +9,16 @@ from typing import Any
 import pytest
 from aiohttp import BasicAuth
 from aiohttp.helpers import get_env_proxy_for_url
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from yarl import URL
 
 from bot import request as request_module
+from bot.app.application import build_application
 from bot.fakeapi.server import FakeBotApi
-from bot.request import AiohttpRequest
-from tests.conftest import TOKEN
+from bot.request import AiohttpRequest, UpdatesRequest
+from storage.db import Database
+from tests.conftest import TOKEN, settings_for
 from tests.processes import free_port
 
 
@@ -229,3 +231,52 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced():
         await request.shutdown()
         server.close()
     assert connections == 3
+
+
+async def _a_press_and_a_command(fake: FakeBotApi, bot: Bot) -> None:
+    """Queue a button press and a command, fetch them through `bot`'s getUpdates, and check
+    that the message under the button lost its buttons and entities (handlers read its
+    chat, id and text) while the command kept the entity CommandHandler needs."""
+    teacher = {"id": 501, "is_bot": False, "first_name": "Ana", "language_code": "es"}
+    chat = {"id": 501, "type": "private", "first_name": "Ana"}
+    shown = {
+        "message_id": 9,
+        "from": fake.bot_user,
+        "chat": chat,
+        "date": 1_700_000_000,
+        "text": "Quiz 12/20",
+        "entities": [{"type": "bold", "offset": 0, "length": 4}],
+        "reply_markup": {"inline_keyboard": [[{"text": "3", "callback_data": "quiz:q:3"}]]},
+    }
+    command = {
+        "message_id": 10,
+        "from": teacher,
+        "chat": chat,
+        "date": 1_700_000_001,
+        "text": "/quiz",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+    }
+    press = {"id": "cbq-1", "from": teacher, "message": shown, "chat_instance": "c", "data": "q:3"}
+    fake.add_update({"callback_query": press})
+    fake.add_update({"message": command})
+    pressed, written = await bot.get_updates(timeout=0)
+    query = pressed.callback_query
+    assert query is not None and query.data == "q:3" and query.from_user.language_code == "es"
+    message = query.message
+    assert isinstance(message, Message)
+    assert (message.chat.id, message.message_id, message.text) == (501, 9, "Quiz 12/20")
+    assert message.reply_markup is None and message.entities == ()
+    assert written.message is not None and written.message.text == "/quiz"
+    assert [e.to_dict() for e in written.message.entities] == command["entities"]
+
+
+async def test_a_pressed_message_comes_without_what_nothing_reads(fake: FakeBotApi):
+    request = UpdatesRequest(connections=1)
+    async with Bot(TOKEN, base_url=fake.base_url, get_updates_request=request) as bot:
+        await _a_press_and_a_command(fake, bot)
+
+
+async def test_the_bot_polls_through_that_request(fake: FakeBotApi, db: Database, db_url: str):
+    app = build_application(settings_for(fake, db_url), db)
+    async with app.bot:
+        await _a_press_and_a_command(fake, app.bot)

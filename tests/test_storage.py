@@ -4,6 +4,7 @@ SQLite runs in WAL mode with foreign keys, and the persistence round-trips."""
 import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -171,6 +172,37 @@ async def test_the_read_before_each_update_waits_for_the_database(
         monkeypatch.setattr(db, "engine", LockedTwice())
     assert await DbPersistence(db).load(101, [("dialog", (101, 101))]) == ({}, ["quiz"])
     assert len(failures) == 2
+
+
+async def test_a_transaction_that_finds_sqlite_locked_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    """Another process holds SQLite's write lock: the transaction's BEGIN IMMEDIATE finds
+    the database locked, and the transaction runs once the lock is free, like any other
+    "locked" (here the pool's connection gives up at once instead of after 15 s)."""
+    monkeypatch.setattr(storage.db, "RECONNECT_PAUSES", (0.05,) * 8)
+    path = tmp_path / "locked.db"
+    db = Database(f"sqlite:///{path}")
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE note (text TEXT)")
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    asyncio.get_running_loop().call_later(0.12, holder.commit)
+
+    def write(session: Any) -> int:
+        session.connection().exec_driver_sql("INSERT INTO note VALUES ('kept')")
+        return 1
+
+    try:
+        assert await db.run(write) == 1
+    finally:
+        holder.close()
+        db.close()
+    assert "database is locked); trying again" in caplog.text
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT text FROM note").fetchall() == [("kept",)]
 
 
 def test_projects_before_0011_have_no_working_language_and_the_downgrade_drops_it(db_url: str):

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.context import Ctx, Services, TwinApp
 from bot.i18n import Translator, normalise_language
 from bot.outgoing import Outgoing, Post
-from bot.request import AiohttpRequest
+from bot.request import AiohttpRequest, UpdatesRequest
 from handlers import forms, start
 from handlers.dialogs import all_forms
 from handlers.flows import FLOWS, buttons
@@ -280,7 +280,7 @@ def build_application(settings: Settings, db: Database) -> TwinApp:
             ChatOrderedProcessor(max(1, settings.telegram_connections // 2))
         )
         # a second connection for the last getUpdates at shutdown, while the long poll winds down
-        .get_updates_request(AiohttpRequest(connections=2))
+        .get_updates_request(UpdatesRequest(connections=2))
     )
     app: TwinApp = builder.build()
     services = Services(settings=settings, db=db)

@@ -353,6 +353,7 @@ class ApiCall:
     # its arrival at "Telegram" (half a round trip after it left the bot), when the limits
     # count it; for latency measurements
     at: float = field(default_factory=time.perf_counter)
+    answered: float | None = None  # when the answer left (getUpdates: when the poll returned)
 
 
 class _Signal:
@@ -789,10 +790,11 @@ class FakeBotApi:
                 result = True  # close, logOut, setChatMenuButton, ...: accepted and recorded
         except _ApiError as error:
             call.ok, call.error = False, error.description
+            call.answered = time.perf_counter()
             return error.code, error.body()
         if limiter is not None:  # no await since check(): the window cannot have changed
             limiter.accepted(call.chat_id)
-        call.result = result
+        call.result, call.answered = result, time.perf_counter()
         return 200, {"ok": True, "result": result}
 
     def _check_faults(self, method: str, chat_id: int | None) -> None:

@@ -67,9 +67,9 @@ class Pace:
     are served in order, urgent ones (replies) first; a place freed by time reaches the
     others `grace` seconds later, and with `spread` the others go no closer than
     `seconds / limit` after any other grant, a reply's included. With `early` the others
-    are granted a place up to that long before it frees, and told when (`take` returns it): their own work before the request (a
-    reminder's row claim and render) is then done while the place is not yet theirs
-    instead of after, when it is held for nothing."""
+    are granted a place up to that long before it frees, and told when (`take` returns
+    it): their own work before the request (a reminder's row claim and render) is then
+    done while the place is not yet theirs instead of after, when it is held for nothing."""
 
     def __init__(
         self,

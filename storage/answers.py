@@ -28,7 +28,8 @@ _LOAD = sa.select(_ANSWER.c.item, _ANSWER.c.value).where(
 
 
 def _upsert(insert: Callable[[sa.Table], Any]) -> sa.Executable:
-    statement = insert(_ANSWER)
+    # inline: no RETURNING of the row's id, which nothing reads (storage/pg_lean.py)
+    statement = insert(_ANSWER).inline()
     return statement.on_conflict_do_update(
         index_elements=["project_id", "user_id", "questionnaire", "version", "item"],
         set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},

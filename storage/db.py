@@ -148,8 +148,23 @@ class Database:
             # restarted, an idle connection cut) fails its first statement instead, the
             # pool drops it with every connection as old, and `_retrying` runs the whole
             # transaction again at once.
-            else create_async_engine(self.url, pool_size=8, max_overflow=4, hide_parameters=True)
+            else create_async_engine(
+                self.url,
+                async_creator=self._connect_lean,
+                pool_size=8,
+                max_overflow=4,
+                hide_parameters=True,
+            )
         )
+
+    def _conninfo(self) -> str:
+        """The URL as libpq takes it (psycopg's own connections, not SQLAlchemy's)."""
+        return sa.engine.make_url(self.url).set(drivername="postgresql").render_as_string(False)
+
+    async def _connect_lean(self) -> Any:
+        from storage.pg_lean import LeanConnection  # noqa: PLC0415 - PostgreSQL only
+
+        return await LeanConnection.connect(self._conninfo(), autocommit=True)
 
     def session_scope(self, fn: Callable[[Session], T]) -> T:
         """Run `fn` in one session: commit on success, roll back on error, always close."""
@@ -221,7 +236,7 @@ class Database:
         compiled = self._compile(statement)
         if (pool := self._reads) is None:
             pool = self._reads = AsyncConnectionPool(
-                sa.engine.make_url(self.url).set(drivername="postgresql").render_as_string(False),
+                self._conninfo(),
                 min_size=1,
                 max_size=READ_CONNECTIONS,
                 kwargs={"autocommit": True},

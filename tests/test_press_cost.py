@@ -1,6 +1,6 @@
-"""What a quiz button press costs the database, counted as sqlite3 runs it or with
-SQLAlchemy's events (and the pool's pings), so a change that adds a statement or a round trip shows here; and that a
-pooled PostgreSQL connection found dead costs a retry at once, not a pause."""
+"""What a quiz button press costs the database, counted as sqlite3 or psycopg sends it,
+so a change that adds a statement or a round trip shows here; and that a pooled
+PostgreSQL connection found dead costs a retry at once, not a pause."""
 
 from __future__ import annotations
 
@@ -28,12 +28,10 @@ from tests.test_presses import at_first_scale
 
 @contextmanager
 def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
-    """What goes to the database on the engine updates use, each statement by its first
-    word: SQLite's as sqlite3 runs them (its trace, BEGIN IMMEDIATE and COMMIT included;
-    the read before each update goes to sqlite3 directly); PostgreSQL's with SQLAlchemy's
-    events, with BEGIN (psycopg sends it before a transaction's first statement), COMMIT
-    and the pool's pings, and the read before each update as psycopg runs it (its own
-    pool, storage/db.py)."""
+    """What goes to the database for an update, each statement by its first word:
+    SQLite's as sqlite3 runs them (its trace, BEGIN IMMEDIATE and COMMIT included; the
+    read before each update goes to sqlite3 directly); PostgreSQL's as psycopg sends
+    them, each a round trip, BEGIN, COMMIT and pool pings included."""
     seen: Counter[str] = Counter()
 
     def statement(sql: str) -> None:
@@ -54,47 +52,18 @@ def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[s
             for dbapi_connection in traced:
                 dbapi_connection.set_trace_callback(None)
         return
-    assert db.async_engine is not None
-    engine = db.async_engine.sync_engine
-
-    def executed(_conn: sa.Connection, _cur: object, sql: str, *_args: object) -> None:
-        statement(sql)
-
-    def begin(conn: sa.Connection) -> None:
-        if conn.get_execution_options().get("isolation_level") is None:
-            seen["BEGIN"] += 1
-
-    def commit(_conn: sa.Connection) -> None:
-        seen["COMMIT"] += 1
-
-    ping = engine.dialect.do_ping
-
-    def counted_ping(dbapi_connection: Any) -> bool:
-        seen["ping"] += 1
-        return ping(dbapi_connection)
-
-    monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
-    execute = psycopg.AsyncConnection.execute  # SQLAlchemy runs its own through cursors
+    # PostgreSQL: every statement as psycopg's cursors send it, each one round trip (the
+    # read's pool, and the lean connections', storage/pg_lean.py)
+    execute = psycopg.AsyncCursor.execute
 
     async def counted_execute(
-        self: psycopg.AsyncConnection[Any], sql: Any, *args: Any, **kw: Any
+        self: psycopg.AsyncCursor[Any], sql: Any, *args: Any, **kw: Any
     ) -> Any:
         statement(str(sql))
         return await execute(self, sql, *args, **kw)
 
-    monkeypatch.setattr(psycopg.AsyncConnection, "execute", counted_execute)
-    listeners = [
-        ("before_cursor_execute", executed),
-        ("begin", begin),
-        ("commit", commit),
-    ]
-    for name, fn in listeners:
-        event.listen(engine, name, fn)
-    try:
-        yield seen
-    finally:
-        for name, fn in listeners:
-            event.remove(engine, name, fn)
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)
+    yield seen
 
 
 async def test_a_press_is_one_read_and_one_transaction(
@@ -103,17 +72,19 @@ async def test_a_press_is_one_read_and_one_transaction(
     """The read before the update (storage/persistence.py: scratchpad and dialog state)
     and the step's transaction: the teacher with their membership and answers so far in
     one SELECT (forms.Prefetching; they were three), the new answer. On SQLite the read
-    takes no write lock (no BEGIN IMMEDIATE); on PostgreSQL no pool ping precedes
-    either: 5 round trips (they were 9, then 7)."""
+    takes no write lock (no BEGIN IMMEDIATE). On PostgreSQL no pool ping precedes
+    either, and the step's read and write need no BEGIN and COMMIT (storage/pg_lean.py):
+    3 round trips (they were 9, then 7, then 5)."""
     anna, _question = await at_first_scale(driver)
     driver.fake.latency = 0
     await anna.click("3")  # from the second press on, nothing is created any more
     with counted(db, monkeypatch) as seen:
         await anna.click("2")
     assert "14/20" in anna.last_text()
-    assert seen == Counter({"SELECT": 2, "INSERT": 1, "BEGIN": 1, "COMMIT": 1})
-    if not is_sqlite(db.url):
-        assert sum(seen.values()) == 5
+    if is_sqlite(db.url):
+        assert seen == Counter({"SELECT": 2, "INSERT": 1, "BEGIN": 1, "COMMIT": 1})
+    else:
+        assert seen == Counter({"SELECT": 2, "INSERT": 1})
 
 
 async def test_a_connection_postgresql_closed_is_replaced_at_once(

@@ -16,8 +16,9 @@ runs the transaction as SQLAlchemy hands it over, but:
   everything is as usual.
 
 A quiz answer is then two round trips (the read; the INSERT at the commit) instead of
-four, and a read-only update's transaction one. A held INSERT's error (a broken constraint) is raised by the commit instead of the statement:
-the transaction fails and nothing of it is kept, as before.
+four, and a read-only update's transaction one. A held INSERT's error (a broken
+constraint) is raised by the commit instead of the statement: the transaction fails
+and nothing of it is kept, as before.
 """
 
 from __future__ import annotations

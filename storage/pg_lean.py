@@ -80,10 +80,17 @@ class LeanConnection(psycopg.AsyncConnection[Any]):
         self.cursor_factory = LeanCursor
         self._held: tuple[str, Params | None] | None = None  # the INSERT for the commit
         self._open = False  # a BEGIN was sent and no COMMIT or ROLLBACK yet
+        self._alone = False  # SQLAlchemy's AUTOCOMMIT level: every statement on its own
+
+    async def set_autocommit(self, value: bool) -> None:
+        """What SQLAlchemy asks for (an AUTOCOMMIT execution option, and the reset after
+        it) changes how this class routes, never psycopg's own autocommit: psycopg would
+        otherwise begin transactions that no `commit` here ends."""
+        self._alone = value
 
     async def before(self, sql: str, params: Params | None) -> bool:
         """Ready the connection for `sql`; True when it is held for the commit."""
-        if self._open:
+        if self._open or self._alone:
             return False
         where = route(sql)
         if where == HOLD and self._held is None:
@@ -95,7 +102,7 @@ class LeanConnection(psycopg.AsyncConnection[Any]):
 
     async def open(self) -> None:
         """Begin a real transaction, and send the write held so far in it."""
-        if not self._open:
+        if not (self._open or self._alone):
             held, self._held = self._held, None
             await self._send(self._get_tx_start_command().decode())
             self._open = True

@@ -32,7 +32,8 @@ async def pg(db: Database) -> Database:
 
 @contextmanager
 def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """What reaches PostgreSQL, one entry per round trip: each statement's first word."""
+    """What reaches PostgreSQL through psycopg's cursors, in order, one entry per round
+    trip: each statement's first word (also tests/test_press_cost.py's count)."""
     trips: list[str] = []
     execute = psycopg.AsyncCursor.execute
 
@@ -183,3 +184,26 @@ async def test_a_locking_read_holds_its_lock_to_the_end(pg: Database):
     release.set()
     await holder
     assert await asyncio.to_thread(try_lock) is True
+
+
+async def test_sqlalchemys_autocommit_level_runs_each_statement_alone_and_is_reset(
+    pg: Database, monkeypatch: pytest.MonkeyPatch
+):
+    """A connection given SQLAlchemy's AUTOCOMMIT level keeps a write without any commit;
+    back in the pool (its level reset), it runs lean transactions again, which commit."""
+    project_id = _project(pg)
+    assert pg.async_engine is not None
+    await pg.async_engine.dispose()  # one connection from here on: the same one after
+
+    def write_b(s: Session) -> None:
+        answers.load(s, project_id=project_id, user_id=7, questionnaire="quiz", version=1)
+        _save(s, project_id, "b")
+
+    async with pg.async_engine.connect() as conn:
+        alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await alone.run_sync(lambda sync: _save(Session(bind=sync), project_id, "a"))
+    assert _stored(pg, project_id) == ["a"]  # no commit was asked for
+    with sent(monkeypatch) as trips:
+        await pg.run(write_b)
+    assert trips == ["SELECT", "INSERT"]
+    assert _stored(pg, project_id) == ["a", "b"]

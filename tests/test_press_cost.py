@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -23,6 +22,7 @@ from bot.send import deliver, edit_text
 from storage.db import Database, is_sqlite
 from tests.conftest import _pg_admin
 from tests.driver import Driver
+from tests.test_pg_lean import sent
 from tests.test_presses import at_first_scale
 
 
@@ -54,16 +54,9 @@ def counted(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[s
         return
     # PostgreSQL: every statement as psycopg's cursors send it, each one round trip (the
     # read's pool, and the lean connections', storage/pg_lean.py)
-    execute = psycopg.AsyncCursor.execute
-
-    async def counted_execute(
-        self: psycopg.AsyncCursor[Any], sql: Any, *args: Any, **kw: Any
-    ) -> Any:
-        statement(str(sql))
-        return await execute(self, sql, *args, **kw)
-
-    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)
-    yield seen
+    with sent(monkeypatch) as trips:
+        yield seen
+    seen.update(trips)
 
 
 async def test_a_press_is_one_read_and_one_transaction(

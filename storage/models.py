@@ -342,13 +342,17 @@ class Reminder(SQLModel, table=True):
         # One teacher's rows of a kind (storage/reminders.silent: the reminders sent since
         # they last wrote, their check-ins), without walking every sent row.
         sa.Index("ix_reminder_user_kind_status", "user_id", "kind", "status", "sent_at"),
+        # A team's and a deadline's rows of a status (re-planning: the unsent rows it
+        # replaces). Without statistics, as a bot's SQLite has, the planner takes the index
+        # that matches more columns: with (project_id) and (deadline_id) alone it walked
+        # every pending row of every team through (status, due_at), for each team.
+        sa.Index("ix_reminder_project_status", "project_id", "status", "kind", "due_at"),
+        sa.Index("ix_reminder_deadline_status", "deadline_id", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
-    deadline_id: int | None = Field(
-        default=None, foreign_key="deadline.id", ondelete="CASCADE", index=True
-    )
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id", ondelete="CASCADE")
     meeting_at: datetime | None = _ts(nullable=True, default=False)  # for meeting notes
     user_id: int | None = Field(
         default=None, foreign_key="user.id", sa_type=sa.BigInteger, ondelete="CASCADE"

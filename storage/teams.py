@@ -364,6 +364,17 @@ def hand_over(session: Session, *, current: Membership, heir: Membership) -> Non
     session.add_all([current, heir])
 
 
+def plan_afresh(session: Session) -> None:
+    """PostgreSQL plans this transaction's statements for the tables as they are now.
+    psycopg prepares a statement it has sent five times, and PostgreSQL may then keep one
+    plan for it until the table's statistics change: a plan made while the reminder table
+    was nearly empty walked all of it for every team once it held 400,000 rows (without
+    autovacuum, for good). Re-planning is rare and its statements few, so their planning
+    costs little."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def lock_series(session: Session, project_ids: Collection[int]) -> None:
     """Hold these projects' rows until the transaction ends (PostgreSQL; SQLite's
     transactions are serial anyway), so a re-plan and a sent note's follow-up never plan a

@@ -198,6 +198,62 @@ def test_quiet_teachers_are_found_from_the_teachers_not_from_every_sent_row(db: 
     assert len(db.session_scope(silent)) > 100
 
 
+async def test_replanning_a_team_reads_only_its_own_rows(driver: Driver, db: Database):
+    """Re-planning one team (someone left, a calendar changed) finds its rows through its
+    project and its deadlines, never by walking every pending row of every team: on SQLite
+    even without statistics, where (status, due_at) matched more columns than (project_id)
+    alone and 10,000 teams took hours."""
+    await team_of_three(driver)
+    await add_deadline(db, owner=102, due_at=NOW + timedelta(days=10))
+    rng = random.Random(7)
+    with db.engine.begin() as conn:
+        conn.execute(sa.insert(Project), [{"id": 2, "title": "Other", "created_at": NOW}])
+        deadlines = (
+            conn.execute(
+                sa.insert(Deadline).returning(col(Deadline.id)),
+                [
+                    {"project_id": 2, "title": f"D{n}", "due_at": NOW, "created_at": NOW}
+                    for n in range(50)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        conn.execute(
+            sa.insert(Reminder),
+            [
+                {
+                    "project_id": 2,
+                    "deadline_id": rng.choice(deadlines),
+                    "chat_id": rng.randint(1, 5_000),
+                    "kind": rng.choice(("before", "due", "digest", "meeting")),
+                    "due_at": NOW + timedelta(minutes=rng.randint(60, 90 * 24 * 60)),
+                    "status": "pending",
+                    "attempts": 0,
+                    "late": False,
+                }
+                for _ in range(OTHERS)
+            ],
+        )
+        if not is_sqlite(db.url):
+            conn.exec_driver_sql("ANALYZE reminder")
+    explain = "EXPLAIN QUERY PLAN " if is_sqlite(db.url) else "EXPLAIN "
+    with statements(db) as sent, Session(db.engine) as session:
+        flow.teams_changed(session, [1], NOW)
+        session.rollback()
+    reads = [(s, p) for s, p in sent if "reminder" in s and not s.lstrip().startswith("INSERT")]
+    assert len(reads) >= 4, reads  # people who left, the deadline's rows, meetings, digests
+    with db.engine.connect() as conn:
+        for statement, parameters in reads:
+            plan = "\n".join(
+                str(line[-1]) for line in conn.exec_driver_sql(explain + statement, parameters)
+            )
+            assert "ix_reminder_status_due" not in plan, (statement, plan)
+            assert "SCAN reminder" not in plan, (statement, plan)
+            assert "Seq Scan on reminder" not in plan, (statement, plan)
+        conn.rollback()
+
+
 # --- pruning ---------------------------------------------------------------------------
 
 BEFORE = NOW - timedelta(days=90)
@@ -373,6 +429,7 @@ async def test_pruning_runs_daily_in_every_process_that_sends(driver: Driver):
     [
         ("0014", {"ix_reminder_pending_due", "ix_reminder_chat_kind_status"}),
         ("0015", {"ix_reminder_user_kind_status"}),
+        ("0016", {"ix_reminder_project_status", "ix_reminder_deadline_status"}),
     ],
 )
 def test_migrations_add_the_indexes_and_their_downgrades_drop_them(

@@ -120,6 +120,7 @@ def teams_changed(session: Session, project_ids: Collection[int], now: datetime)
     and digests follow the current members, calendars and rhythm. Returns the number of
     deadline rows planned."""
     ids = sorted(set(project_ids))
+    teams.plan_afresh(session)
     teams.lock_series(session, ids)
     rhythm = TeamRhythm.load(session, ids)
     for project_id in ids:
